@@ -1,0 +1,40 @@
+"""The one place numbers become text: Indonesian locale (decimal comma, dot for thousands).
+
+Rounding is half-up, as in the official reports, not the banker's rounding Python and babel
+use by default (0,625 must print as 0,63).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+LOCALE = "id_ID"
+MISSING = "–"
+
+
+def format_number(value: float | None, decimals: int = 2, *, trim_zeros: bool = False) -> str:
+    """1.98 -> "1,98"; 1236.5 -> "1.236,50"; missing -> "–".
+
+    trim_zeros drops trailing zeros, for figures published that way (target 2,6, not 2,60).
+    """
+    if pd.isna(value):
+        return MISSING
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    fraction = "#" * decimals if trim_zeros else "0" * decimals
+    pattern = "#,##0" + ("." + fraction if decimals else "")
+    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
+
+
+def format_count(value: int | None) -> str:
+    """616 -> "616"; 20000000 -> "20.000.000"."""
+    return format_number(value, 0)
+
+
+def format_percent(value: float | None, decimals: int = 0) -> str:
+    """A share already in percent: 81.0 -> "81%", 13.31 with 2 decimals -> "13,31%"."""
+    if pd.isna(value):
+        return MISSING
+    return f"{format_number(value, decimals)}%"

@@ -1,0 +1,168 @@
+"""The two SPBE evaluation frameworks: domains, aspects, indicators and their weights.
+
+PermenPANRB 5/2018 (3 domains, 7 aspects, 35 indicators) applies to the evaluation years
+2018-2020; PermenPANRB 59/2020 (4 domains, 8 aspects, 47 indicators) from 2021 on. The
+weights live in reviewed CSVs under data/reference/, each row with a confidence note;
+loading checks that they add up, so a typo in a weight cannot silently skew every index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from spbe.paths import REFERENCE_DIR
+
+WEIGHT_TOLERANCE = 1e-6  # the 2018 Layanan Publik split is stored as 3.333333333333
+
+PROCESS_LEVELS = ("Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum")
+SERVICE_LEVELS = ("Informasi", "Interaksi", "Transaksi", "Kolaborasi", "Optimum")
+
+_COLUMNS = (
+    "framework", "domain_no", "domain", "domain_weight", "aspect_no", "aspect",
+    "aspect_weight", "indicator_no", "indicator", "indicator_weight", "weight_confidence",
+)  # fmt: skip
+
+
+class FrameworkError(ValueError):
+    """A framework table is inconsistent; the message names the file and row."""
+
+
+@dataclass(frozen=True)
+class Framework:
+    key: str  # as in the CSV, e.g. "permenpanrb-5-2018"
+    title: str  # for people, e.g. "PermenPANRB 5/2018"
+    first_year: int
+    last_year: int | None  # None: still in force
+    source_file: str
+    indicators: pd.DataFrame  # one row per indicator, columns as in the CSV
+
+    @property
+    def domains(self) -> pd.DataFrame:
+        """One row per domain: domain_no, domain, domain_weight."""
+        cols = ["domain_no", "domain", "domain_weight"]
+        return self.indicators[cols].drop_duplicates().reset_index(drop=True)
+
+    @property
+    def aspects(self) -> pd.DataFrame:
+        """One row per aspect: aspect_no, aspect, aspect_weight, domain_no."""
+        cols = ["aspect_no", "aspect", "aspect_weight", "domain_no"]
+        return self.indicators[cols].drop_duplicates().reset_index(drop=True)
+
+    @property
+    def indicator_numbers(self) -> list[int]:
+        return self.indicators["indicator_no"].tolist()
+
+    def covers(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+    def level_name(self, indicator_no: int, level: int) -> str:
+        """Official name of a tingkat kematangan: service scale in the Layanan domain."""
+        if not 1 <= level <= 5:
+            raise ValueError(f"tingkat {level} di luar 1-5")
+        row = self.indicators.loc[self.indicators["indicator_no"] == indicator_no]
+        if row.empty:
+            raise ValueError(f"indikator {indicator_no} tidak ada dalam {self.title}")
+        scale = SERVICE_LEVELS if is_service_domain(row["domain"].iloc[0]) else PROCESS_LEVELS
+        return scale[level - 1]
+
+
+def is_service_domain(domain_name: str) -> bool:
+    """Layanan SPBE is rated on the service scale; every other domain on the process scale."""
+    return domain_name.startswith("Layanan")
+
+
+_SPECS = (
+    ("permenpanrb-5-2018", "PermenPANRB 5/2018", 2018, 2020, "framework_2018.csv"),
+    ("permenpanrb-59-2020", "PermenPANRB 59/2020", 2021, None, "framework_2020.csv"),
+)
+
+
+@cache
+def all_frameworks() -> tuple[Framework, ...]:
+    return tuple(
+        Framework(key, title, first, last, file, load_indicator_table(REFERENCE_DIR / file, key))
+        for key, title, first, last, file in _SPECS
+    )
+
+
+def framework_for_year(year: int) -> Framework:
+    """The framework an evaluation year was scored with."""
+    for framework in all_frameworks():
+        if framework.covers(year):
+            return framework
+    raise ValueError(f"Tahun {year} tidak tercakup kerangka evaluasi SPBE mana pun (mulai 2018).")
+
+
+def framework_by_key(key: str) -> Framework:
+    for framework in all_frameworks():
+        if framework.key == key:
+            return framework
+    raise KeyError(key)
+
+
+def load_indicator_table(path: Path, key: str) -> pd.DataFrame:
+    """Read and check one framework CSV; raises FrameworkError naming file and row."""
+    table = pd.read_csv(path)
+    missing = [c for c in _COLUMNS if c not in table.columns]
+    if missing:
+        raise FrameworkError(f"{path.name}: kolom tidak ada: {', '.join(missing)}")
+    table = table.loc[:, list(_COLUMNS)]
+    for row_no, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
+        if row.framework != key:
+            raise FrameworkError(f"{path.name} baris {row_no}: framework {row.framework!r}, diharapkan {key!r}")
+    _check_unique(table, path)
+    _check_sums(table, path)
+    return table.sort_values("indicator_no").reset_index(drop=True)
+
+
+def _check_unique(table: pd.DataFrame, path: Path) -> None:
+    """Indicators are numbered 1..n once each; an aspect or domain has one weight and parent."""
+    expected = set(range(1, len(table) + 1))
+    strays = [(pos, no) for pos, no in enumerate(table["indicator_no"]) if no not in expected]
+    if strays:
+        pos, no = strays[0]
+        raise FrameworkError(f"{path.name} baris {pos + 2}: nomor indikator {no} di luar 1-{len(table)}")
+    duplicated = table["indicator_no"].duplicated(keep="first")
+    if duplicated.any():
+        pos = int(duplicated.to_numpy().nonzero()[0][0])
+        raise FrameworkError(f"{path.name} baris {pos + 2}: indikator {table['indicator_no'].iloc[pos]} ganda")
+    for level, parent in (("aspect", "domain"), ("domain", None)):
+        cols = [f"{level}_no", f"{level}_weight"] + ([f"{parent}_no"] if parent else [])
+        groups = table.groupby(f"{level}_no")[cols[1:]].nunique()
+        bad = groups[(groups > 1).any(axis=1)]
+        if not bad.empty:
+            number = bad.index[0]
+            pos = int((table[f"{level}_no"] == number).to_numpy().nonzero()[0][-1])
+            raise FrameworkError(
+                f"{path.name} baris {pos + 2}: {level} {number} memiliki bobot atau induk yang berbeda antarbaris"
+            )
+
+
+def _check_sums(table: pd.DataFrame, path: Path) -> None:
+    """Indicator weights add up to their aspect, aspects to their domain, domains to 100."""
+    indicator_sums = table.groupby("aspect_no")["indicator_weight"].sum()
+    for aspect_no, total in indicator_sums.items():
+        rows = table[table["aspect_no"] == aspect_no]
+        declared = rows["aspect_weight"].iloc[0]
+        if abs(total - declared) > WEIGHT_TOLERANCE:
+            raise FrameworkError(
+                f"{path.name} baris {rows.index[-1] + 2}: bobot indikator aspek {aspect_no} "
+                f"berjumlah {total:g}, padahal bobot aspek {declared:g}"
+            )
+    aspects = table.drop_duplicates("aspect_no")
+    for domain_no, rows in aspects.groupby("domain_no"):
+        declared = rows["domain_weight"].iloc[0]
+        total = rows["aspect_weight"].sum()
+        if abs(total - declared) > WEIGHT_TOLERANCE:
+            last = table.index[table["domain_no"] == domain_no][-1]
+            raise FrameworkError(
+                f"{path.name} baris {last + 2}: bobot aspek domain {domain_no} "
+                f"berjumlah {total:g}, padahal bobot domain {declared:g}"
+            )
+    domain_total = table.drop_duplicates("domain_no")["domain_weight"].sum()
+    if abs(domain_total - 100) > WEIGHT_TOLERANCE:
+        raise FrameworkError(f"{path.name} baris {len(table) + 1}: bobot domain berjumlah {domain_total:g}, bukan 100")
