@@ -1,0 +1,110 @@
+"""Command line: python -m spbe <command>. Errors go to stderr in Indonesian with exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from spbe import prepare
+from spbe.formatting import format_count, format_number, format_percent
+from spbe.ingest import UnreadableFileError, read_levels
+from spbe.registry import main as registry_main
+from spbe.scoring import InvalidLevelsError, score_levels, split_by_framework
+from spbe.store import Store
+
+EXIT_INVALID_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (UnreadableFileError, InvalidLevelsError, ValueError) as error:
+        print(f"Galat: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m spbe", description="Dasbor SPBE: perintah baris.")
+    commands = parser.add_subparsers(required=True, metavar="PERINTAH")
+
+    score = commands.add_parser("score", help="hitung Indeks SPBE dari tingkat indikator (CSV/XLSX)")
+    score.add_argument("file", type=Path, metavar="FILE")
+    score.add_argument("--year", type=int, help="tahun evaluasi (wajib bila berkas tidak punya kolom tahun)")
+    score.add_argument("--json", action="store_true", help="keluaran JSON")
+    score.set_defaults(run=_score)
+
+    summary = commands.add_parser("summary", help="ringkasan nasional satu tahun")
+    summary.add_argument("--year", type=int, required=True, help="tahun evaluasi")
+    summary.add_argument("--json", action="store_true", help="keluaran JSON")
+    summary.set_defaults(run=_summary)
+
+    prepare = commands.add_parser("prepare", help="bangun berkas data/ yang belum ada")
+    prepare.add_argument("--force", action="store_true", help="bangun ulang semuanya")
+    prepare.set_defaults(run=_prepare)
+
+    registry = commands.add_parser("build-registry", help="bangun data/instansi.parquet dari CSV rujukan")
+    registry.set_defaults(run=lambda args: registry_main())
+    return parser
+
+
+def _score(args: argparse.Namespace) -> int:
+    levels = read_levels(args.file, args.year)
+    results = []
+    for framework, part in split_by_framework(levels):
+        scores = score_levels(part, framework)
+        for (_, row), (_, domains) in zip(scores.index.iterrows(), scores.domains.iterrows(), strict=True):
+            results.append(
+                {
+                    "tahun": int(row["tahun"]),
+                    "instansi": row["instansi"],
+                    "indeks": float(row["indeks"]),
+                    "predikat": row["predikat"],
+                    "domain": {name: float(value) for name, value in domains.items()},
+                }
+            )
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for item in results:
+            domains = "; ".join(f"{name} {format_number(value)}" for name, value in item["domain"].items())
+            index = format_number(item["indeks"])
+            print(f"{item['tahun']}  {item['instansi']}: indeks {index} ({item['predikat']}) · {domains}")
+    return 0
+
+
+GRAIN_LABELS = {"indicator": "tingkat indikator per instansi", "domain": "indeks domain per instansi",
+                "national": "angka nasional saja"}  # fmt: skip
+PROVENANCE_LABELS = {"resmi": "resmi", "simulasi": "SIMULASI (bukan data resmi)", "impor": "impor",
+                     "mixed": "campuran"}  # fmt: skip
+
+
+def _summary(args: argparse.Namespace) -> int:
+    summary = Store().summary(args.year)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return 0
+    lines = [
+        f"Ringkasan SPBE {summary['year']} ({summary['framework']})",
+        f"  Data per instansi       : {GRAIN_LABELS[summary['grain']]}, {PROVENANCE_LABELS[summary['provenance']]}",
+        f"  Indeks nasional (resmi) : {format_number(summary['national_index_official'])}",
+        f"  Rata-rata instansi      : {format_number(summary['national_index_mean'])} (dihitung ulang)",
+        f"  Target                  : {format_number(summary['target'], trim_zeros=True)}",
+        f"  Selisih terhadap target : {format_number(summary['gap'])}",
+        f"  Instansi dievaluasi     : {format_count(summary['instansi_evaluated'])}",
+        f"  Baik ke atas            : {format_count(summary['baik_or_better_count'])}",
+        f"  Di bawah Baik           : {format_percent(summary['below_baik_pct'])}",
+    ]
+    lines += [f"    {name:<12}: {format_count(count)}" for name, count in summary["predikat_counts"].items()]
+    lines.append(f"  Sumber                  : {summary['source']}")
+    print("\n".join(lines))
+    return 0
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    for line in prepare.prepare(force=args.force):
+        print(line)
+    return 0

@@ -1,0 +1,102 @@
+"""python -m spbe score FILE [--year Y] [--json]: long or wide, CSV or XLSX."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from spbe.paths import ROOT
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "spbe", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def wide_2018(tmp_path, suffix=".csv", with_year=True):
+    rows = [{"instansi": "Kota Contoh", **{f"I{i}": 3 for i in range(1, 36)}}]
+    # Kab. Contoh: policy indicators at 1, governance at 2, services at 3 -> 0.17*1 + 0.28*2 + 0.55*3 = 2.38
+    rows.append({"instansi": "Kab. Contoh", **{f"I{i}": 1 if i <= 17 else 2 if i <= 24 else 3 for i in range(1, 36)}})
+    table = pd.DataFrame(rows)
+    if with_year:
+        table.insert(0, "tahun", 2018)
+    path = tmp_path / f"levels{suffix}"
+    table.to_csv(path, index=False) if suffix == ".csv" else table.to_excel(path, index=False)
+    return path
+
+
+def test_wide_csv_prints_index_predikat_and_domains_in_indonesian_format(tmp_path):
+    result = run_cli("score", wide_2018(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Kab. Contoh: indeks 2,38 (Cukup)" in result.stdout
+    assert "Kebijakan Internal SPBE 1,00; Tata Kelola SPBE 2,00; Layanan SPBE 3,00" in result.stdout
+    assert "Kota Contoh: indeks 3,00 (Baik)" in result.stdout
+
+
+def test_json_output_has_the_documented_keys_and_unrounded_index(tmp_path):
+    result = run_cli("score", wide_2018(tmp_path, ".xlsx", with_year=False), "--year", "2018", "--json")
+    assert result.returncode == 0, result.stderr
+    by_name = {item["instansi"]: item for item in json.loads(result.stdout)}
+    item = by_name["Kab. Contoh"]
+    assert set(item) >= {"instansi", "indeks", "predikat", "domain"}
+    assert item["indeks"] == pytest.approx(2.38, abs=1e-12)
+    assert item["predikat"] == "Cukup"
+    expected_domains = {"Kebijakan Internal SPBE": 1.0, "Tata Kelola SPBE": 2.0, "Layanan SPBE": 3.0}
+    assert item["domain"] == pytest.approx(expected_domains)
+
+
+def test_long_file_scores_with_the_2020_framework(tmp_path):
+    rows = [(2024, "Instansi X", i, 4) for i in range(1, 48)]
+    path = tmp_path / "long.csv"
+    pd.DataFrame(rows, columns=["tahun", "instansi", "indikator", "tingkat"]).to_csv(path, index=False)
+    result = run_cli("score", path, "--json")
+    assert result.returncode == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert (item["indeks"], item["predikat"], len(item["domain"])) == (4.0, "Sangat Baik", 4)
+
+
+def test_invalid_levels_exit_2_with_every_error_on_stderr(tmp_path):
+    path = wide_2018(tmp_path)
+    text = path.read_text().splitlines()
+    text[1] = text[1].replace(",3,3,", ",7,x,", 1)
+    path.write_text("\n".join(text) + "\n")
+    result = run_cli("score", path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "2 masalah" in result.stderr
+    assert "nilai '7': tingkat harus bilangan bulat 1-5" in result.stderr
+    assert "nilai 'x': tingkat bukan angka" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        ("a,b\n1,2\n", "x.csv", "bentuk tabel tidak dikenali"),
+        ("instansi,I1\nA,1\n", "x.csv", "kolom tahun tidak ada"),
+        ("bukan tabel", "x.pdf", "format .pdf tidak didukung"),
+        ("\x00\x01garbage", "x.xlsx", "tidak dapat dibaca sebagai tabel"),
+    ],
+)
+def test_unreadable_files_exit_2_with_a_plain_message(tmp_path, content, name, expected):
+    path = tmp_path / name
+    path.write_text(content)
+    result = run_cli("score", path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_file_is_named(tmp_path):
+    result = run_cli("score", tmp_path / "tidak_ada.csv")
+    assert result.returncode == 2
+    assert "tidak_ada.csv: berkas tidak ditemukan" in result.stderr
+
+
+def test_a_year_without_framework_is_refused(tmp_path):
+    result = run_cli("score", wide_2018(tmp_path), "--year", "2015")
+    assert result.returncode == 2
+    assert "bukan tahun evaluasi SPBE" in result.stderr
