@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from spbe import prepare
+from spbe import prepare, simulation
 from spbe.formatting import format_count, format_number, format_percent
 from spbe.ingest import UnreadableFileError, read_levels
 from spbe.registry import main as registry_main
@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     prepare = commands.add_parser("prepare", help="bangun berkas data/ yang belum ada")
     prepare.add_argument("--force", action="store_true", help="bangun ulang semuanya")
     prepare.set_defaults(run=_prepare)
+
+    simulate = commands.add_parser("simulate-2018", help="tulis simulasi 2018 (berbenih, terkalibrasi)")
+    simulate.add_argument("--seed", type=int, help="benih acak (bawaan: benih proyek)")
+    simulate.set_defaults(run=lambda args: simulation.main([] if args.seed is None else ["--seed", str(args.seed)]))
 
     registry = commands.add_parser("build-registry", help="bangun data/instansi.parquet dari CSV rujukan")
     registry.set_defaults(run=lambda args: registry_main())

@@ -13,7 +13,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from spbe.formatting import format_number
+from spbe.formatting import format_count, format_number, format_percent
+from spbe.predikat import LOWER_EDGES
 
 # Colour-blind-safe diverging scale (ColorBrewer RdBu, 5 classes, darkened ends); predikat is
 # always labelled too, never told by colour alone.
@@ -111,4 +112,166 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
         )  # fmt: skip
     fig.update_yaxes(title="Indeks (1–5)", range=[1, 4])
     fig.update_xaxes(dtick=1, title=None)
+    return fig
+
+
+def _predikat_order(frame: pd.DataFrame, column: str = "predikat") -> pd.DataFrame:
+    order = {name: i for i, name in enumerate(PREDIKAT_COLORS)}
+    return frame.assign(_order=frame[column].map(order)).sort_values("_order").drop(columns="_order")
+
+
+def predikat_distribution_figure(distribution: pd.DataFrame, below_baik_pct: float | None = None) -> go.Figure:
+    """Bars of instansi per predikat, each labelled with its count and share.
+
+    `distribution` has columns predikat, jumlah, persen (one group). The share below Baik is
+    written on the chart, so the message does not depend on reading colours.
+    """
+    rows = _predikat_order(distribution)
+    labels = [f"{format_count(n)} ({format_percent(p)})" for n, p in zip(rows["jumlah"], rows["persen"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["predikat"], y=rows["jumlah"],
+            marker_color=[PREDIKAT_COLORS[p] for p in rows["predikat"]],
+            text=labels,
+            textposition="outside", cliponaxis=False,
+            hovertemplate="%{x}: %{y} instansi<extra></extra>", name="Instansi",
+        )
+    )  # fmt: skip
+    if below_baik_pct is not None:
+        fig.add_annotation(
+            text=f"<b>{format_percent(below_baik_pct)}</b> instansi belum mencapai predikat Baik",
+            xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False,
+            font={"size": 15, "color": PREDIKAT_COLORS["Kurang"]},
+        )  # fmt: skip
+    fig.update_yaxes(title="Jumlah instansi", rangemode="tozero")
+    fig.update_xaxes(title=None, categoryorder="array", categoryarray=list(PREDIKAT_COLORS))
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
+    """Share at Baik or better per group, with the target or the published figure as a marker.
+
+    `shares` has columns kelompok_tampil, persen, n and optionally target and terbitan
+    (published share), all in percent.
+    """
+    rows = shares.sort_values("persen")
+    fig = go.Figure(
+        go.Bar(
+            y=rows["kelompok_tampil"], x=rows["persen"], orientation="h", name="Baik ke atas",
+            marker_color=PREDIKAT_COLORS["Baik"],
+            text=[f"{format_percent(p)} (n={format_count(n)})" for p, n in zip(rows["persen"], rows["n"], strict=True)],
+            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )  # fmt: skip
+    for column, label, symbol, color in (
+        ("target", "Target", "line-ns", TARGET_COLOR),
+        ("terbitan", "Angka terbitan", "diamond", "#111827"),
+    ):
+        if column in rows and rows[column].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    y=rows["kelompok_tampil"], x=rows[column], mode="markers", name=label,
+                    marker={"symbol": symbol, "size": 16, "color": color, "line": {"width": 3, "color": color}},
+                    hovertemplate=f"{label} %{{y}}: %{{x:.1f}}%<extra></extra>",
+                )
+            )  # fmt: skip
+    fig.update_xaxes(title="Persen instansi dengan predikat Baik ke atas", range=[0, 115], ticksuffix="%")
+    fig.update_yaxes(title=None)
+    return fig
+
+
+def index_histogram_figure(indices: pd.Series) -> go.Figure:
+    """Distribution of the index with the predikat band edges drawn and named."""
+    fig = go.Figure(
+        go.Histogram(
+            x=indices, xbins={"start": 1.0, "end": 5.0, "size": 0.1}, marker_color=INDEX_COLOR, name="Instansi",
+            hovertemplate="Indeks %{x}: %{y} instansi<extra></extra>",
+        )
+    )  # fmt: skip
+    lower = 1.0
+    for name, edge in zip(PREDIKAT_COLORS, (*LOWER_EDGES, 5.0), strict=True):
+        if edge < 5.0:
+            fig.add_vline(x=edge, line={"color": PREDIKAT_COLORS[name], "dash": "dash", "width": 2})
+        fig.add_annotation(
+            x=(lower + edge) / 2, y=1.0, yref="paper", yanchor="bottom", text=name, showarrow=False,
+            font={"size": 12, "color": PREDIKAT_COLORS[name]},
+        )  # fmt: skip
+        lower = edge
+    fig.update_xaxes(title="Indeks SPBE", range=[1, 5], dtick=0.5)
+    fig.update_yaxes(title="Jumlah instansi")
+    fig.update_layout(showlegend=False, bargap=0.05)
+    return fig
+
+
+def group_heatmap_figure(means: pd.DataFrame, *, row: str, column: str, value: str = "rata_rata") -> go.Figure:
+    """Mean level per row (domain, aspect or indicator) and group, each cell labelled."""
+    table = means.pivot_table(index=row, columns=column, values=value, sort=False)
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(), x=list(table.columns), y=list(table.index), zmin=1, zmax=5,
+            colorscale=[[0, PREDIKAT_COLORS["Kurang"]], [0.5, "#f7f7f7"], [1, PREDIKAT_COLORS["Sangat Baik"]]],
+            text=[[format_number(v) for v in line] for line in table.to_numpy()], texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>", colorbar={"title": "Rata-rata"},
+        )
+    )  # fmt: skip
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title=None, side="top")
+    return fig
+
+
+def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
+    """The weakest indicators nationally, each labelled with its asistensi module.
+
+    `weakest` has columns indikator, nama_indikator, modul, rata_rata (weakest first).
+    """
+    rows = weakest.iloc[::-1]
+    labels = [f"{no}. {name}" for no, name in zip(rows["indikator"], rows["nama_indikator"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            y=labels, x=rows["rata_rata"], orientation="h", marker_color=PREDIKAT_COLORS["Cukup"],
+            text=[f"{format_number(v)} · Modul {m}" for v, m in zip(rows["rata_rata"], rows["modul"], strict=True)],
+            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_xaxes(title="Rata-rata tingkat (1–5)", range=[0, 5.5])
+    fig.update_yaxes(title=None)
+    fig.update_layout(showlegend=False, margin={"l": 20})
+    return fig
+
+
+def history_figure(history: pd.DataFrame) -> go.Figure:
+    """One instansi's index per year it was evaluated, with predikat named at each point."""
+    fig = go.Figure(
+        go.Scatter(
+            x=history["tahun"], y=history["indeks"], mode="lines+markers+text",
+            line={"color": INDEX_COLOR, "width": 3},
+            marker={"size": 11, "color": [PREDIKAT_COLORS.get(p, MUTED_COLOR) for p in history["predikat"]]},
+            text=[f"{format_number(v)} ({p})" for v, p in zip(history["indeks"], history["predikat"], strict=True)],
+            textposition="top center", name="Indeks", hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")
+    fig.update_xaxes(dtick=1, title=None)
+    fig.update_yaxes(title="Indeks SPBE", range=[1, 5.3])
+    return fig
+
+
+def domain_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
+    """Domain indices of one instansi beside its category mean and the national mean.
+
+    `comparison` has columns domain, and one column per series to compare (in order).
+    """
+    fig = go.Figure()
+    colors = [INDEX_COLOR, PREDIKAT_COLORS["Baik"], MUTED_COLOR]
+    for color, series in zip(colors, [c for c in comparison.columns if c != "domain"], strict=False):
+        fig.add_trace(
+            go.Bar(
+                x=comparison["domain"], y=comparison[series], name=series, marker_color=color,
+                text=[format_number(v) for v in comparison[series]], textposition="outside", cliponaxis=False,
+                hovertemplate=f"{series} · %{{x}}: %{{y:.2f}}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title="Indeks domain", range=[0, 5.5])
     return fig

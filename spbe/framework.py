@@ -18,6 +18,10 @@ from spbe.paths import REFERENCE_DIR
 
 WEIGHT_TOLERANCE = 1e-6  # the 2018 Layanan Publik split is stored as 3.333333333333
 
+# The five modules of the 2019 asistensi, one per non-policy aspect of PermenPANRB 5/2018.
+MODULES = ("Kelembagaan", "Strategi dan Perencanaan", "TIK", "Layanan Administrasi Pemerintahan", "Layanan Publik")
+MODULE_FILE = "modul_asistensi.csv"
+
 PROCESS_LEVELS = ("Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum")
 SERVICE_LEVELS = ("Informasi", "Interaksi", "Transaksi", "Kolaborasi", "Optimum")
 
@@ -38,7 +42,7 @@ class Framework:
     first_year: int
     last_year: int | None  # None: still in force
     source_file: str
-    indicators: pd.DataFrame  # one row per indicator, columns as in the CSV
+    indicators: pd.DataFrame  # one row per indicator: the CSV's columns plus `modul`
 
     @property
     def domains(self) -> pd.DataFrame:
@@ -83,8 +87,11 @@ _SPECS = (
 
 @cache
 def all_frameworks() -> tuple[Framework, ...]:
+    modules = pd.read_csv(REFERENCE_DIR / MODULE_FILE)
     return tuple(
-        Framework(key, title, first, last, file, load_indicator_table(REFERENCE_DIR / file, key))
+        Framework(
+            key, title, first, last, file, attach_modules(load_indicator_table(REFERENCE_DIR / file, key), modules)
+        )
         for key, title, first, last, file in _SPECS
     )
 
@@ -117,6 +124,18 @@ def load_indicator_table(path: Path, key: str) -> pd.DataFrame:
     _check_unique(table, path)
     _check_sums(table, path)
     return table.sort_values("indicator_no").reset_index(drop=True)
+
+
+def attach_modules(indicators: pd.DataFrame, modules: pd.DataFrame) -> pd.DataFrame:
+    """Add the asistensi module of each indicator; every indicator needs exactly one known module."""
+    key = indicators["framework"].iloc[0]
+    mine = modules.loc[modules["framework"] == key, ["indicator_no", "modul"]]
+    merged = indicators.merge(mine, on="indicator_no", how="left", validate="one_to_one")
+    unknown = merged[~merged["modul"].isin(MODULES)]
+    if not unknown.empty:
+        number = unknown["indicator_no"].iloc[0]
+        raise FrameworkError(f"{MODULE_FILE}: indikator {number} ({key}) tanpa modul yang dikenal")
+    return merged
 
 
 def _check_unique(table: pd.DataFrame, path: Path) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from spbe.official import results_path, write_official
+from spbe import simulation
+from spbe.datafiles import levels_path, results_path
+from spbe.official import write_official
 from spbe.paths import DATA_DIR
 from spbe.registry import REGISTRY_PATH, write_registry
 
@@ -25,3 +27,7 @@ def prepare(force: bool = False, data_dir: Path = DATA_DIR) -> Iterator[str]:
             yield f"dibangun: {path}"
     else:
         yield "sudah ada: hasil resmi 2023 dan 2024"
+    if force or not (levels_path(2018, data_dir).exists() and results_path(2018, data_dir).exists()):
+        yield f"dibangun: {simulation.write_2018(data_dir)} (simulasi 2018)"
+    else:
+        yield "sudah ada: simulasi 2018"

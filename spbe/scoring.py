@@ -72,26 +72,35 @@ def score_levels(levels: pd.DataFrame | str | Path, framework: Framework, *, val
     """
     con = connect()
     try:
-        _register_inputs(con, levels, framework)
-        if validate:
+        con.register("framework_in", framework.indicators)
+        _register_levels(con, levels, with_line_numbers=False)
+        _aggregate(con, framework)
+        if validate and con.execute("SELECT bool_or(suspect) FROM per_instansi").fetchall()[0][0]:
+            _register_levels(con, levels, with_line_numbers=True)
             _raise_problems(con, framework)
-        return _score(con, framework)
+        return _scores(con, framework)
     finally:
         con.close()
 
 
-def _register_inputs(con: duckdb.DuckDBPyConnection, levels: pd.DataFrame | str | Path, framework: Framework) -> None:
+def _register_levels(con: duckdb.DuckDBPyConnection, levels: pd.DataFrame | str | Path, *, with_line_numbers: bool):
+    """Expose the input as view `typed`; line numbers are only attached when a report needs them.
+
+    A DataFrame is scanned in place (no copy of millions of rows); its line of a row is
+    `_baris` when the reader kept it, else its position + 2 (line 1 is the header).
+    """
     if isinstance(levels, pd.DataFrame):
         _require_columns(levels.columns)
-        frame = levels.loc[:, list(LEVEL_COLUMNS)]
-        rows = levels["_baris"].to_numpy() if "_baris" in levels.columns else np.arange(2, len(levels) + 2)
-        con.register("levels_in", frame.assign(_baris=rows))
+        if with_line_numbers and "_baris" not in levels.columns:
+            levels = levels.loc[:, list(LEVEL_COLUMNS)].assign(_baris=np.arange(2, len(levels) + 2))
+        con.register("levels_in", levels)
+        line = "_baris" if with_line_numbers else "NULL"
     else:
         relation = con.read_parquet(str(levels), file_row_number=True)
         _require_columns(relation.columns)
-        relation.select("*, file_row_number + 2 AS _baris").create_view("levels_in")
-    con.register("framework_in", framework.indicators)
-    con.execute(_TYPED_SQL)
+        relation.create_view("levels_in", replace=True)
+        line = "file_row_number + 2"
+    con.execute(_TYPED_SQL.format(line=line))
 
 
 def _require_columns(columns) -> None:
@@ -102,8 +111,8 @@ def _require_columns(columns) -> None:
 
 
 _TYPED_SQL = """
-CREATE TEMP VIEW typed AS
-SELECT _baris,
+CREATE OR REPLACE TEMP VIEW typed AS
+SELECT {line} AS _baris,
        tahun, instansi, indikator, tingkat,
        TRY_CAST(tahun AS DOUBLE) AS tahun_num,
        TRY_CAST(indikator AS DOUBLE) AS indikator_num,
@@ -111,26 +120,55 @@ SELECT _baris,
 FROM levels_in
 """
 
-# Fast path: a clean instansi has exactly n rows whose indicator numbers set every bit of
-# 1..n once, integer levels 1-5 and a year of the framework. Only the instansi failing this
-# one aggregation are examined row by row, so validating 20 million clean rows stays cheap.
-_SUSPECT_SQL = """
-CREATE TEMP TABLE suspect AS
-SELECT tahun, instansi FROM typed
+# The one pass over every row. Per (tahun, instansi) it sums level x weight for each aspect
+# (weights and aspects looked up by indicator number from list parameters, so no join) and
+# collects the fast-path checks: a clean instansi has exactly n rows whose indicator numbers
+# set every bit of 1..n once, integer levels 1-5 and a year of the framework. Only instansi
+# failing those are examined row by row, so validating 20 million clean rows costs little.
+_AGGREGATE_SQL = """
+CREATE TEMP TABLE per_instansi AS
+SELECT tahun, instansi,
+       count(*) <> $n
+       OR bit_or(CASE WHEN indikator_num BETWEEN 1 AND $n AND indikator_num = round(indikator_num)
+                      THEN 1::UBIGINT << CAST(indikator_num - 1 AS INTEGER) ELSE 0::UBIGINT END) <> $full
+       OR NOT bool_and(coalesce(tingkat_num BETWEEN 1 AND 5 AND tingkat_num = round(tingkat_num), false))
+       OR NOT bool_and(coalesce(tahun_num BETWEEN $first AND $last AND tahun_num = round(tahun_num), false))
+       OR instansi IS NULL OR trim(CAST(instansi AS VARCHAR)) = '' AS suspect,
+       {aspect_sums}
+FROM (
+    SELECT *, tingkat_num * list_extract($weights, CAST(indikator_num AS INTEGER)) AS weighted_level,
+           list_extract($aspects, CAST(indikator_num AS INTEGER)) AS aspect_no
+    FROM typed
+)
 GROUP BY tahun, instansi
-HAVING count(*) <> $n
-    OR bit_or(CASE WHEN indikator_num BETWEEN 1 AND $n AND indikator_num = round(indikator_num)
-                   THEN 1::UBIGINT << CAST(indikator_num - 1 AS INTEGER) ELSE 0::UBIGINT END) <> $full
-    OR NOT bool_and(coalesce(tingkat_num BETWEEN 1 AND 5 AND tingkat_num = round(tingkat_num), false))
-    OR NOT bool_and(coalesce(tahun_num BETWEEN $first AND $last AND tahun_num = round(tahun_num), false))
-    OR instansi IS NULL OR trim(CAST(instansi AS VARCHAR)) = ''
 """
+
+# One weighted sum per aspect; aspect numbers are the framework's own integers, not input.
+_ASPECT_SUM = "sum(weighted_level) FILTER (WHERE aspect_no = {number}) AS aspect_{number}"
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, framework: Framework) -> None:
+    indicators = framework.indicators
+    aspect_sums = ",\n       ".join(_ASPECT_SUM.format(number=int(a)) for a in framework.aspects["aspect_no"])
+    n = len(indicators)
+    con.execute(
+        _AGGREGATE_SQL.format(aspect_sums=aspect_sums),
+        {
+            "n": n,
+            "full": (1 << n) - 1,
+            "first": framework.first_year,
+            "last": framework.last_year if framework.last_year is not None else 9999,
+            "weights": indicators["indicator_weight"].astype(float).tolist(),
+            "aspects": indicators["aspect_no"].astype(int).tolist(),
+        },
+    )
+
 
 _SUSPECT_ROWS_SQL = """
 CREATE TEMP VIEW suspect_rows AS
 SELECT t.* FROM typed t
-WHERE EXISTS (SELECT 1 FROM suspect s
-              WHERE s.tahun IS NOT DISTINCT FROM t.tahun AND s.instansi IS NOT DISTINCT FROM t.instansi)
+WHERE EXISTS (SELECT 1 FROM per_instansi s
+              WHERE s.suspect AND s.tahun IS NOT DISTINCT FROM t.tahun AND s.instansi IS NOT DISTINCT FROM t.instansi)
 """
 
 # Every cell-level problem in one pass; each branch names the column and what was expected.
@@ -193,9 +231,6 @@ GROUP BY p.first_row, p.tahun, p.instansi
 def _raise_problems(con: duckdb.DuckDBPyConnection, framework: Framework) -> None:
     n = len(framework.indicator_numbers)
     last = framework.last_year if framework.last_year is not None else 9999
-    con.execute(_SUSPECT_SQL, {"n": n, "full": (1 << n) - 1, "first": framework.first_year, "last": last})
-    if con.execute("SELECT count(*) FROM suspect").fetchone()[0] == 0:
-        return
     con.execute(_SUSPECT_ROWS_SQL)
     checks = (_CELL_PROBLEMS_SQL, _DUPLICATES_SQL, _MISSING_SQL)
     union = " UNION ALL ".join(f"SELECT * FROM ({sql})" for sql in checks)  # noqa: S608 - fixed query text
@@ -207,51 +242,26 @@ def _raise_problems(con: duckdb.DuckDBPyConnection, framework: Framework) -> Non
     raise InvalidLevelsError(problems, int(found[0][4]))
 
 
-# The heavy step: one aggregation over every indicator row. Domains and the index roll up
-# from the aspect sums, which are small; all three come back in (tahun, instansi) order.
-_ASPECT_SQL = """
-CREATE TEMP TABLE aspect_scores AS
-SELECT CAST(l.tahun AS INTEGER) AS tahun, CAST(l.instansi AS VARCHAR) AS instansi,
-       f.domain_no, f.aspect_no,
-       sum(CAST(l.tingkat AS DOUBLE) * f.indicator_weight) AS weighted, sum(f.indicator_weight) AS weight
-FROM levels_in l JOIN framework_in f ON CAST(l.indikator AS BIGINT) = f.indicator_no
-GROUP BY ALL
-"""
-
-_DOMAIN_SQL = """
-CREATE TEMP TABLE domain_scores AS
-SELECT tahun, instansi, domain_no, sum(weighted) AS weighted, sum(weight) AS weight
-FROM aspect_scores GROUP BY ALL
-"""
-
-_INDEX_SQL = """
-SELECT tahun, instansi, sum(weighted) / sum(weight) AS indeks
-FROM domain_scores GROUP BY ALL ORDER BY tahun, instansi
-"""
-
-
-def _score(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
-    con.execute(_ASPECT_SQL)
-    con.execute(_DOMAIN_SQL)
-    index = con.execute(_INDEX_SQL).df()
+def _scores(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
+    """Aspects, domains and the index as weighted sums of the per-aspect sums (tiny matrices)."""
+    aspects = framework.aspects
+    columns = [f"aspect_{int(a)}" for a in aspects["aspect_no"]]
+    frame = con.execute(
+        f"SELECT CAST(tahun AS INTEGER) AS tahun, CAST(instansi AS VARCHAR) AS instansi, {', '.join(columns)} "  # noqa: S608
+        "FROM per_instansi ORDER BY tahun, instansi"
+    ).df()
+    sums = frame[columns].to_numpy(dtype="float64")
+    aspect_weights = aspects["aspect_weight"].to_numpy(dtype="float64")
+    domains = framework.domains
+    membership = (aspects["domain_no"].to_numpy()[:, None] == domains["domain_no"].to_numpy()[None, :]).astype(float)
+    index = frame[["tahun", "instansi"]].copy()
+    index["indeks"] = sums.sum(axis=1) / aspect_weights.sum()
     index["predikat"] = predikat_series(index["indeks"])
     return Scores(
         index=index,
-        domains=_wide(con, "domain_scores", "domain_no", framework.domains["domain"]),
-        aspects=_wide(con, "aspect_scores", "aspect_no", framework.aspects["aspect"]),
+        domains=pd.DataFrame(sums @ membership / domains["domain_weight"].to_numpy(), columns=list(domains["domain"])),
+        aspects=pd.DataFrame(sums / aspect_weights, columns=list(aspects["aspect"])),
     )
-
-
-def _wide(con: duckdb.DuckDBPyConnection, table: str, number: str, names: pd.Series) -> pd.DataFrame:
-    """Reshape a complete long score table to one column per domain or aspect.
-
-    Validation guarantees every instansi has every domain and aspect, so the values sorted by
-    (tahun, instansi, number) reshape directly; this avoids a pivot over millions of rows.
-    """
-    values = con.execute(
-        f"SELECT weighted / weight AS v FROM {table} ORDER BY tahun, instansi, {number}"  # noqa: S608 - fixed names
-    ).fetchnumpy()["v"]
-    return pd.DataFrame(values.reshape(-1, len(names)), columns=list(names))
 
 
 def index_from_domains(domains: pd.DataFrame, framework: Framework) -> pd.Series:

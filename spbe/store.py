@@ -32,7 +32,7 @@ LAST_YEAR_OF_2018_GROUPS = 2020
 
 # Group-by columns a caller may ask for; identifiers cannot be query parameters, so only these
 # fixed names are ever placed into SQL text.
-GROUP_COLUMNS = ("kelompok", "kategori", "lokus", "nama_provinsi", "kota_penyelenggara")
+GROUP_COLUMNS = ("kelompok", "kategori", "lokus", "nama_provinsi", "kota_penyelenggara", "kelompok_target")
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,10 @@ class Store:
             ("host_city", "asistensi_kota.csv"),
             ("roster_2018", "roster_2018.csv"),
         ):
-            self._execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, all_varchar = false)",
-                          [str(reference / file)])  # fmt: skip  # noqa: S608 - fixed table names
-        self._execute("CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", [str(self.data_dir / "instansi.parquet")])
+            sql = f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true)"  # noqa: S608 - fixed names
+            self._execute(sql, [str(reference / file)])
+        registry = self.data_dir / "instansi.parquet"
+        self._execute("CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", [str(registry)])
         self._load_partitioned("results", self.data_dir / "results")
         self._load_partitioned("levels", self.data_dir / "levels")
         frameworks = pd.concat(
@@ -120,7 +121,7 @@ class Store:
         return self._query("SELECT * FROM national_series ORDER BY year")
 
     def years(self) -> pd.DataFrame:
-        """Every year with data: its grain, provenance of the per-instansi part and instansi count."""
+        """Every year with data: grain, provenance and source of the per-instansi part, instansi count."""
         return self._query(_YEARS_SQL)
 
     def summary(self, year: int) -> dict:
@@ -137,7 +138,8 @@ class Store:
         target = float(national["target_index"].iloc[0]) if not national.empty else None
         mean = self._scalar("SELECT avg(indeks) FROM results WHERE tahun = $year", {"year": year})
         evaluated = int(counts["n"].sum()) if not counts.empty else _int_or_none(national, "instansi_evaluated")
-        predikat_counts = {p: int(counts.loc[counts["predikat"] == p, "n"].sum()) for p in PREDIKAT} if len(counts) else {}
+        per_predikat = counts.set_index("predikat")["n"]
+        predikat_counts = {p: int(per_predikat.get(p, 0)) for p in PREDIKAT} if len(counts) else {}
         if predikat_counts:
             baik_or_better = sum(predikat_counts[p] for p in PREDIKAT[2:])
         else:
@@ -251,7 +253,7 @@ class Store:
         sql = f"""
             WITH f AS ({_FILTERED_SQL})
             SELECT {group} AS kelompok_tampil, fw.indicator_no AS indikator, fw.indicator AS nama_indikator,
-                   fw.aspect_no, fw.aspect, fw.domain_no, avg(l.tingkat) AS rata_rata, count(*) AS n
+                   fw.aspect_no, fw.aspect, fw.domain_no, fw.modul, avg(l.tingkat) AS rata_rata, count(*) AS n
             FROM levels l
             JOIN f USING (instansi_id)
             JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
@@ -322,8 +324,9 @@ _EMPTY_SCHEMAS = {
 }
 
 # Results with the registry's attributes for the year: the 2018 reporting groups and the
-# 34 provinces before 2023, today's categories and 38 provinces from 2023; and the proposed
-# host city (by province; instansi without a province go to Jakarta).
+# 34 provinces before 2023, today's categories and 38 provinces from 2023; the proposed
+# host city (by province; instansi without a province go to Jakarta); and the groups the
+# 2023-2024 targets for the share at Baik or better are set for.
 _RESULTS_VIEW_SQL = """
 CREATE VIEW results_full AS
 SELECT r.tahun, r.instansi_id, i.nama, r.nama_sumber, i.kategori, i.lokus,
@@ -332,6 +335,8 @@ SELECT r.tahun, r.instansi_id, i.nama, r.nama_sumber, i.kategori, i.lokus,
        CASE WHEN r.tahun < $split THEN i.kode_provinsi_2018 ELSE i.kode_provinsi END AS kode_provinsi,
        CASE WHEN r.tahun < $split THEN i.nama_provinsi_2018 ELSE i.nama_provinsi END AS nama_provinsi,
        coalesce(h.kota_penyelenggara, 'Jakarta') AS kota_penyelenggara,
+       CASE WHEN i.lokus = 'Instansi Pusat' THEN 'Instansi Pusat' WHEN i.kategori = 'Provinsi' THEN 'Provinsi'
+            ELSE 'Kabupaten/Kota' END AS kelompok_target,
        r.indeks, r.predikat, r.domain_1, r.domain_2, r.domain_3, r.domain_4,
        r.provenance, r.sumber, r.catatan
 FROM results r
@@ -353,7 +358,8 @@ WHERE tahun = $year
 
 _YEARS_SQL = """
 WITH per_instansi AS (
-    SELECT tahun, count(*) AS instansi, string_agg(DISTINCT provenance, ',') AS provenances
+    SELECT tahun, count(*) AS instansi, string_agg(DISTINCT provenance, ',') AS provenances,
+           string_agg(DISTINCT sumber, '; ') AS sumber
     FROM results GROUP BY tahun
 ),
 with_levels AS (SELECT DISTINCT tahun FROM levels)
@@ -362,7 +368,8 @@ SELECT n.year AS tahun,
             ELSE 'national' END AS grain,
        CASE WHEN p.tahun IS NULL THEN 'resmi' WHEN contains(p.provenances, ',') THEN 'mixed'
             ELSE p.provenances END AS provenance,
-       coalesce(p.instansi, n.instansi_evaluated) AS instansi
+       coalesce(p.instansi, n.instansi_evaluated) AS instansi,
+       coalesce(p.sumber, n.source) AS sumber
 FROM national_series n
 LEFT JOIN per_instansi p ON p.tahun = n.year
 LEFT JOIN with_levels l ON l.tahun = n.year

@@ -1,6 +1,9 @@
-"""Streamlit glue shared by the pages: the cached store, cached loaders and small widgets.
+"""Streamlit components shared by the pages: the cached store, filters, badges, charts with tables.
 
-The only module of spbe/ besides spbe/ui_* that imports streamlit.
+The only module of spbe/ (with any future spbe/ui_*) that imports streamlit. Components own
+their widget state: each takes a key, keeps its value in the URL (bind="query-params", so a
+copied link reproduces the view) and returns a plain value. Streamlit validates a bound value
+against the widget's options, so a URL can only ever select values the page offers.
 """
 
 from __future__ import annotations
@@ -8,39 +11,86 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from spbe.figures import PROVENANCE_LABELS
+from spbe.figures import PROVENANCE_LABELS, FigureMeta, finish
 from spbe.store import Store
+from spbe.tables import with_provenance, xlsx_bytes
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "id"}
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """One store per server process: it loads the data once and serves every session."""
+    """One store per server process, loaded once from data/ and shared by every session.
+
+    This is the cache at the source grain: the files are read into DuckDB once; filters are
+    then applied per rerun by the store's parameterised queries (a few milliseconds).
+    """
     return Store()
 
 
-@st.cache_data(show_spinner=False)
-def national_series() -> pd.DataFrame:
-    """Cached at the source grain; pages filter and format outside the cache."""
-    return store().national_series()
+def year_select(years: list[int], *, key: str = "tahun", label: str = "Tahun evaluasi") -> int:
+    """Year picker in the sidebar, default the latest year offered, kept in the URL as ?tahun=."""
+    return st.sidebar.selectbox(label, years, index=len(years) - 1, key=key, bind="query-params")
 
 
-def provenance_badge(provenance: str) -> None:
-    """Say where the numbers on screen come from; simulated data gets a warning box."""
+def multi_filter(label: str, options: list[str], *, key: str) -> list[str] | None:
+    """Sidebar multi-select; nothing chosen means no filter (None)."""
+    chosen = st.sidebar.multiselect(label, options, key=key, bind="query-params", placeholder="Semua")
+    return list(chosen) or None
+
+
+def text_filter(label: str, *, key: str) -> str | None:
+    value = st.sidebar.text_input(label, key=key, bind="query-params", max_chars=80)
+    return value.strip() or None
+
+
+def provenance_badge(provenance: str, *, what: str = "Angka di halaman ini") -> None:
+    """Say where the numbers on screen come from; simulated data gets a warning above the charts."""
     label = PROVENANCE_LABELS.get(provenance, provenance)
     if provenance == "simulasi":
-        st.warning(f"**{label}.** Angka di bawah ini berasal dari simulasi, bukan hasil evaluasi resmi.", icon="⚠️")
+        st.warning(
+            f"**{label}.** {what} berasal dari simulasi yang dikalibrasi ke angka terbitan 2018, "
+            "bukan hasil evaluasi resmi per instansi.",
+            icon="⚠️",
+        )
+    elif provenance == "mixed":
+        st.info(f"{what} memadukan data resmi dan data lain; kolom *provenance* menyebut asal tiap baris.")
     else:
-        st.caption(f"Sumber data: **{label}**")
+        st.caption(f"Asal data: **{label}**")
 
 
-def figure_with_table(fig, table: pd.DataFrame, *, key: str, file_name: str) -> None:
-    """A chart, then its data as a table (accessibility) with a CSV download of exactly that data."""
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"{key}_chart")
+def figure_with_table(fig, meta: FigureMeta, table: pd.DataFrame, *, key: str, file_name: str, **chart_args):
+    """A finished chart, then its data as a table (accessibility) with CSV and XLSX downloads.
+
+    The downloads carry the figure's source and provenance in every row. Returns what
+    st.plotly_chart returns (the selection state when on_select is passed).
+    """
+    event = st.plotly_chart(finish(fig, meta), width="stretch", config=_plotly_config(file_name), key=key,
+                            **chart_args)  # fmt: skip
     with st.expander("Tabel data grafik ini"):
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(
-            "Unduh CSV", table.to_csv(index=False).encode("utf-8"), file_name=f"{file_name}.csv",
-            mime="text/csv", key=f"{key}_csv",
-        )  # fmt: skip
+        downloads(with_provenance(table, meta.provenance, meta.source), file_name, key=key)
+    return event
+
+
+def downloads(table: pd.DataFrame, file_name: str, *, key: str) -> None:
+    """CSV and XLSX of exactly the rows and columns given; built only when clicked."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Unduh CSV", lambda: table.to_csv(index=False).encode("utf-8"), file_name=f"{file_name}.csv",
+        mime="text/csv", key=f"{key}_csv", on_click="ignore",
+    )  # fmt: skip
+    right.download_button(
+        "Unduh XLSX", lambda: xlsx_bytes(table), file_name=f"{file_name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )  # fmt: skip
+
+
+def _plotly_config(file_name: str) -> dict:
+    """The chart toolbar's own PNG download gets a meaningful file name and slide size."""
+    return {**PLOTLY_CONFIG, "toImageButtonOptions": {"format": "png", "filename": file_name, "width": 1600,
+                                                      "height": 900}}  # fmt: skip
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon="ℹ️")

@@ -89,3 +89,23 @@ def test_a_duplicated_indicator_number_is_reported_with_its_row(tmp_path, refere
     path = _broken_copy(tmp_path, reference_dir, duplicate)
     with pytest.raises(FrameworkError, match=r"framework_2020\.csv baris 3: indikator 1 ganda"):
         load_indicator_table(path, "permenpanrb-59-2020")
+
+
+@pytest.mark.parametrize(
+    ("year", "indicator", "module"),
+    [
+        (2018, 18, "Kelembagaan"),  # aspek 3 Kelembagaan
+        (2018, 20, "Strategi dan Perencanaan"),  # aspek 4
+        (2018, 23, "TIK"),  # aspek 5
+        (2018, 25, "Layanan Administrasi Pemerintahan"),  # aspek 6
+        (2018, 35, "Layanan Publik"),  # aspek 7
+        (2018, 1, "Kelembagaan"),  # policy twin of 18
+        (2018, 8, "Layanan Administrasi Pemerintahan"),  # Kebijakan Layanan Naskah Dinas, twin of 25
+        (2018, 14, "Layanan Publik"),  # Kebijakan Layanan Pengaduan Publik, twin of 32
+        (2024, 47, "Layanan Publik"),
+        (2024, 32, "Layanan Administrasi Pemerintahan"),
+    ],
+)
+def test_every_indicator_belongs_to_one_asistensi_module(year, indicator, module):
+    indicators = framework_for_year(year).indicators.set_index("indicator_no")
+    assert indicators.at[indicator, "modul"] == module

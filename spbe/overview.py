@@ -1,0 +1,97 @@
+"""The national overview of a year: KPI values and the tables behind its charts.
+
+Each value says where it comes from. For 2018 the per-instansi table is a simulation, so the
+share below Baik shown as a KPI is the published one (press release, 81 %), and the
+simulation's own share is only used for its charts, labelled as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from spbe.formatting import format_count, format_number, format_percent
+from spbe.store import Store
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BelowBaik:
+    pct: float
+    source: str
+    provenance: str  # resmi | simulasi | impor | mixed
+    alternatives: str = ""  # conflicting published figures, said aloud
+
+
+def below_baik(store: Store, year: int) -> BelowBaik | None:
+    """Share of instansi below Baik: a published share first, then published counts, then rows."""
+    published = store.published_2018()
+    overall = published[(published["year"] == year) & (published["group"] == "Semua instansi")]
+    if not overall.empty:
+        row = overall.iloc[0]
+        others = published[(published["year"] == year) & published["group"].str.contains("alternative")]
+        alternatives = "; ".join(
+            f"{format_percent(100 - r.share_baik_or_better_pct, 2)} menurut {r.source.split(',')[0]}"
+            for r in others.itertuples()
+        )
+        return BelowBaik(100 - float(row["share_baik_or_better_pct"]), row["source"], "resmi", alternatives)
+    series = store.national_series().set_index("year")
+    if year in series.index and pd.notna(series.at[year, "baik_or_better"]):
+        evaluated, baik = series.at[year, "instansi_evaluated"], series.at[year, "baik_or_better"]
+        source = f"{format_count(baik)} dari {format_count(evaluated)} instansi Baik ke atas (angka resmi)"
+        return BelowBaik(100 * (evaluated - baik) / evaluated, source, "resmi")
+    summary = store.summary(year)
+    if summary["below_baik_pct"] is None:
+        return None
+    return BelowBaik(summary["below_baik_pct"], "dihitung dari hasil per instansi", summary["provenance"])
+
+
+def kpis(store: Store, year: int) -> list[Kpi]:
+    """The five headline cards of the overview."""
+    summary = store.summary(year)
+    official, mean = summary["national_index_official"], summary["national_index_mean"]
+    mean_label = "rata-rata simulasi" if summary["provenance"] == "simulasi" else "rata-rata instansi"
+    index_note = f"{mean_label} {format_number(mean)} (dihitung ulang)" if mean is not None else "angka resmi"
+    gap = summary["gap"]
+    gap_text = "–" if gap is None else format_number(abs(gap))
+    gap_note = "" if gap is None else ("di bawah target" if gap > 0 else "di atas target")
+    below = below_baik(store, year)
+    below_note = "" if below is None else below.source.split(",")[0]
+    if below is not None and below.alternatives:
+        below_note += f"; bandingkan {below.alternatives}"
+    return [
+        Kpi("Indeks SPBE Nasional", format_number(official if official is not None else mean), index_note),
+        Kpi("Target", format_number(summary["target"], trim_zeros=True), "target indeks nasional"),
+        Kpi("Selisih terhadap target", gap_text, gap_note),
+        Kpi("Instansi dievaluasi", format_count(summary["instansi_evaluated"])),
+        Kpi("Di bawah predikat Baik", format_percent(below.pct) if below else "–", below_note),
+    ]
+
+
+def baik_share_table(store: Store, year: int) -> pd.DataFrame:
+    """Share at Baik or better per group with the target (2023, 2024) or published share (2018)."""
+    targets = store.targets_share_baik(year)
+    if not targets.empty:
+        shares = store.baik_share_by_group(year, "kelompok_target")
+        return shares.merge(
+            targets.rename(columns={"group": "kelompok_tampil", "target_share_baik_or_better_pct": "target"})[
+                ["kelompok_tampil", "target"]
+            ],
+            on="kelompok_tampil",
+            how="left",
+        )
+    shares = store.baik_share_by_group(year, "kelompok")
+    published = store.published_2018()
+    published = published[published["year"] == year][["group", "share_baik_or_better_pct"]]
+    return shares.merge(
+        published.rename(columns={"group": "kelompok_tampil", "share_baik_or_better_pct": "terbitan"}),
+        on="kelompok_tampil",
+        how="left",
+    )
