@@ -1,10 +1,16 @@
 """Dasbor Kemajuan SPBE Nasional: the Streamlit entry point (page config and navigation)."""
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Dasbor SPBE", page_icon="📊", layout="wide")
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"  # local file: a material icon would load from a CDN
+st.set_page_config(page_title="Dasbor SPBE", page_icon=str(FAVICON), layout="wide")
 
 pages = [
-    st.Page("pages/ringkasan.py", title="Ringkasan Nasional", icon="🏛️", default=True),
+    st.Page("pages/ringkasan.py", title="Ringkasan Nasional", icon=":material/account_balance:", default=True),
+    st.Page("pages/sebaran.py", title="Sebaran Predikat", icon=":material/bar_chart:", url_path="sebaran"),
+    st.Page("pages/domain.py", title="Domain & Indikator", icon=":material/grid_on:", url_path="domain"),
+    st.Page("pages/profil.py", title="Profil Instansi", icon=":material/person_search:", url_path="profil"),
 ]
 st.navigation(pages).run()

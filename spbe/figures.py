@@ -7,6 +7,7 @@ default would export with black traces (TECH_NOTES, Kaleido).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,15 @@ INDEX_COLOR = "#2166ac"
 TARGET_COLOR = "#b2182b"
 MUTED_COLOR = "#6b7280"
 FONT_FAMILY = "Source Sans Pro, Arial, DejaVu Sans, sans-serif"
-PROVENANCE_LABELS = {"resmi": "Data resmi", "impor": "Data impor", "simulasi": "SIMULASI – bukan data resmi"}
+PROVENANCE_LABELS = {
+    "resmi": "Data resmi",
+    "impor": "Data impor",
+    "simulasi": "SIMULASI – bukan data resmi",
+    "mixed": "Data campuran (lihat kolom provenance)",
+    "campuran": "Memuat data SIMULASI – bukan data resmi",  # official points beside simulated ones
+}
+MARKED_PROVENANCES = ("simulasi", "campuran")  # the image itself must say so
+FOOTER_WIDTH = 150  # characters per footer line at slide width
 
 SPBE_TEMPLATE = go.layout.Template(
     layout=go.Layout(
@@ -54,7 +63,7 @@ class FigureMeta:
 
     title: str
     source: str
-    provenance: str = "resmi"  # resmi | impor | simulasi | campuran
+    provenance: str = "resmi"  # resmi | impor | simulasi | mixed | campuran (mixed, with simulasi)
     subtitle: str = ""
 
 
@@ -64,13 +73,14 @@ def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> 
     title = meta.title + (f"<br><sup>{meta.subtitle}</sup>" if meta.subtitle else "")
     fig.update_layout(template=SPBE_TEMPLATE, title={"text": title})
     footer = f"Sumber: {meta.source} · Diolah: Dasbor SPBE, {made_on.strftime('%d-%m-%Y')}"
+    footer = "<br>".join(textwrap.wrap(footer, FOOTER_WIDTH))
     fig.add_annotation(
         text=footer, xref="paper", yref="paper", x=0, y=-0.2, xanchor="left", yanchor="top",
         showarrow=False, align="left", font={"size": 11, "color": MUTED_COLOR},
     )  # fmt: skip
-    if meta.provenance == "simulasi":
+    if meta.provenance in MARKED_PROVENANCES:
         fig.add_annotation(
-            text=PROVENANCE_LABELS["simulasi"], xref="paper", yref="paper", x=1, y=1.12,
+            text=PROVENANCE_LABELS[meta.provenance], xref="paper", yref="paper", x=1, y=1.12,
             xanchor="right", showarrow=False, font={"size": 13, "color": TARGET_COLOR},
             bordercolor=TARGET_COLOR, borderwidth=1, borderpad=4,
         )  # fmt: skip
@@ -85,8 +95,9 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            x=series["year"], y=series["target_index"], name="Target", mode="lines",
+            x=series["year"], y=series["target_index"], name="Target", mode="lines+markers",
             line={"color": TARGET_COLOR, "dash": "dash", "shape": "hv"},
+            marker={"symbol": "line-ew", "size": 18, "line": {"width": 3, "color": TARGET_COLOR}},
             hovertemplate="Target %{x}: %{y:.2f}<extra></extra>",
         )
     )  # fmt: skip
@@ -94,7 +105,7 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
         go.Scatter(
             x=series["year"], y=series["national_index"], name="Indeks SPBE Nasional",
             mode="lines+markers+text", line={"color": INDEX_COLOR, "width": 3}, marker={"size": 9},
-            text=[format_number(v) for v in series["national_index"]], textposition="top center",
+            text=[format_number(v) for v in series["national_index"]], textposition="bottom center",
             hovertemplate="Indeks %{x}: %{y:.2f}<extra></extra>",
         )
     )  # fmt: skip
@@ -159,9 +170,15 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             y=rows["kelompok_tampil"], x=rows["persen"], orientation="h", name="Baik ke atas",
-            marker_color=PREDIKAT_COLORS["Baik"],
+            marker_color=PREDIKAT_COLORS["Baik"], hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )  # fmt: skip
+    # Values in a column right of the axis, so target markers never sit on top of them.
+    fig.add_trace(
+        go.Scatter(
+            y=rows["kelompok_tampil"], x=[104] * len(rows), mode="text", showlegend=False, hoverinfo="skip",
             text=[f"{format_percent(p)} (n={format_count(n)})" for p, n in zip(rows["persen"], rows["n"], strict=True)],
-            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+            textposition="middle right",
         )
     )  # fmt: skip
     for column, label, symbol, color in (
@@ -176,7 +193,8 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
                     hovertemplate=f"{label} %{{y}}: %{{x:.1f}}%<extra></extra>",
                 )
             )  # fmt: skip
-    fig.update_xaxes(title="Persen instansi dengan predikat Baik ke atas", range=[0, 115], ticksuffix="%")
+    fig.update_xaxes(title="Persen instansi dengan predikat Baik ke atas", range=[0, 130], ticksuffix="%",
+                     tickvals=[0, 20, 40, 60, 80, 100])  # fmt: skip
     fig.update_yaxes(title=None)
     return fig
 
@@ -212,11 +230,12 @@ def group_heatmap_figure(means: pd.DataFrame, *, row: str, column: str, value: s
             z=table.to_numpy(), x=list(table.columns), y=list(table.index), zmin=1, zmax=5,
             colorscale=[[0, PREDIKAT_COLORS["Kurang"]], [0.5, "#f7f7f7"], [1, PREDIKAT_COLORS["Sangat Baik"]]],
             text=[[format_number(v) for v in line] for line in table.to_numpy()], texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>", colorbar={"title": "Rata-rata"},
+            hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>",
+            colorbar={"title": "Rata-rata", "tickvals": [1, 2, 3, 4, 5]},
         )
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=None, side="top")
+    fig.update_xaxes(title=None)
     return fig
 
 
@@ -241,13 +260,22 @@ def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
 
 
 def history_figure(history: pd.DataFrame) -> go.Figure:
-    """One instansi's index per year it was evaluated, with predikat named at each point."""
+    """One instansi's index per year it was evaluated, with predikat named at each point.
+
+    Simulated years get a hollow marker and say "simulasi" in their label.
+    """
+    simulated = history["provenance"].eq("simulasi").to_numpy()
+    labels = [
+        f"{format_number(v)} ({p}{', simulasi' if s else ''})"
+        for v, p, s in zip(history["indeks"], history["predikat"], simulated, strict=True)
+    ]
     fig = go.Figure(
         go.Scatter(
             x=history["tahun"], y=history["indeks"], mode="lines+markers+text",
             line={"color": INDEX_COLOR, "width": 3},
-            marker={"size": 11, "color": [PREDIKAT_COLORS.get(p, MUTED_COLOR) for p in history["predikat"]]},
-            text=[f"{format_number(v)} ({p})" for v, p in zip(history["indeks"], history["predikat"], strict=True)],
+            marker={"size": 12, "color": [PREDIKAT_COLORS.get(p, MUTED_COLOR) for p in history["predikat"]],
+                    "symbol": ["circle-open" if s else "circle" for s in simulated], "line": {"width": 3}},
+            text=labels,
             textposition="top center", name="Indeks", hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     )  # fmt: skip

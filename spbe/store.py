@@ -120,6 +120,10 @@ class Store:
         """The official national index per year with domains, counts, target and source."""
         return self._query("SELECT * FROM national_series ORDER BY year")
 
+    def instansi_years(self) -> list[int]:
+        """Years with per-instansi results (the per-instansi views offer only these)."""
+        return self._query("SELECT DISTINCT tahun FROM results ORDER BY tahun")["tahun"].tolist()
+
     def years(self) -> pd.DataFrame:
         """Every year with data: grain, provenance and source of the per-instansi part, instansi count."""
         return self._query(_YEARS_SQL)
@@ -175,11 +179,11 @@ class Store:
         params = {"year": year, **(filters or Filters()).params()}
         return self._query(_FILTERED_SQL + " ORDER BY indeks DESC, nama", params)
 
-    def filter_options(self, year: int) -> dict[str, list[str]]:
-        """Values present in the year, for filter widgets (province list follows the year)."""
+    def filter_options(self, year: int, filters: Filters | None = None) -> dict[str, list[str]]:
+        """Values present in the year under the given filters, for cascading filter widgets."""
         frame = self._query(
-            "SELECT DISTINCT kelompok, lokus, nama_provinsi, kota_penyelenggara FROM results_full WHERE tahun = $year",
-            {"year": year},
+            f"SELECT DISTINCT kelompok, lokus, nama_provinsi, kota_penyelenggara FROM ({_FILTERED_SQL})",  # noqa: S608
+            {"year": year, **(filters or Filters()).params()},
         )
         return {column: sorted(frame[column].dropna().unique().tolist()) for column in frame.columns}
 

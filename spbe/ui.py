@@ -34,7 +34,13 @@ def year_select(years: list[int], *, key: str = "tahun", label: str = "Tahun eva
 
 
 def multi_filter(label: str, options: list[str], *, key: str) -> list[str] | None:
-    """Sidebar multi-select; nothing chosen means no filter (None)."""
+    """Sidebar multi-select; nothing chosen means no filter (None).
+
+    When an upstream filter narrows the options (a province list after choosing a lokus),
+    choices that are no longer offered are dropped instead of raising.
+    """
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
     chosen = st.sidebar.multiselect(label, options, key=key, bind="query-params", placeholder="Semua")
     return list(chosen) or None
 
@@ -51,7 +57,7 @@ def provenance_badge(provenance: str, *, what: str = "Angka di halaman ini") -> 
         st.warning(
             f"**{label}.** {what} berasal dari simulasi yang dikalibrasi ke angka terbitan 2018, "
             "bukan hasil evaluasi resmi per instansi.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
     elif provenance == "mixed":
         st.info(f"{what} memadukan data resmi dan data lain; kolom *provenance* menyebut asal tiap baris.")
@@ -93,4 +99,4 @@ def _plotly_config(file_name: str) -> dict:
 
 
 def empty_state(message: str) -> None:
-    st.info(message, icon="ℹ️")
+    st.info(message, icon=":material/info:")

@@ -13,7 +13,9 @@ def _decode(value):
     if isinstance(value, dict):
         if set(value) >= {"dtype", "bdata"}:
             array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+            if "shape" in value:  # "7, 3" for a 7 x 3 matrix
+                array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return array.tolist()
         return {key: _decode(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_decode(item) for item in value]

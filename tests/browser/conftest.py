@@ -120,9 +120,21 @@ class RecordedPage:
         self.page.wait_for_load_state("networkidle")
         self.page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
 
+    def show_everything(self) -> None:
+        """Grow the viewport to the page's height: Streamlit scrolls inside its own container
+        (so full-page screenshots stop at the fold) and draws charts only once visible."""
+        height = self.page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section, div')]"
+            ".map(e => e.scrollHeight))"
+        )
+        self.page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 12_000)})
+        self.wait_idle()
+
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
+        self.show_everything()
+        self.page.wait_for_timeout(500)  # let plotly finish its resize after the viewport change
         self.page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -1,16 +1,57 @@
 """Every page renders in a real browser, shows its content and never leaves 127.0.0.1."""
 
+from urllib.parse import quote
+
 import pytest
 
 pytestmark = pytest.mark.browser
 
+PAGES = [
+    ("ringkasan", "/?tahun=2018", ["Ringkasan Nasional", "1,98", "2,6", "0,62", "81%", "SIMULASI"]),
+    ("ringkasan_2024", "/", ["Ringkasan Nasional", "3,12", "2,85", "469"]),
+    ("sebaran", "/sebaran?tahun=2023", ["Sebaran Predikat", "Daftar instansi", "621 instansi"]),
+    ("domain", "/domain?tahun=2018", ["Domain & Indikator", "indikator terlemah", "SIMULASI"]),
+    ("profil", f"/profil?instansi={quote('Kota Surabaya')}", ["Kota Surabaya", "4,54", "Memuaskan"]),
+]
 
-def test_overview_renders_kpis_and_chart_without_outside_requests(server_url, page):
-    page.open(server_url)
-    page.page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)
+
+@pytest.mark.parametrize(("name", "path", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_renders_with_charts_and_no_outside_request(server_url, page, name, path, expected):
+    page.open(server_url + path)
+    page.page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     body = page.page.inner_text("body")
-    assert "Ringkasan Nasional" in body
-    assert "3,12" in body
+    for text in expected:
+        assert text in body, f"{text!r} missing on {path}"
     assert page.page.locator("[data-testid=stException]").count() == 0
-    page.screenshot("ringkasan")
+    page.screenshot(name)
     assert page.outside_requests == []
+
+
+def test_overview_draws_every_chart(server_url, page):
+    page.open(server_url + "/?tahun=2018")
+    page.show_everything()
+    page.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                                timeout=30_000)  # fmt: skip
+    assert page.page.locator(".js-plotly-plot").count() == 3
+    assert page.outside_requests == []
+
+
+def test_a_filter_change_updates_the_chart_and_the_url(server_url, page):
+    page.open(server_url + "/sebaran?tahun=2024")
+    page.page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    assert "615 instansi" in page.page.inner_text("body")
+    assert histogram_points(page) == 615
+    page.page.get_by_label("Cari nama instansi").fill("Kota Banda")
+    page.page.get_by_label("Cari nama instansi").press("Enter")
+    page.page.wait_for_function("() => document.body.innerText.includes('2 instansi · evaluasi 2024')",
+                                timeout=30_000)  # fmt: skip
+    page.wait_idle()
+    assert histogram_points(page) == 2  # Kota Bandung and Kota Banda Aceh
+    assert "cari=Kota+Banda" in page.page.url or "cari=Kota%20Banda" in page.page.url
+    page.screenshot("sebaran_filtered")
+    assert page.outside_requests == []
+
+
+def histogram_points(page) -> int:
+    """Values in the histogram plotly drew (the figure object plotly.js keeps on its div)."""
+    return page.page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData[0]._length")

@@ -1,0 +1,96 @@
+"""Profil Instansi: one instansi across the years, against its group and the nation."""
+
+import pandas as pd
+import streamlit as st
+
+from spbe import ui
+from spbe.figures import FigureMeta, domain_comparison_figure, history_figure
+from spbe.formatting import format_count, format_number
+from spbe.framework import framework_for_year
+
+store = ui.store()
+instansi = store.instansi_list()
+ids = dict(zip(instansi["nama"], instansi["instansi_id"], strict=True))  # registry names are unique
+# The URL holds the name (?instansi=Kota+Surabaya): readable, and only listed names are accepted.
+name = st.sidebar.selectbox(
+    "Instansi", list(ids), index=None, key="instansi", bind="query-params", placeholder="Ketik nama instansi"
+)
+
+st.title("Profil Instansi")
+if name is None:
+    ui.empty_state("Pilih instansi di panel samping (ketik sebagian namanya), atau buka dari daftar Sebaran Predikat.")
+    st.stop()
+chosen = ids[name]
+
+history = store.instansi_history(chosen)
+year = ui.year_select(history["tahun"].tolist())
+row = history.set_index("tahun").loc[year]
+st.header(name)
+place = [row["kategori"], row["lokus"]] + ([row["nama_provinsi"]] if pd.notna(row["nama_provinsi"]) else [])
+st.caption(" · ".join(place))
+ui.provenance_badge(row["provenance"], what=f"Angka {year} instansi ini")
+
+left, middle, right = st.columns(3)
+left.metric(f"Indeks SPBE {year}", format_number(row["indeks"]))
+middle.metric("Predikat", row["predikat"])
+right.metric("Tahun dievaluasi", format_count(len(history)))
+
+# Index and predikat in every year evaluated
+provenances = set(history["provenance"])
+if len(provenances) == 1:
+    history_provenance = provenances.pop()
+else:
+    history_provenance = "campuran" if "simulasi" in provenances else "mixed"
+if history_provenance == "campuran":
+    st.caption("Riwayat memuat tahun simulasi (titik berongga): bukan hasil evaluasi resmi.")
+meta = FigureMeta(
+    title=f"Indeks SPBE {name} per tahun",
+    subtitle="tiap titik: indeks (predikat); garis putus-putus: batas Baik",
+    source="; ".join(history["sumber"].drop_duplicates()),
+    provenance=history_provenance,
+)
+ui.figure_with_table(
+    history_figure(history), meta, history[["tahun", "indeks", "predikat", "provenance", "sumber"]],
+    key="history", file_name=f"riwayat_{chosen}",
+)  # fmt: skip
+
+# Domain indices against the group mean and the national mean
+domains = framework_for_year(year).domains
+group_means = store.domain_means(year, "kelompok")
+group_means = group_means[group_means["kelompok_tampil"] == row["kelompok"]].set_index("domain_no")
+national_means = store.domain_means(year, None).set_index("domain_no")
+group_label = f"Rata-rata {row['kelompok']} (n={format_count(int(group_means['n'].max()))})"
+national_label = f"Rata-rata nasional (n={format_count(int(national_means['n'].max()))})"
+comparison = pd.DataFrame(
+    {
+        "domain": domains["domain"],
+        name: [row[f"domain_{no}"] for no in domains["domain_no"]],
+        group_label: [group_means["rata_rata"].get(no) for no in domains["domain_no"]],
+        national_label: [national_means["rata_rata"].get(no) for no in domains["domain_no"]],
+    }
+)
+meta = FigureMeta(
+    title=f"Indeks domain {year}: {name}",
+    subtitle="dibandingkan rata-rata kelompoknya dan rata-rata nasional (dihitung ulang)",
+    source=row["sumber"],
+    provenance=row["provenance"],
+)
+ui.figure_with_table(domain_comparison_figure(comparison), meta, comparison, key="domains",
+                     file_name=f"domain_{chosen}_{year}")  # fmt: skip
+if comparison[name].isna().any():
+    st.caption("Nilai domain yang kosong tidak tercantum dalam sumber resmi; indeks dan predikat resmi tetap berlaku.")
+
+# Indicator levels, weakest first
+levels = store.instansi_levels(year, chosen)
+st.subheader("Tingkat per indikator")
+if levels.empty:
+    ui.empty_state(f"Tingkat per indikator tahun {year} tidak dipublikasikan untuk instansi ini.")
+else:
+    framework = framework_for_year(year)
+    levels["nama_tingkat"] = [framework.level_name(i, t) for i, t in zip(levels["indikator"], levels["tingkat"],
+                                                                          strict=True)]  # fmt: skip
+    st.dataframe(
+        levels[["indikator", "nama_indikator", "aspect", "tingkat", "nama_tingkat", "provenance"]],
+        hide_index=True, width="stretch",
+    )  # fmt: skip
+    ui.downloads(levels, f"tingkat_{chosen}_{year}", key="levels")

@@ -1,0 +1,75 @@
+"""Sebaran Predikat: planners filter instansi and see how they spread over the predikat bands."""
+
+import streamlit as st
+
+from spbe import ui
+from spbe.figures import FigureMeta, index_histogram_figure
+from spbe.formatting import format_count, format_percent
+from spbe.framework import framework_for_year
+from spbe.predikat import PREDIKAT
+from spbe.store import Filters
+
+store = ui.store()
+year = ui.year_select(store.instansi_years())
+years = store.years().set_index("tahun")
+options = store.filter_options(year)
+
+# Filters: each narrows the next; all live in the URL
+predikat = ui.multi_filter("Predikat", list(PREDIKAT), key="predikat")
+lokus = ui.multi_filter("Lokus", options["lokus"], key="lokus")
+kelompok_options = store.filter_options(year, Filters(lokus=lokus))["kelompok"]
+kelompok = ui.multi_filter("Kelompok instansi", kelompok_options, key="kelompok")
+provinsi_options = store.filter_options(year, Filters(lokus=lokus, kelompok=kelompok))["nama_provinsi"]
+provinsi = ui.multi_filter("Provinsi", provinsi_options, key="provinsi")
+kota = ui.multi_filter("Kota penyelenggara asistensi", options["kota_penyelenggara"], key="kota")
+cari = ui.text_filter("Cari nama instansi", key="cari")
+filters = Filters(predikat=predikat, kelompok=kelompok, lokus=lokus, provinsi=provinsi, kota=kota, cari=cari)
+
+st.title("Sebaran Predikat")
+provenance = years.at[year, "provenance"]
+ui.provenance_badge(provenance)
+rows = store.results(year, filters)
+if rows.empty:
+    ui.empty_state("Tidak ada instansi yang cocok dengan filter ini. Longgarkan atau kosongkan salah satu filter.")
+    st.stop()
+
+# Counts and shares per predikat for the filtered set
+st.caption(f"{format_count(len(rows))} instansi · evaluasi {year}")
+counts = rows["predikat"].value_counts()
+for column, name in zip(st.columns(len(PREDIKAT)), reversed(PREDIKAT), strict=True):
+    n = int(counts.get(name, 0))
+    column.metric(name, format_count(n), help="jumlah instansi dengan predikat ini")
+    column.caption(format_percent(100 * n / len(rows)))
+
+# Histogram of the index with the band edges
+meta = FigureMeta(
+    title=f"Sebaran Indeks SPBE {year}",
+    subtitle=f"{format_count(len(rows))} instansi sesuai filter; garis putus-putus: batas predikat",
+    source=years.at[year, "sumber"],
+    provenance=provenance,
+)
+ui.figure_with_table(
+    index_histogram_figure(rows["indeks"]), meta, rows[["nama", "indeks", "predikat"]],
+    key="histogram", file_name=f"sebaran_indeks_{year}",
+)  # fmt: skip
+
+# The filtered instansi, sortable, downloadable exactly as shown
+st.subheader("Daftar instansi")
+domains = framework_for_year(year).domains
+domain_columns = {f"domain_{no}": name for no, name in zip(domains["domain_no"], domains["domain"], strict=True)}
+table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", *domain_columns, "provenance"]]
+table = table.rename(columns={"nama_provinsi": "provinsi", **domain_columns})
+selection = st.dataframe(
+    table.drop(columns="instansi_id"), hide_index=True, width="stretch", on_select="rerun",
+    selection_mode="single-row", key="daftar",
+    column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")}
+    | {name: st.column_config.NumberColumn(name, format="%.2f") for name in domain_columns.values()},
+)  # fmt: skip
+ui.downloads(table, f"instansi_{year}", key="daftar_unduh")
+chosen = selection.selection.rows if selection else []
+if chosen:
+    picked = table.iloc[chosen[0]]
+    st.page_link("pages/profil.py", label=f"Buka profil {picked['nama']}", icon=":material/person_search:",
+                 query_params={"instansi": picked["nama"], "tahun": str(year)})  # fmt: skip
+else:
+    st.caption("Pilih satu baris untuk membuka profil instansinya.")
