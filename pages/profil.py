@@ -7,6 +7,7 @@ from spbe import ui
 from spbe.figures import FigureMeta, domain_comparison_figure, history_figure
 from spbe.formatting import format_count, format_number
 from spbe.framework import framework_for_year
+from spbe.pathways import describe_plan, domain_increase_needed, fewest_level_ups, next_predikat
 
 store = ui.store()
 instansi = store.instansi_list()
@@ -94,3 +95,30 @@ else:
         hide_index=True, width="stretch",
     )  # fmt: skip
     ui.downloads(levels, f"tingkat_{chosen}_{year}", key="levels")
+
+# The path to the next predikat above its own
+st.subheader("Jalur ke predikat berikutnya")
+goal = next_predikat(row["indeks"])
+if goal is None:
+    st.success("Instansi ini sudah berpredikat Memuaskan, predikat tertinggi.")
+elif levels.empty:
+    domains_now = pd.Series({no: row[f"domain_{no}"] for no in domains["domain_no"]})
+    increase = domain_increase_needed(domains_now, framework_for_year(year), goal[1])
+    if increase is None:
+        ui.empty_state("Kenaikan domain tidak dapat dihitung karena ada nilai domain yang tidak tercantum.")
+    else:
+        st.markdown(
+            f"Untuk mencapai **{goal[0]}** (indeks {format_number(goal[1], trim_zeros=True)}), kenaikan domain "
+            "paling kecil (domain berbobot terbesar lebih dulu): "
+            + "; ".join(
+                f"**{name}** +{format_number(value)}"
+                for name, value in zip(domains["domain"], increase, strict=True)
+                if value > 0
+            )  # fmt: skip
+        )
+else:
+    plan = fewest_level_ups(levels.set_index("indikator")["tingkat"], framework_for_year(year), goal[1])
+    st.markdown(
+        f"Untuk mencapai **{goal[0]}** (indeks {format_number(goal[1], trim_zeros=True)}) dibutuhkan paling sedikit "
+        f"**{len(plan)} kenaikan satu tingkat** (indikator berbobot terbesar lebih dulu): {describe_plan(plan)}."
+    )

@@ -303,3 +303,48 @@ def domain_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="Indeks domain", range=[0, 5.5])
     return fig
+
+
+NOT_EVALUATED_COLOR = "#bdbdbd"
+
+
+def cohort_breakdown_figure(counts: pd.DataFrame) -> go.Figure:
+    """Instansi per host city stacked by cohort (predikat), each segment and city total labelled.
+
+    `counts` has one row per city and one column per cohort (predikat, then Belum dievaluasi).
+    """
+    fig = go.Figure()
+    for cohort in counts.columns:
+        values = counts[cohort]
+        fig.add_trace(
+            go.Bar(
+                x=list(counts.index), y=values, name=cohort,
+                marker_color=PREDIKAT_COLORS.get(cohort, NOT_EVALUATED_COLOR),
+                text=[format_count(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
+                hovertemplate=f"%{{x}} · {cohort}: %{{y}} instansi<extra></extra>",
+            )
+        )  # fmt: skip
+    totals = counts.sum(axis=1)
+    fig.add_trace(
+        go.Scatter(
+            x=list(counts.index), y=totals, mode="text", text=[f"<b>{format_count(t)}</b>" for t in totals],
+            textposition="top center", showlegend=False, hoverinfo="skip",
+        )
+    )  # fmt: skip
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(title="Jumlah instansi", range=[0, totals.max() * 1.12])
+    fig.update_xaxes(title=None)
+    return fig
+
+
+def module_needs_figure(needs: pd.DataFrame, *, column: str = "modul") -> go.Figure:
+    """Mean level per city/cohort (rows) and module or domain (columns); the weakest cell of each
+    row is starred in its label, so the mark does not depend on colour."""
+    needs = needs.assign(baris=needs["kota_penyelenggara"] + " · " + needs["kohort"])
+    marks = zip(needs["rata_rata"], needs["terlemah"], strict=True)
+    labels = needs.assign(label=[format_number(v) + (" ★" if weakest else "") for v, weakest in marks])
+    fig = group_heatmap_figure(needs, row="baris", column=column)
+    text = labels.pivot_table(index="baris", columns=column, values="label", aggfunc="first", sort=False)
+    fig.data[0].text = text.reindex(index=list(fig.data[0].y), columns=list(fig.data[0].x)).fillna("").to_numpy()
+    fig.update_layout(height=max(420, 28 * needs["baris"].nunique() + 160))
+    return fig

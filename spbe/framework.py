@@ -35,7 +35,7 @@ class FrameworkError(ValueError):
     """A framework table is inconsistent; the message names the file and row."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per framework
 class Framework:
     key: str  # as in the CSV, e.g. "permenpanrb-5-2018"
     title: str  # for people, e.g. "PermenPANRB 5/2018"

@@ -27,6 +27,9 @@ from spbe.predikat import PREDIKAT
 # years are shown on the 34 provinces of 2018.
 FIRST_YEAR_OF_38_PROVINCES = 2023
 
+# The 2019 asistensi roster (623 instansi) was drawn up from the 2018 evaluation.
+ROSTER_YEAR = 2018
+
 # 2018-2020 were reported by the 2018 groups (Kementerian, LPNK, Lembaga lainnya, Polda, ...).
 LAST_YEAR_OF_2018_GROUPS = 2020
 
@@ -283,6 +286,19 @@ class Store:
             {"year": year, "id": instansi_id},
         )
 
+    def levels(self, year: int) -> pd.DataFrame:
+        """Every indicator level of the year with its module (empty for domain-grain years)."""
+        return self._query(
+            """
+            SELECT l.instansi_id, l.indikator, l.tingkat, fw.modul, fw.aspect_no, l.provenance
+            FROM levels l
+            JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
+            WHERE l.tahun = $year
+            ORDER BY l.instansi_id, l.indikator
+            """,
+            {"year": year},
+        )
+
     def instansi_list(self) -> pd.DataFrame:
         """Every instansi with results in some year, for pickers: id, nama, kategori."""
         return self._query(
@@ -291,6 +307,16 @@ class Store:
             FROM instansi i SEMI JOIN results r USING (instansi_id) ORDER BY i.nama
             """
         )
+
+    def participants(self, year: int) -> pd.DataFrame:
+        """Who an asistensi planned on `year` covers, each with its cohort (predikat).
+
+        For the roster year (2018, the basis of the 2019 programme) the 623 instansi of the
+        roster, those without a result in cohort "Belum dievaluasi"; for other years every
+        instansi evaluated that year.
+        """
+        sql = _ROSTER_PARTICIPANTS_SQL if year == ROSTER_YEAR else _PARTICIPANTS_SQL
+        return self._query(sql, {"year": year})
 
     def roster_2018(self) -> pd.DataFrame:
         """The 623 instansi of the 2019 asistensi roster with registry attributes and host city."""
@@ -338,6 +364,7 @@ SELECT r.tahun, r.instansi_id, i.nama, r.nama_sumber, i.kategori, i.lokus,
             ELSE i.kategori END AS kelompok,
        CASE WHEN r.tahun < $split THEN i.kode_provinsi_2018 ELSE i.kode_provinsi END AS kode_provinsi,
        CASE WHEN r.tahun < $split THEN i.nama_provinsi_2018 ELSE i.nama_provinsi END AS nama_provinsi,
+       i.kode_provinsi AS kode_provinsi_kini,
        coalesce(h.kota_penyelenggara, 'Jakarta') AS kota_penyelenggara,
        CASE WHEN i.lokus = 'Instansi Pusat' THEN 'Instansi Pusat' WHEN i.kategori = 'Provinsi' THEN 'Provinsi'
             ELSE 'Kabupaten/Kota' END AS kelompok_target,
@@ -387,5 +414,22 @@ SELECT ro.instansi_id, ro.nama_2018, ro.kelompok_2018, ro.evaluated_2018,
 FROM roster_2018 ro
 JOIN instansi i USING (instansi_id)
 LEFT JOIN host_city h ON CAST(h.kode_provinsi AS VARCHAR) = i.kode_provinsi
+ORDER BY ro.instansi_id
+"""
+
+_PARTICIPANTS_SQL = """
+SELECT instansi_id, kelompok, nama, kode_provinsi_kini, nama_provinsi, indeks, predikat,
+       domain_1, domain_2, domain_3, domain_4, provenance, predikat AS kohort
+FROM results_full WHERE tahun = $year ORDER BY instansi_id
+"""
+
+_ROSTER_PARTICIPANTS_SQL = """
+SELECT ro.instansi_id, ro.kelompok_2018 AS kelompok, coalesce(r.nama, i.nama) AS nama,
+       i.kode_provinsi AS kode_provinsi_kini, i.nama_provinsi_2018 AS nama_provinsi, r.indeks, r.predikat,
+       r.domain_1, r.domain_2, r.domain_3, r.domain_4, r.provenance,
+       coalesce(r.predikat, 'Belum dievaluasi') AS kohort
+FROM roster_2018 ro
+JOIN instansi i USING (instansi_id)
+LEFT JOIN results_full r ON r.instansi_id = ro.instansi_id AND r.tahun = $year
 ORDER BY ro.instansi_id
 """

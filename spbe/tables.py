@@ -26,16 +26,32 @@ def xlsx_bytes(table: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_name[:31]
+    write_rows(sheet, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_rows(sheet, table: pd.DataFrame) -> None:
+    """Append a header and the rows of `table` below what the sheet holds; text stays text."""
+    first = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
     sheet.append([str(c) for c in table.columns])
     for row in table.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else v for v in row])
-    for cells in sheet.iter_rows(min_row=2):
+        sheet.append([_cell(v) for v in row])
+    for cells in sheet.iter_rows(min_row=first + 1):
         for cell in cells:
             if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
                 cell.data_type = "s"
     for index, column in enumerate(table.columns, start=1):
         width = max([len(str(column))] + [len(str(v)) for v in table[column].head(200)])
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, min(60, width + 2))
+
+
+def _cell(value):
+    """Spreadsheet-friendly value: missing -> empty, numpy scalars -> Python, lists -> text."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

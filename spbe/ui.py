@@ -28,9 +28,12 @@ def store() -> Store:
     return Store()
 
 
-def year_select(years: list[int], *, key: str = "tahun", label: str = "Tahun evaluasi") -> int:
-    """Year picker in the sidebar, default the latest year offered, kept in the URL as ?tahun=."""
-    return st.sidebar.selectbox(label, years, index=len(years) - 1, key=key, bind="query-params")
+def year_select(
+    years: list[int], *, default: int | None = None, key: str = "tahun", label: str = "Tahun evaluasi"
+) -> int:
+    """Year picker in the sidebar (default: the latest year offered), kept in the URL as ?tahun=."""
+    index = years.index(default) if default in years else len(years) - 1
+    return st.sidebar.selectbox(label, years, index=index, key=key, bind="query-params")
 
 
 def multi_filter(label: str, options: list[str], *, key: str) -> list[str] | None:

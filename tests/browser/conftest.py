@@ -51,9 +51,19 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def server_url(chromium):
+    yield from _serve("streamlit-server.log")
+
+
+@pytest.fixture
+def fresh_server_url(chromium):
+    """A server no browser has talked to yet (first-request behaviour)."""
+    yield from _serve("streamlit-fresh-server.log")
+
+
+def _serve(log_name: str):
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit-server.log").open("w")
+    log = (ARTIFACTS / log_name).open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -1,0 +1,143 @@
+"""Asistensi: cohorts per host city, pendamping, module needs and paths to Baik."""
+
+import pandas as pd
+import streamlit as st
+
+from spbe import ui, ui_asistensi
+from spbe.cohorts import (
+    COHORTS,
+    DEFAULT_PENDAMPING,
+    DEFAULT_WEIGHTS,
+    HOST_CITIES,
+    allocate_pendamping,
+    assign_cities,
+    cohort_counts,
+    domain_needs,
+    module_needs,
+)
+from spbe.figures import FigureMeta, cohort_breakdown_figure, module_needs_figure
+from spbe.formatting import format_count, format_number, format_percent
+from spbe.framework import framework_for_year
+from spbe.pathways import describe_plan, what_if
+from spbe.plan_export import Plan, plan_csv, plan_xlsx
+from spbe.store import ROSTER_YEAR
+
+store = ui.store()
+year = ui.year_select(store.instansi_years(), default=ROSTER_YEAR)
+years = store.years().set_index("tahun")
+provenance, source = years.at[year, "provenance"], years.at[year, "sumber"]
+
+st.title("Asistensi SPBE")
+st.markdown(
+    "Pada 2019 KemenPANRB mendampingi **623 instansi**, dikelompokkan menurut predikat hasil evaluasinya, "
+    "di **enam kota** (Jakarta, Surabaya, Medan, Makassar, Palembang, Denpasar) dengan **80 pendamping** "
+    "dan **lima modul** (siaran pers KemenPANRB, 11 Jul 2019). Halaman ini menyusun rencana serupa untuk "
+    "tahun evaluasi mana pun."
+)
+ui.provenance_badge(provenance)
+
+# 1. Host cities: a proposal the planner can change
+with st.expander("Kota penyelenggara per provinsi (usulan, dapat diubah)", expanded=False):
+    st.info("Pembagian provinsi ke kota penyelenggara adalah **usulan** menurut geografi; alokasi asistensi "
+            "2019 yang sebenarnya tidak pernah dipublikasikan. Instansi pusat berkumpul di Jakarta.")  # fmt: skip
+    assignment = ui_asistensi.assignment_editor()
+participants = assign_cities(store.participants(year), assignment)
+counts = cohort_counts(participants)
+
+# 2. Cohorts per host city
+st.subheader("Kohort per kota penyelenggara")
+meta = FigureMeta(
+    title=f"Instansi per kota penyelenggara dan predikat (evaluasi {year})",
+    subtitle=f"{format_count(int(counts.to_numpy().sum()))} instansi; pembagian kota: usulan",
+    source=source,
+    provenance=provenance,
+)
+ui.figure_with_table(cohort_breakdown_figure(counts), meta, counts.reset_index(), key="kohort",
+                     file_name=f"kohort_per_kota_{year}")  # fmt: skip
+for tab, city in zip(st.tabs(list(HOST_CITIES)), HOST_CITIES, strict=True):
+    members = participants[participants["kota_penyelenggara"] == city]
+    members = members.assign(urutan=members["kohort"].map(COHORTS.index)).sort_values(["urutan", "nama"])
+    tab.dataframe(members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]],
+                  hide_index=True, width="stretch")  # fmt: skip
+
+# 3. Pendamping in proportion to workload
+st.subheader("Pendamping")
+total = st.number_input("Jumlah pendamping", min_value=0, max_value=2000, value=DEFAULT_PENDAMPING, step=1,
+                        key="pendamping", bind="query-params")  # fmt: skip
+st.caption("Bobot beban per kohort (instansi berpredikat rendah membutuhkan pendampingan lebih banyak):")
+weights = {
+    cohort: column.number_input(
+        cohort, min_value=0.0, max_value=10.0, value=DEFAULT_WEIGHTS[cohort], step=0.5, key=f"bobot_{cohort}"
+    )  # fmt: skip
+    for column, cohort in zip(st.columns(len(COHORTS)), COHORTS, strict=True)
+}
+allocation = allocate_pendamping(counts, weights, int(total))
+st.dataframe(
+    allocation.reset_index().rename(
+        columns={"beban": "beban (berbobot)", "instansi_per_pendamping": "instansi per pendamping"}
+    ),
+    hide_index=True, width="stretch",
+    column_config={"instansi per pendamping": st.column_config.NumberColumn(format="%.1f")},
+)  # fmt: skip
+
+# 4. Module needs per city and cohort
+st.subheader("Kebutuhan modul")
+levels = store.levels(year)
+if levels.empty:
+    domains = framework_for_year(year).domains
+    needs = domain_needs(participants, dict(zip(domains["domain_no"], domains["domain"], strict=True)))
+    st.caption(f"Tahun {year} hanya memiliki indeks domain per instansi: kebutuhan ditampilkan per domain.")
+    column = "domain"
+else:
+    needs = module_needs(levels, participants)
+    column = "modul"
+meta = FigureMeta(
+    title=f"Rata-rata tingkat per {column} untuk tiap kota dan kohort (evaluasi {year})",
+    subtitle=f"★ = {column} terlemah kohort",
+    source=source,
+    provenance=provenance,
+)
+ui.figure_with_table(module_needs_figure(needs, column=column), meta, needs, key="modul",
+                     file_name=f"kebutuhan_modul_{year}")  # fmt: skip
+
+# 5. Paths to Baik, and what if a cohort completes them
+st.subheader("Jalur ke predikat Baik")
+paths = ui_asistensi.paths_to_baik(year)
+left, right = st.columns(2)
+city = left.selectbox("Kota", HOST_CITIES, key="jalur_kota", bind="query-params")
+cohort = right.selectbox("Kohort", ["Kurang", "Cukup"], key="jalur_kohort", bind="query-params")
+chosen = participants[(participants["kota_penyelenggara"] == city) & (participants["kohort"] == cohort)]
+cohort_paths = paths.merge(chosen[["instansi_id", "nama", "kelompok"]], on="instansi_id")
+if cohort_paths.empty:
+    ui.empty_state(f"Tidak ada instansi berpredikat {cohort} di {city} pada evaluasi {year}.")
+else:
+    if "rencana" in cohort_paths.columns:
+        cohort_paths["jalur"] = cohort_paths["rencana"].map(describe_plan)
+        shown = cohort_paths[["nama", "kelompok", "indeks", "langkah", "modul_utama", "jalur"]]
+        st.caption("Jumlah kenaikan satu tingkat paling sedikit agar indeks mencapai 2,6; bobot terbesar lebih dulu.")
+    else:
+        shown = cohort_paths[["nama", "kelompok", "indeks", "kenaikan_domain"]]
+        st.caption(
+            "Kenaikan indeks domain paling kecil agar indeks mencapai 2,6 (domain berbobot terbesar lebih dulu)."
+        )
+    st.dataframe(shown.sort_values("indeks"), hide_index=True, width="stretch")
+    results = store.results(year)
+    before_mean, before_below = what_if(results, pd.Series(dtype=float))
+    after_mean, after_below = what_if(results, cohort_paths.set_index("instansi_id")["indeks_setelah"].dropna())
+    one, two = st.columns(2)
+    scenario = f"jika seluruh kohort {cohort} di {city} menyelesaikan jalurnya"
+    one.metric("Rata-rata indeks instansi", format_number(after_mean), delta=format_number(after_mean - before_mean),
+               help=f"{scenario}; sebelumnya {format_number(before_mean)}")  # fmt: skip
+    two.metric("Di bawah predikat Baik", format_percent(after_below, 1),
+               delta=format_number(after_below - before_below, 1) + " poin", delta_color="inverse",
+               help=f"{scenario}; sebelumnya {format_percent(before_below, 1)}")  # fmt: skip
+
+# 6. The plan as files
+st.subheader("Unduh rencana")
+plan = Plan(year, provenance, source, participants, counts, allocation, needs, paths)
+one, two = st.columns(2)
+one.download_button("Rencana (XLSX: ringkasan + satu lembar per kota)", lambda: plan_xlsx(plan),
+                    file_name=f"rencana_asistensi_{year}.xlsx", on_click="ignore",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+two.download_button("Rencana (CSV)", lambda: plan_csv(plan), file_name=f"rencana_asistensi_{year}.csv",
+                    mime="text/csv", on_click="ignore")  # fmt: skip
