@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from spbe import ui, ui_asistensi
+from spbe import charts, ui, ui_asistensi
 from spbe.cohorts import (
     COHORTS,
     DEFAULT_PENDAMPING,
@@ -15,13 +15,14 @@ from spbe.cohorts import (
     domain_needs,
     module_needs,
 )
-from spbe.figures import FigureMeta, cohort_breakdown_figure, module_needs_figure
-from spbe.formatting import format_count, format_number, format_percent
+from spbe.figures import FigureMeta, module_needs_figure
+from spbe.formatting import format_number, format_percent
 from spbe.framework import framework_for_year
 from spbe.pathways import describe_plan, what_if
 from spbe.plan_export import Plan, plan_csv, plan_xlsx
 from spbe.store import ROSTER_YEAR
 
+ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.instansi_years(), default=ROSTER_YEAR)
 years = store.years().set_index("tahun")
@@ -46,14 +47,7 @@ counts = cohort_counts(participants)
 
 # 2. Cohorts per host city
 st.subheader("Kohort per kota penyelenggara")
-meta = FigureMeta(
-    title=f"Instansi per kota penyelenggara dan predikat (evaluasi {year})",
-    subtitle=f"{format_count(int(counts.to_numpy().sum()))} instansi; pembagian kota: usulan",
-    source=source,
-    provenance=provenance,
-)
-ui.figure_with_table(cohort_breakdown_figure(counts), meta, counts.reset_index(), key="kohort",
-                     file_name=f"kohort_per_kota_{year}")  # fmt: skip
+ui.show_chart(charts.cohort_chart(store, year, assignment), key="kohort")
 for tab, city in zip(st.tabs(list(HOST_CITIES)), HOST_CITIES, strict=True):
     members = participants[participants["kota_penyelenggara"] == city]
     members = members.assign(urutan=members["kohort"].map(COHORTS.index)).sort_values(["urutan", "nama"])

@@ -9,6 +9,7 @@ from spbe.formatting import format_count
 GROUPINGS = {"kelompok": "Kelompok instansi", "lokus": "Lokus", "kota_penyelenggara": "Kota penyelenggara"}
 WEAKEST_SHOWN = 10
 
+ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.instansi_years())
 by = st.sidebar.selectbox("Kelompokkan menurut", list(GROUPINGS), format_func=GROUPINGS.get, key="per",

@@ -9,6 +9,7 @@ from spbe.formatting import format_count, format_number
 from spbe.framework import framework_for_year
 from spbe.pathways import describe_plan, domain_increase_needed, fewest_level_ups, next_predikat
 
+ui.leave_pages_folder_mode()
 store = ui.store()
 instansi = store.instansi_list()
 ids = dict(zip(instansi["nama"], instansi["instansi_id"], strict=True))  # registry names are unique

@@ -9,6 +9,7 @@ from spbe.framework import framework_for_year
 from spbe.predikat import PREDIKAT
 from spbe.store import Filters
 
+ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.instansi_years())
 years = store.years().set_index("tahun")

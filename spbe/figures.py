@@ -39,19 +39,22 @@ PROVENANCE_LABELS = {
 }
 MARKED_PROVENANCES = ("simulasi", "campuran")  # the image itself must say so
 FOOTER_WIDTH = 150  # characters per footer line at slide width
+FOOTER_MARGIN = 130  # bottom margin (px) holding the x-axis labels and title, then the footer
+FOOTER_OFFSET = 78  # footer's distance (px) below the plot area, clear of the axis title
 
 SPBE_TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font={"family": FONT_FAMILY, "size": 14, "color": "#1f2937"},
-        title={"x": 0, "xanchor": "left", "font": {"size": 20}},
+        title={"x": 0, "xref": "paper", "xanchor": "left", "font": {"size": 20}},
         paper_bgcolor="white",
         plot_bgcolor="white",
         separators=",.",  # Indonesian: decimal comma, dot for thousands, in ticks and hovers
         colorway=[INDEX_COLOR, TARGET_COLOR, MUTED_COLOR],
-        xaxis={"showgrid": False, "linecolor": "#9ca3af", "ticks": "outside"},
-        yaxis={"gridcolor": "#e5e7eb", "zeroline": False},
+        xaxis={"showgrid": False, "linecolor": "#9ca3af", "ticks": "outside", "automargin": True},
+        yaxis={"gridcolor": "#e5e7eb", "zeroline": False, "automargin": True},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
-        margin={"l": 60, "r": 30, "t": 90, "b": 90},
+        margin={"l": 60, "r": 30, "t": 100, "b": FOOTER_MARGIN},
+        uniformtext={"minsize": 10, "mode": "hide"},  # no squeezed labels in thin bar segments
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
 )
@@ -75,7 +78,8 @@ def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> 
     footer = f"Sumber: {meta.source} · Diolah: Dasbor SPBE, {made_on.strftime('%d-%m-%Y')}"
     footer = "<br>".join(textwrap.wrap(footer, FOOTER_WIDTH))
     fig.add_annotation(
-        text=footer, xref="paper", yref="paper", x=0, y=-0.2, xanchor="left", yanchor="top",
+        # Pixels below the plot area, inside the bottom margin, at every export size.
+        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-FOOTER_OFFSET, xanchor="left", yanchor="top",
         showarrow=False, align="left", font={"size": 11, "color": MUTED_COLOR},
     )  # fmt: skip
     if meta.provenance in MARKED_PROVENANCES:
@@ -122,7 +126,7 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
             xanchor="left", xshift=8, showarrow=False, font={"color": MUTED_COLOR},
         )  # fmt: skip
     fig.update_yaxes(title="Indeks (1–5)", range=[1, 4])
-    fig.update_xaxes(dtick=1, title=None)
+    fig.update_xaxes(dtick=1, title=None, range=[series["year"].min() - 0.4, series["year"].max() + 0.4])
     return fig
 
 
@@ -347,4 +351,42 @@ def module_needs_figure(needs: pd.DataFrame, *, column: str = "modul") -> go.Fig
     text = labels.pivot_table(index="baris", columns=column, values="label", aggfunc="first", sort=False)
     fig.data[0].text = text.reindex(index=list(fig.data[0].y), columns=list(fig.data[0].x)).fillna("").to_numpy()
     fig.update_layout(height=max(420, 28 * needs["baris"].nunique() + 160))
+    return fig
+
+
+def gap_figure(index: float, target: float) -> go.Figure:
+    """A bullet: the index of the year on the 1-5 scale, the target as a line, the predikat bands behind."""
+    bands = [{"range": [low, high], "color": color + "40"}
+             for low, high, color in zip((1.0, *LOWER_EDGES), (*LOWER_EDGES, 5.0), PREDIKAT_COLORS.values(),
+                                         strict=True)]  # fmt: skip
+    fig = go.Figure(
+        go.Indicator(
+            mode="number+gauge+delta", value=index, number={"valueformat": ".2f"},
+            delta={"reference": target, "valueformat": ".2f", "increasing": {"color": PREDIKAT_COLORS["Sangat Baik"]},
+                   "decreasing": {"color": PREDIKAT_COLORS["Kurang"]}},
+            gauge={"shape": "bullet", "axis": {"range": [1, 5], "dtick": 0.5}, "steps": bands,
+                   "bar": {"color": INDEX_COLOR, "thickness": 0.4},
+                   "threshold": {"value": target, "line": {"color": TARGET_COLOR, "width": 4}, "thickness": 0.9}},
+            domain={"x": [0.1, 1], "y": [0.35, 0.75]}, title={"text": "Indeks", "font": {"size": 16}},
+        )
+    )  # fmt: skip
+    fig.add_annotation(
+        x=(target - 1) / 4 * 0.9 + 0.1, y=0.8, xref="paper", yref="paper", showarrow=False,
+        text=f"Target {format_number(target, trim_zeros=True)}", font={"color": TARGET_COLOR},
+    )  # fmt: skip
+    return fig
+
+
+def national_domain_figure(domains: pd.DataFrame) -> go.Figure:
+    """National index of each domain (columns domain, indeks), with the Baik edge drawn."""
+    fig = go.Figure(
+        go.Bar(
+            x=domains["domain"], y=domains["indeks"], marker_color=INDEX_COLOR, name="Indeks domain",
+            text=[format_number(v) for v in domains["indeks"]], textposition="outside", cliponaxis=False,
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")
+    fig.update_yaxes(title="Indeks (1–5)", range=[0, 5])
+    fig.update_layout(showlegend=False)
     return fig

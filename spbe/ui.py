@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from spbe.charts import Chart
 from spbe.figures import PROVENANCE_LABELS, FigureMeta, finish
 from spbe.store import Store
 from spbe.tables import with_provenance, xlsx_bytes
@@ -82,6 +83,15 @@ def figure_with_table(fig, meta: FigureMeta, table: pd.DataFrame, *, key: str, f
     return event
 
 
+def show_chart(chart: Chart, *, key: str, **chart_args):
+    """A standard chart (spbe.charts): the same figure, data and caption the press kit exports."""
+    event = st.plotly_chart(chart.fig, width="stretch", config=_plotly_config(chart.slug), key=key, **chart_args)
+    with st.expander("Tabel data grafik ini"):
+        st.dataframe(chart.table, hide_index=True, width="stretch")
+        downloads(chart.table, chart.slug, key=key)
+    return event
+
+
 def downloads(table: pd.DataFrame, file_name: str, *, key: str) -> None:
     """CSV and XLSX of exactly the rows and columns given; built only when clicked."""
     left, right = st.columns(2)
@@ -103,3 +113,19 @@ def _plotly_config(file_name: str) -> dict:
 
 def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+def leave_pages_folder_mode() -> None:
+    """Make sure the page runs under dashboard.py's st.navigation, not Streamlit's folder mode.
+
+    On a fresh server the first request decides the mode: a deep link such as /sebaran is
+    matched against the pages/ folder and that file runs on its own, with a navigation of
+    file names, until some session runs dashboard.py. Switching the flag off and rerunning
+    sends this request through dashboard.py's st.navigation instead. Guarded by the browser
+    test test_a_deep_link_on_a_fresh_server_keeps_the_navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -1,0 +1,195 @@
+"""The standard charts of a year, each finished and captioned: shared by the pages and the press kit.
+
+What a press officer downloads is what the deputy saw: both call these functions. A Chart
+carries the finished figure, the data behind it (with provenance and source in every row)
+and one Indonesian sentence that says what it shows, built from the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from spbe import overview
+from spbe.cohorts import assign_cities, cohort_counts, default_assignment
+from spbe.figures import (
+    MARKED_PROVENANCES,
+    FigureMeta,
+    baik_share_figure,
+    cohort_breakdown_figure,
+    finish,
+    gap_figure,
+    national_domain_figure,
+    national_index_figure,
+    predikat_distribution_figure,
+)
+from spbe.formatting import format_count, format_number, format_percent
+from spbe.framework import framework_for_year
+from spbe.store import Store
+from spbe.tables import with_provenance
+
+# Columns of national_series.csv holding each domain's national index.
+NATIONAL_DOMAIN_COLUMNS = {"Kebijakan Internal SPBE": "kebijakan", "Tata Kelola SPBE": "tata_kelola",
+                           "Manajemen SPBE": "manajemen", "Layanan SPBE": "layanan"}  # fmt: skip
+NATIONAL_SOURCE = "KemenPANRB, Laporan Pelaksanaan Evaluasi SPBE 2024 (Tabel 4); siaran pers KemenPANRB 11 Jul 2019"
+
+
+@dataclass(frozen=True)
+class Chart:
+    slug: str  # file name stem, e.g. "indeks_nasional_2018"
+    fig: go.Figure  # finished: template, title, source footer, simulation mark
+    meta: FigureMeta
+    table: pd.DataFrame  # the data behind the figure, with provenance and sumber columns
+    caption: str  # what the figure shows, in one or two Indonesian sentences
+
+
+SIMULATION_NOTE = "Grafik ini memuat data simulasi, bukan data resmi."
+
+
+def _chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame, caption: str) -> Chart:
+    if meta.provenance in MARKED_PROVENANCES:
+        caption = f"{caption} {SIMULATION_NOTE}"
+    return Chart(slug, finish(fig, meta), meta, with_provenance(table, meta.provenance, meta.source), caption)
+
+
+def _gap_words(gap: float) -> str:
+    return f"{format_number(abs(gap))} di bawah target" if gap > 0 else f"{format_number(abs(gap))} di atas target"
+
+
+def national_chart(store: Store, year: int) -> Chart:
+    """The national index 2018-2024 against its target, the gap of `year` marked."""
+    series = store.national_series()
+    summary = store.summary(year)
+    latest = series.iloc[-1]
+    meta = FigureMeta(
+        title="Indeks SPBE Nasional terhadap target",
+        subtitle=f"{series['year'].min()}–{series['year'].max()}; selisih tahun {year} ditandai",
+        source=NATIONAL_SOURCE,
+    )
+    table = series[["year", "national_index", "target_index", "source"]].rename(
+        columns={"year": "tahun", "national_index": "indeks_nasional", "target_index": "target", "source": "sumber"}
+    )
+    caption = (
+        f"Indeks SPBE Nasional {year} sebesar {format_number(summary['national_index_official'])} terhadap target "
+        f"{format_number(summary['target'], trim_zeros=True)} ({_gap_words(summary['gap'])})"
+        + (f"; pada {latest['year']} indeks mencapai {format_number(latest['national_index'])}."
+           if latest["year"] != year else ".")
+    )  # fmt: skip
+    return _chart(f"indeks_nasional_{year}", national_index_figure(series, highlight_year=year), meta, table, caption)
+
+
+def gap_chart(store: Store, year: int) -> Chart:
+    """The index of `year` as a bullet against its target."""
+    summary = store.summary(year)
+    index, target = summary["national_index_official"], summary["target"]
+    meta = FigureMeta(
+        title=f"Indeks SPBE Nasional {year} dan targetnya",
+        subtitle=_gap_words(summary["gap"]),
+        source=NATIONAL_SOURCE,
+    )
+    table = pd.DataFrame({"tahun": [year], "indeks_nasional": [index], "target": [target], "selisih": [target - index]})
+    caption = (
+        f"Pada {year} indeks nasional {format_number(index)}, {_gap_words(summary['gap'])} "
+        f"{format_number(target, trim_zeros=True)}."
+    )
+    return _chart(f"selisih_target_{year}", gap_figure(index, target), meta, table, caption)
+
+
+def predikat_chart(store: Store, year: int) -> Chart | None:
+    """How instansi spread over the predikat bands in `year` (None without per-instansi data)."""
+    distribution = store.predikat_distribution(year)
+    if distribution.empty:
+        return None
+    years = store.years().set_index("tahun")
+    below = overview.below_baik(store, year)
+    shown_below = 100 - distribution.loc[distribution["predikat"].isin(["Baik", "Sangat Baik", "Memuaskan"]),
+                                         "persen"].sum()  # fmt: skip
+    meta = FigureMeta(
+        title=f"Sebaran predikat instansi {year}",
+        subtitle=f"{format_count(distribution['jumlah'].sum())} instansi",
+        source=years.at[year, "sumber"],
+        provenance=years.at[year, "provenance"],
+    )
+    table = distribution[["predikat", "jumlah", "persen"]]
+    caption = (
+        f"{format_percent(below.pct if below else shown_below)} kementerian, lembaga dan pemerintah daerah belum "
+        f"mencapai predikat Baik pada {year}" + (f" (sumber: {below.source.split(',')[0]})." if below else ".")
+    )
+    figure = predikat_distribution_figure(table, shown_below)
+    return _chart(f"sebaran_predikat_{year}", figure, meta, table, caption)
+
+
+def baik_share_chart(store: Store, year: int) -> Chart | None:
+    """Share at Baik or better per group, against targets (2023, 2024) or published 2018 shares."""
+    if store.predikat_distribution(year).empty:
+        return None
+    shares = overview.baik_share_table(store, year)
+    has_targets = "target" in shares.columns
+    provenance = store.years().set_index("tahun").at[year, "provenance"]
+    meta = FigureMeta(
+        title=f"Instansi berpredikat Baik ke atas per kelompok, {year}",
+        subtitle="dibandingkan target" if has_targets else "dibandingkan angka terbitan 28 Mar 2019",
+        source=("Laporan Pelaksanaan Evaluasi SPBE (target per kelompok)" if has_targets
+                else "Okezone dan Tempo, 28 Mar 2019 (angka terbitan); simulasi Dasbor SPBE"),
+        provenance=provenance,
+    )  # fmt: skip
+    best = shares.sort_values("persen").iloc[-1]
+    caption = (
+        f"Kelompok dengan porsi Baik ke atas tertinggi pada {year}: {best['kelompok_tampil']} "
+        f"({format_percent(best['persen'])} dari {format_count(best['n'])} instansi)."
+    )
+    return _chart(f"baik_per_kelompok_{year}", baik_share_figure(shares), meta, shares, caption)
+
+
+def cohort_chart(store: Store, year: int, assignment: pd.DataFrame | None = None) -> Chart | None:
+    """Instansi per host city by cohort; the assignment defaults to the geographic proposal."""
+    participants = store.participants(year)
+    if participants.empty:
+        return None
+    counts = cohort_counts(assign_cities(participants, default_assignment() if assignment is None else assignment))
+    years = store.years().set_index("tahun")
+    total = int(counts.to_numpy().sum())
+    meta = FigureMeta(
+        title=f"Instansi per kota penyelenggara dan predikat (evaluasi {year})",
+        subtitle=f"{format_count(total)} instansi; pembagian kota: usulan",
+        source=years.at[year, "sumber"],
+        provenance=years.at[year, "provenance"],
+    )
+    caption = (
+        f"{format_count(total)} instansi dikelompokkan menurut predikat di enam kota penyelenggara; "
+        "pembagian provinsi ke kota adalah usulan, bukan alokasi resmi."
+    )
+    return _chart(f"kohort_per_kota_{year}", cohort_breakdown_figure(counts), meta, counts.reset_index(), caption)
+
+
+def domain_chart(store: Store, year: int) -> Chart:
+    """The official national domain indices of `year`."""
+    national = store.national_series().set_index("year").loc[year]
+    names = framework_for_year(year).domains["domain"].tolist()
+    table = pd.DataFrame({"domain": names, "indeks": [national[NATIONAL_DOMAIN_COLUMNS[name]] for name in names]})
+    meta = FigureMeta(title=f"Indeks domain nasional {year}", source=NATIONAL_SOURCE)
+    weakest = table.sort_values("indeks").iloc[0]
+    caption = f"Domain terlemah secara nasional pada {year}: {weakest['domain']} ({format_number(weakest['indeks'])})."
+    return _chart(f"indeks_domain_{year}", national_domain_figure(table), meta, table, caption)
+
+
+def standard_charts(store: Store, year: int) -> list[Chart]:
+    """Every standard chart the year has data for, in press-kit order."""
+    builders = (national_chart, gap_chart, predikat_chart, baik_share_chart, cohort_chart, domain_chart)
+    return [chart for build in builders if (chart := build(store, year)) is not None]
+
+
+def lead_paragraph(store: Store, year: int) -> str:
+    """The opening paragraph of a press release, from the year's numbers."""
+    summary = store.summary(year)
+    below = overview.below_baik(store, year)
+    text = (
+        f"Indeks SPBE Nasional tahun {year} tercatat {format_number(summary['national_index_official'])}, "
+        f"{_gap_words(summary['gap'])} {format_number(summary['target'], trim_zeros=True)}."
+    )
+    if summary["instansi_evaluated"]:
+        text += f" Evaluasi mencakup {format_count(summary['instansi_evaluated'])} instansi pusat dan daerah"
+        text += f"; {format_percent(below.pct)} di antaranya belum mencapai predikat Baik." if below else "."
+    return text

@@ -1,0 +1,92 @@
+"""Static images of figures (PNG, SVG, PDF) through Kaleido and Debian Chromium.
+
+One Kaleido server per process, started on first use and kept: the first image costs about
+two seconds (Chromium starts), the next ones a fraction of that. The server is not
+thread-safe (two threads received each other's images in tests on these machines), and
+Streamlit runs every session in its own thread, so every render holds one process-wide lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+FORMATS = ("png", "svg", "pdf")
+RENDER_TIMEOUT_S = 60  # a figure that takes longer than this is stuck, not slow
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    width: int  # layout size in CSS pixels
+    height: int
+    scale: int  # PNG pixels = layout size x scale
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        return self.width * self.scale, self.height * self.scale
+
+
+PRESETS = {
+    "slide": Preset("slide", "Slide dan web (1600 × 900)", 1600, 900, 1),
+    "square": Preset("square", "Media sosial (1080 × 1080)", 1080, 1080, 1),
+    "a4": Preset("a4", "Cetak A4 lanskap 300 dpi (3508 × 2480)", 1754, 1240, 2),  # 297 x 210 mm at 300 dpi
+}
+MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+class ExportUnavailable(RuntimeError):
+    """Static export cannot run on this machine; the message says what is missing, in Indonesian."""
+
+
+_lock = threading.Lock()
+_server_started = False
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("BROWSER_PATH"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):  # fmt: skip
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def ensure_available() -> None:
+    if chromium_path() is None:
+        raise ExportUnavailable(
+            "Ekspor gambar membutuhkan Chromium, yang belum terpasang di server ini. "
+            "Pasang dengan: apt-get install -y chromium (dasbor lainnya tetap berjalan)."
+        )
+
+
+def render(fig: go.Figure, fmt: str, preset: Preset) -> bytes:
+    """The figure as PNG, SVG or PDF bytes at the preset's size."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Format tidak dikenal: {fmt!r} (pilihan: {', '.join(FORMATS)})")
+    ensure_available()
+    import kaleido  # imported here: the rest of the app must work where kaleido cannot run
+
+    opts = {"format": fmt, "width": preset.width, "height": preset.height, "scale": preset.scale}
+    with _lock:
+        _start_server(kaleido)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+            try:
+                return kaleido.calc_fig_sync(fig, opts=opts)
+            except Exception as error:  # Kaleido wraps Chromium failures in many types
+                raise ExportUnavailable(f"Chromium gagal membuat gambar ({type(error).__name__}): {error}") from error
+
+
+def _start_server(kaleido) -> None:
+    global _server_started
+    if not _server_started:
+        # mathjax=False: MathJax would otherwise be fetched from a CDN
+        kaleido.start_sync_server(mathjax=False, timeout=RENDER_TIMEOUT_S, silence_warnings=True)
+        _server_started = True

@@ -1,0 +1,100 @@
+"""The press kit of a year: every standard chart in every format, its data, and the captions.
+
+keterangan.md holds a lead paragraph built from the year's numbers, one caption per figure
+and the sources, in Indonesian, so a press officer can paste it into a release unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from spbe.atomic import write_atomic
+from spbe.charts import Chart, lead_paragraph, standard_charts
+from spbe.export import FORMATS, PRESETS, Preset, render
+from spbe.figures import PROVENANCE_LABELS
+from spbe.store import Store
+
+Progress = Callable[[float, str], None]  # share done (0-1), what is being made
+
+
+def kit_charts(store: Store, year: int, slugs: Iterable[str] | None = None) -> list[Chart]:
+    """The standard charts of the year, optionally only those whose slug starts with one given."""
+    charts = standard_charts(store, year)
+    if slugs is None:
+        return charts
+    wanted = tuple(slugs)
+    return [chart for chart in charts if chart.slug.startswith(wanted)]
+
+
+def build_kit(
+    store: Store,
+    year: int,
+    *,
+    charts: list[Chart] | None = None,
+    formats: Iterable[str] = FORMATS,
+    preset: Preset = PRESETS["slide"],
+    progress: Progress | None = None,
+) -> dict[str, bytes]:
+    """File name -> content for the kit: images, one CSV per chart, keterangan.md."""
+    charts = kit_charts(store, year) if charts is None else charts
+    formats = list(formats)
+    files: dict[str, bytes] = {}
+    steps, done = len(charts) * (len(formats) + 1) + 1, 0
+    for number, chart in enumerate(charts, start=1):
+        stem = f"{number:02d}_{chart.slug}"
+        for fmt in formats:
+            if progress:
+                progress(done / steps, f"{stem}.{fmt}")
+            files[f"{stem}.{fmt}"] = render(chart.fig, fmt, preset)
+            done += 1
+        files[f"{stem}.csv"] = chart.table.to_csv(index=False).encode("utf-8")
+        done += 1
+    files["keterangan.md"] = captions(store, year, charts, formats).encode("utf-8")
+    if progress:
+        progress(1.0, "selesai")
+    return files
+
+
+def captions(store: Store, year: int, charts: list[Chart], formats: Iterable[str] = FORMATS) -> str:
+    """keterangan.md: lead paragraph, a caption per figure, the sources."""
+    lines = [f"# Indeks SPBE {year}: bahan siaran pers", "", lead_paragraph(store, year), ""]
+    for number, chart in enumerate(charts, start=1):
+        stem = f"{number:02d}_{chart.slug}"
+        lines += [
+            f"## {number}. {chart.meta.title}",
+            "",
+            chart.caption,
+            "",
+            f"- Berkas: {', '.join(f'`{stem}.{fmt}`' for fmt in formats)}; data: `{stem}.csv`",
+            f"- Sumber: {chart.meta.source}",
+            f"- Asal data: {PROVENANCE_LABELS.get(chart.meta.provenance, chart.meta.provenance)}",
+            "",
+        ]
+    sources = sorted({chart.meta.source for chart in charts})
+    lines += ["## Sumber", ""] + [f"- {source}" for source in sources]
+    lines += ["", f"Diolah: Dasbor SPBE, {date.today().strftime('%d-%m-%Y')}.", ""]
+    return "\n".join(lines)
+
+
+def zip_bytes(files: dict[str, bytes], folder: str) -> bytes:
+    """All files in one ZIP, inside a folder named after the kit."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(f"{folder}/{name}", data)
+    return buffer.getvalue()
+
+
+def write_kit(files: dict[str, bytes], out: Path) -> Path:
+    """Write the kit to a .zip file or into a folder (created if needed); each file atomically."""
+    if out.suffix.lower() == ".zip":
+        data = zip_bytes(files, out.stem)
+        return write_atomic(out, lambda tmp: tmp.write_bytes(data))
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        write_atomic(out / name, lambda tmp, data=data: tmp.write_bytes(data))
+    return out
