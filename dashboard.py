@@ -15,5 +15,6 @@ pages = [
     st.Page("pages/domain.py", title="Domain & Indikator", icon=":material/grid_on:", url_path="domain"),
     st.Page("pages/profil.py", title="Profil Instansi", icon=":material/person_search:", url_path="profil"),
     st.Page("pages/asistensi.py", title="Asistensi", icon=":material/groups:", url_path="asistensi"),
+    st.Page("pages/ekspor.py", title="Ekspor", icon=":material/download:", url_path="ekspor"),
 ]
 st.navigation(pages).run()

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from spbe import prepare, simulation
+from spbe.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
 from spbe.formatting import format_count, format_number, format_percent
 from spbe.ingest import UnreadableFileError, read_levels
+from spbe.presskit import build_kit, write_kit
 from spbe.registry import main as registry_main
 from spbe.scoring import InvalidLevelsError, score_levels, split_by_framework
 from spbe.store import Store
@@ -22,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (UnreadableFileError, InvalidLevelsError, ValueError) as error:
+    except (UnreadableFileError, InvalidLevelsError, ExportUnavailable, ValueError) as error:
         print(f"Galat: {error}", file=sys.stderr)
         return EXIT_INVALID_INPUT
 
@@ -41,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--year", type=int, required=True, help="tahun evaluasi")
     summary.add_argument("--json", action="store_true", help="keluaran JSON")
     summary.set_defaults(run=_summary)
+
+    export = commands.add_parser("export", help="tulis paket siaran pers satu tahun (folder atau .zip)")
+    export.add_argument("--year", type=int, required=True, help="tahun evaluasi")
+    export.add_argument("--out", type=Path, required=True, help="folder tujuan, atau berkas .zip")
+    export.add_argument("--formats", default=",".join(FORMATS), help=f"daftar format (bawaan: {','.join(FORMATS)})")
+    export.add_argument("--preset", choices=list(PRESETS), default="slide", help="ukuran gambar (bawaan: slide)")
+    export.set_defaults(run=_export)
 
     prepare = commands.add_parser("prepare", help="bangun berkas data/ yang belum ada")
     prepare.add_argument("--force", action="store_true", help="bangun ulang semuanya")
@@ -111,4 +120,19 @@ def _summary(args: argparse.Namespace) -> int:
 def _prepare(args: argparse.Namespace) -> int:
     for line in prepare.prepare(force=args.force):
         print(line)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"format tidak dikenal: {', '.join(unknown) or '(kosong)'}; pilihan: {', '.join(FORMATS)}")
+    ensure_available()
+    store = Store()
+    store.summary(args.year)  # a year without data stops here, before any image is made
+    files = build_kit(store, args.year, formats=formats, preset=PRESETS[args.preset],
+                      progress=lambda share, name: print(f"[{share:4.0%}] {name}", file=sys.stderr))  # fmt: skip
+    out = write_kit(files, args.out)
+    print(f"{len(files)} berkas ditulis ke {out}")
     return 0

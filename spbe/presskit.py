@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spbe.atomic import write_atomic
 from spbe.charts import Chart, lead_paragraph, standard_charts
-from spbe.export import FORMATS, PRESETS, Preset, render
+from spbe.export import FORMATS, PRESETS, Preset, render_many
 from spbe.figures import PROVENANCE_LABELS
 from spbe.store import Store
 
@@ -46,13 +46,12 @@ def build_kit(
     steps, done = len(charts) * (len(formats) + 1) + 1, 0
     for number, chart in enumerate(charts, start=1):
         stem = f"{number:02d}_{chart.slug}"
-        for fmt in formats:
-            if progress:
-                progress(done / steps, f"{stem}.{fmt}")
-            files[f"{stem}.{fmt}"] = render(chart.fig, fmt, preset)
-            done += 1
+        if progress:
+            progress(done / steps, stem)
+        images = render_many([(chart.fig, fmt) for fmt in formats], preset)
+        files.update({f"{stem}.{fmt}": image for fmt, image in zip(formats, images, strict=True)})
         files[f"{stem}.csv"] = chart.table.to_csv(index=False).encode("utf-8")
-        done += 1
+        done += len(formats) + 1
     files["keterangan.md"] = captions(store, year, charts, formats).encode("utf-8")
     if progress:
         progress(1.0, "selesai")

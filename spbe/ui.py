@@ -77,24 +77,31 @@ def figure_with_table(fig, meta: FigureMeta, table: pd.DataFrame, *, key: str, f
     """
     event = st.plotly_chart(finish(fig, meta), width="stretch", config=_plotly_config(file_name), key=key,
                             **chart_args)  # fmt: skip
-    with st.expander("Tabel data grafik ini"):
-        st.dataframe(table, hide_index=True, width="stretch")
-        downloads(with_provenance(table, meta.provenance, meta.source), file_name, key=key)
+    _chart_data(with_provenance(table, meta.provenance, meta.source), file_name, key)
     return event
 
 
 def show_chart(chart: Chart, *, key: str, **chart_args):
     """A standard chart (spbe.charts): the same figure, data and caption the press kit exports."""
     event = st.plotly_chart(chart.fig, width="stretch", config=_plotly_config(chart.slug), key=key, **chart_args)
-    with st.expander("Tabel data grafik ini"):
-        st.dataframe(chart.table, hide_index=True, width="stretch")
-        downloads(chart.table, chart.slug, key=key)
+    _chart_data(chart.table, chart.slug, key)
     return event
+
+
+def _chart_data(table: pd.DataFrame, file_name: str, key: str) -> None:
+    """The chart's data: downloads always, the table itself on request.
+
+    A toggle rather than a collapsed expander: Streamlit renders a collapsed expander's
+    content anyway, and a data grid per chart doubled the time to draw the overview.
+    """
+    if st.toggle("Tampilkan tabel data grafik ini", key=f"{key}_tabel"):
+        st.dataframe(table, hide_index=True, width="stretch")
+    downloads(table, file_name, key=key)
 
 
 def downloads(table: pd.DataFrame, file_name: str, *, key: str) -> None:
     """CSV and XLSX of exactly the rows and columns given; built only when clicked."""
-    left, right = st.columns(2)
+    left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Unduh CSV", lambda: table.to_csv(index=False).encode("utf-8"), file_name=f"{file_name}.csv",
         mime="text/csv", key=f"{key}_csv", on_click="ignore",

@@ -201,3 +201,13 @@ def test_profile_without_a_choice_asks_for_one():
     at = open_page("profil")
     assert not at.exception
     assert "Pilih instansi" in text_of(at)
+
+
+def test_every_chart_offers_its_data_as_a_table_on_request_and_as_downloads():
+    at = open_page("ringkasan", tahun="2024")
+    assert len(at.get("download_button")) == 2 * len(at.get("plotly_chart"))  # CSV and XLSX per chart
+    tables_before = len(at.dataframe)
+    at.toggle(key="national_tabel").set_value(True).run()
+    assert len(at.dataframe) == tables_before + 1
+    table = at.dataframe[0].value
+    assert {"tahun", "indeks_nasional", "target", "provenance", "sumber"} <= set(table.columns)
