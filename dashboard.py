@@ -16,5 +16,6 @@ pages = [
     st.Page("pages/profil.py", title="Profil Instansi", icon=":material/person_search:", url_path="profil"),
     st.Page("pages/asistensi.py", title="Asistensi", icon=":material/groups:", url_path="asistensi"),
     st.Page("pages/ekspor.py", title="Ekspor", icon=":material/download:", url_path="ekspor"),
+    st.Page("pages/impor.py", title="Impor data", icon=":material/upload_file:", url_path="impor"),
 ]
 st.navigation(pages).run()

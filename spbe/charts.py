@@ -126,15 +126,23 @@ def baik_share_chart(store: Store, year: int) -> Chart | None:
     if store.predikat_distribution(year).empty:
         return None
     shares = overview.baik_share_table(store, year)
-    has_targets = "target" in shares.columns
-    provenance = store.years().set_index("tahun").at[year, "provenance"]
+    years = store.years().set_index("tahun")
+    if "target" in shares.columns:
+        subtitle, source = (
+            "dibandingkan target",
+            f"{years.at[year, 'sumber']}; target: Laporan Pelaksanaan Evaluasi SPBE",
+        )
+    elif shares["terbitan"].notna().any():
+        subtitle = "dibandingkan angka terbitan 28 Mar 2019"
+        source = f"{years.at[year, 'sumber']}; angka terbitan: Okezone dan Tempo, 28 Mar 2019"
+    else:
+        subtitle, source = "menurut kelompok instansi", years.at[year, "sumber"]
     meta = FigureMeta(
         title=f"Instansi berpredikat Baik ke atas per kelompok, {year}",
-        subtitle="dibandingkan target" if has_targets else "dibandingkan angka terbitan 28 Mar 2019",
-        source=("Laporan Pelaksanaan Evaluasi SPBE (target per kelompok)" if has_targets
-                else "Okezone dan Tempo, 28 Mar 2019 (angka terbitan); simulasi Dasbor SPBE"),
-        provenance=provenance,
-    )  # fmt: skip
+        subtitle=subtitle,
+        source=source,
+        provenance=years.at[year, "provenance"],
+    )
     best = shares.sort_values("persen").iloc[-1]
     caption = (
         f"Kelompok dengan porsi Baik ke atas tertinggi pada {year}: {best['kelompok_tampil']} "

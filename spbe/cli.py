@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
 
-from spbe import prepare, simulation
+from spbe import auth, prepare, simulation
 from spbe.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
 from spbe.formatting import format_count, format_number, format_percent
-from spbe.ingest import UnreadableFileError, read_levels
+from spbe.importer import ImportRejected, parse_import
+from spbe.ingest import SHAPES, UnreadableFileError, read_levels
 from spbe.presskit import build_kit, write_kit
 from spbe.registry import main as registry_main
+from spbe.registry import read_registry
 from spbe.scoring import InvalidLevelsError, score_levels, split_by_framework
 from spbe.store import Store
+from spbe.versions import VersionStore
 
 EXIT_INVALID_INPUT = 2
 
@@ -24,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (UnreadableFileError, InvalidLevelsError, ExportUnavailable, ValueError) as error:
+    except (UnreadableFileError, InvalidLevelsError, ExportUnavailable, ImportRejected, ValueError) as error:
         print(f"Galat: {error}", file=sys.stderr)
         return EXIT_INVALID_INPUT
 
@@ -50,6 +54,23 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--formats", default=",".join(FORMATS), help=f"daftar format (bawaan: {','.join(FORMATS)})")
     export.add_argument("--preset", choices=list(PRESETS), default="slide", help="ukuran gambar (bawaan: slide)")
     export.set_defaults(run=_export)
+
+    importing = commands.add_parser("import", help="impor hasil evaluasi satu tahun (CSV/XLSX)")
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument("--dry-run", action="store_true", help="periksa dan pratinjau saja, tanpa menyimpan")
+    importing.add_argument("--year", type=int, help="tahun evaluasi (bila berkas tidak punya kolom tahun)")
+    importing.add_argument("--who", default=getpass.getuser(), help="nama pengimpor untuk catatan versi")
+    importing.set_defaults(run=_import)
+
+    versions = commands.add_parser("versions", help="daftar versi data impor")
+    versions.set_defaults(run=_versions)
+
+    rollback = commands.add_parser("rollback", help="kembalikan data ke versi tertentu (v0000 = data bawaan)")
+    rollback.add_argument("version", metavar="VERSION")
+    rollback.set_defaults(run=_rollback)
+
+    password = commands.add_parser("hash-password", help="buat hash sandi admin (dibaca dari masukan standar)")
+    password.set_defaults(run=_hash_password)
 
     prepare = commands.add_parser("prepare", help="bangun berkas data/ yang belum ada")
     prepare.add_argument("--force", action="store_true", help="bangun ulang semuanya")
@@ -135,4 +156,53 @@ def _export(args: argparse.Namespace) -> int:
                       progress=lambda share, name: print(f"[{share:4.0%}] {name}", file=sys.stderr))  # fmt: skip
     out = write_kit(files, args.out)
     print(f"{len(files)} berkas ditulis ke {out}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise ValueError(f"{args.file}: berkas tidak ditemukan")
+    parsed = parse_import(args.file.read_bytes(), args.file.name, read_registry(), args.year, who=args.who)
+    versions = VersionStore()
+    preview = versions.preview(parsed)
+    print(f"Tahun {parsed.year}, bentuk {SHAPES[parsed.shape]}")
+    levels = "" if parsed.levels is None else f", {format_count(len(parsed.levels))} tingkat indikator"
+    print(f"Dibaca: {format_count(parsed.rows_read)} baris, {format_count(len(parsed.results))} instansi{levels}")
+    for line, why in parsed.skipped:
+        print(f"  dilewati: baris {line} ({why})")
+    print(f"Ditambah {format_count(len(preview.added))}, diganti {format_count(len(preview.replaced))}, "
+          f"tetap {format_count(len(preview.kept))} instansi")  # fmt: skip
+    print(f"Rata-rata indeks instansi {parsed.year}: {format_number(preview.mean_before)} -> "
+          f"{format_number(preview.mean_after)}; di bawah Baik: {format_percent(preview.below_baik_before, 1)} -> "
+          f"{format_percent(preview.below_baik_after, 1)}")  # fmt: skip
+    if args.dry_run:
+        print("Uji coba: tidak ada yang disimpan.")
+        return 0
+    version = versions.commit(parsed, who=args.who)
+    print(f"Disimpan sebagai versi {version}.")
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    versions = VersionStore()
+    current = versions.current()
+    print(f"{'*' if current == 'v0000' else ' '} v0000  data bawaan (resmi dan simulasi dalam repositori)")
+    for entry in versions.manifest():
+        mark = "*" if entry["versi"] == current else " "
+        print(f"{mark} {entry['versi']}  {entry['waktu']}  {entry['berkas']} (tahun {entry['tahun']}, "
+              f"{entry['instansi']} instansi, oleh {entry['oleh']}, sha256 {entry['sha256'][:12]}…)")  # fmt: skip
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    VersionStore().rollback(args.version)
+    print(f"Versi yang berlaku sekarang: {args.version}")
+    return 0
+
+
+def _hash_password(args: argparse.Namespace) -> int:
+    password = getpass.getpass("Sandi admin: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(password) < auth.MIN_PASSWORD_LENGTH:
+        raise ValueError(f"sandi terlalu pendek (minimal {auth.MIN_PASSWORD_LENGTH} karakter)")
+    print(auth.hash_password(password))
     return 0

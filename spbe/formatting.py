@@ -38,3 +38,12 @@ def format_percent(value: float | None, decimals: int = 0) -> str:
     if pd.isna(value):
         return MISSING
     return f"{format_number(value, decimals)}%"
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
+
+
+def plain(text: object) -> str:
+    """Text from a file or a form, safe inside Streamlit markdown: every markup character is escaped,
+    so a name like `![x](http://…)` or `<img …>` shows as typed and loads nothing."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))

@@ -57,7 +57,10 @@ def kpis(store: Store, year: int) -> list[Kpi]:
     """The five headline cards of the overview."""
     summary = store.summary(year)
     official, mean = summary["national_index_official"], summary["national_index_mean"]
-    mean_label = "rata-rata simulasi" if summary["provenance"] == "simulasi" else "rata-rata instansi"
+    rows = sum(summary["predikat_counts"].values())
+    mean_label = (
+        "rata-rata simulasi" if summary["provenance"] == "simulasi" else f"rata-rata {format_count(rows)} instansi"
+    )
     index_note = f"{mean_label} {format_number(mean)} (dihitung ulang)" if mean is not None else "angka resmi"
     gap = summary["gap"]
     gap_text = "–" if gap is None else format_number(abs(gap))

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from spbe import paths
 from spbe.atomic import write_atomic
 from spbe.paths import DATA_DIR, REFERENCE_DIR
 
@@ -379,9 +380,12 @@ def write_registry(path: Path = REGISTRY_PATH, reference_dir: Path = REFERENCE_D
     return write_atomic(Path(path), lambda tmp: registry.to_parquet(tmp, index=False), check)
 
 
-def read_registry(path: Path = REGISTRY_PATH) -> pd.DataFrame:
-    """Read a registry written by :func:`write_registry` (aliases back as lists of str)."""
-    registry = pd.read_parquet(path)
+def read_registry(path: Path | None = None) -> pd.DataFrame:
+    """Read a registry written by :func:`write_registry` (aliases back as lists of str).
+
+    Without a path: the data folder in force (read at call time, so SPBE_DATA_DIR applies).
+    """
+    registry = pd.read_parquet(path or paths.DATA_DIR / "instansi.parquet")
     registry["aliases"] = [list(map(str, a)) for a in registry["aliases"]]
     for column in _STRING_COLUMNS:
         registry[column] = registry[column].astype("string")

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from spbe import paths
 from spbe.db import connect
 from spbe.framework import all_frameworks, framework_for_year
-from spbe.paths import DATA_DIR
 from spbe.predikat import PREDIKAT
+from spbe.versions import VersionStore
 
 # The 38 provinces (Papua split of 2022) first appear in the official tables of 2023; earlier
 # years are shown on the 34 provinces of 2018.
@@ -61,8 +62,9 @@ class Filters:
 
 
 class Store:
-    def __init__(self, data_dir: Path = DATA_DIR):
-        self.data_dir = Path(data_dir)
+    def __init__(self, data_dir: Path | None = None, version: str | None = None):
+        self.data_dir = Path(data_dir or paths.DATA_DIR)  # read at call time: SPBE_DATA_DIR, tests
+        self._requested_version = version
         self._con = connect()
         self._load()
 
@@ -81,8 +83,11 @@ class Store:
             self._execute(sql, [str(reference / file)])
         registry = self.data_dir / "instansi.parquet"
         self._execute("CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", [str(registry)])
-        self._load_partitioned("results", self.data_dir / "results")
-        self._load_partitioned("levels", self.data_dir / "levels")
+        versions = VersionStore(self.data_dir)
+        self.version = self._requested_version or versions.current()  # one complete version, read once
+        files = versions.files(self.version)
+        self._load_partitioned("results", files["results"])
+        self._load_partitioned("levels", files["levels"])
         frameworks = pd.concat(
             [f.indicators.assign(title=f.title, first_year=f.first_year, last_year=f.last_year or 9999)
              for f in all_frameworks()]
@@ -97,9 +102,8 @@ class Store:
             )
         )
 
-    def _load_partitioned(self, table: str, folder: Path) -> None:
-        """Load every tahun=YYYY/*.parquet below folder; an absent folder gives an empty table."""
-        files = sorted(str(p) for p in folder.glob("tahun=*/*.parquet"))
+    def _load_partitioned(self, table: str, files: list[str]) -> None:
+        """Load tahun=YYYY/part-0.parquet files (hive partitioning); none gives an empty table."""
         if files:
             self._execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?, hive_partitioning = true)",  # noqa: S608
                           [files])  # fmt: skip
@@ -144,7 +148,8 @@ class Store:
         official = float(national["national_index"].iloc[0]) if not national.empty else None
         target = float(national["target_index"].iloc[0]) if not national.empty else None
         mean = self._scalar("SELECT avg(indeks) FROM results WHERE tahun = $year", {"year": year})
-        evaluated = int(counts["n"].sum()) if not counts.empty else _int_or_none(national, "instansi_evaluated")
+        # The published count stands where there is one: an import may cover only part of a year.
+        evaluated = _int_or_none(national, "instansi_evaluated") or (int(counts["n"].sum()) if len(counts) else None)
         per_predikat = counts.set_index("predikat")["n"]
         predikat_counts = {p: int(per_predikat.get(p, 0)) for p in PREDIKAT} if len(counts) else {}
         if predikat_counts:

@@ -8,25 +8,34 @@ against the widget's options, so a URL can only ever select values the page offe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
+from spbe import paths
 from spbe.charts import Chart
 from spbe.figures import PROVENANCE_LABELS, FigureMeta, finish
 from spbe.store import Store
 from spbe.tables import with_provenance, xlsx_bytes
+from spbe.versions import VersionStore
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "id"}
 
 
-@st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """One store per server process, loaded once from data/ and shared by every session.
+    """The store of the data version in force, shared by every session of the server.
 
-    This is the cache at the source grain: the files are read into DuckDB once; filters are
-    then applied per rerun by the store's parameterised queries (a few milliseconds).
+    This is the cache at the source grain: the files are read into DuckDB once per version;
+    filters are then applied per rerun by the store's parameterised queries (milliseconds).
+    After an import or a rollback the next rerun of any session picks up the new version.
     """
-    return Store()
+    return _store_of(str(paths.DATA_DIR), VersionStore().current())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _store_of(data_dir: str, version: str) -> Store:
+    return Store(Path(data_dir), version=version)
 
 
 def year_select(

@@ -7,7 +7,7 @@ import streamlit as st
 
 from spbe import ui
 from spbe.cohorts import HOST_CITIES, AssignmentError, default_assignment, read_assignment
-from spbe.formatting import format_number
+from spbe.formatting import format_number, plain
 from spbe.framework import framework_for_year
 from spbe.pathways import domain_increase_needed, index_after, paths_for_year
 
@@ -31,10 +31,11 @@ def assignment_editor() -> pd.DataFrame:
         try:
             st.session_state[_STATE] = read_assignment(uploaded.getvalue(), uploaded.name, default)
             st.session_state.pop(_EDITOR, None)  # the editor starts again from the uploaded table
-            st.session_state[_MESSAGE] = ("success", f"{uploaded.name} dipakai sebagai penugasan.")
+            st.session_state[_MESSAGE] = ("success", f"{plain(uploaded.name)} dipakai sebagai penugasan.")
         except AssignmentError as refused:
-            problems = "\n".join(f"- {p}" for p in refused.problems)
-            st.session_state[_MESSAGE] = ("error", f"{uploaded.name} ditolak; penugasan tidak berubah.\n\n{problems}")
+            problems = "\n".join(f"- {plain(p)}" for p in refused.problems)
+            refusal = f"{plain(uploaded.name)} ditolak; penugasan tidak berubah.\n\n{problems}"
+            st.session_state[_MESSAGE] = ("error", refusal)
     if _MESSAGE in st.session_state:
         kind, text = st.session_state[_MESSAGE]
         (st.success if kind == "success" else st.error)(text)

@@ -75,10 +75,10 @@ def test_invalid_levels_exit_2_with_every_error_on_stderr(tmp_path):
 @pytest.mark.parametrize(
     ("content", "name", "expected"),
     [
-        ("a,b\n1,2\n", "x.csv", "bentuk tabel tidak dikenali"),
+        ("a,b\n1,2\n", "x.csv", "tidak ditemukan baris judul kolom yang dikenali"),
         ("instansi,I1\nA,1\n", "x.csv", "kolom tahun tidak ada"),
         ("bukan tabel", "x.pdf", "format .pdf tidak didukung"),
-        ("\x00\x01garbage", "x.xlsx", "tidak dapat dibaca sebagai tabel"),
+        ("\x00\x01garbage", "x.xlsx", "bukan berkas XLSX yang sah"),
     ],
 )
 def test_unreadable_files_exit_2_with_a_plain_message(tmp_path, content, name, expected):

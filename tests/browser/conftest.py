@@ -18,7 +18,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from spbe.paths import ROOT
+from spbe import auth
+from spbe.paths import DATA_DIR, ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SERVER_START_TIMEOUT_S = 60
@@ -60,14 +61,27 @@ def fresh_server_url(chromium):
     yield from _serve("streamlit-fresh-server.log")
 
 
-def _serve(log_name: str):
+ADMIN_PASSWORD = "sandi-admin-untuk-uji-browser"
+
+
+@pytest.fixture
+def admin_server(chromium, tmp_path):
+    """A server over a private copy of data/, with an admin password: imports change only the copy."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    env = {"SPBE_DATA_DIR": str(data), auth.ENV_VARIABLE: auth.hash_password(ADMIN_PASSWORD, iterations=1_000)}
+    for url in _serve("streamlit-admin-server.log", env):
+        yield url, data
+
+
+def _serve(log_name: str, env: dict[str, str] | None = None):
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / log_name).open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

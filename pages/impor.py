@@ -1,0 +1,100 @@
+"""Impor data: an admin loads a year of results, sees exactly what changes, and commits a version."""
+
+import pandas as pd
+import streamlit as st
+
+from spbe import auth, ui, ui_impor
+from spbe.formatting import format_count, format_number, format_percent, plain
+from spbe.framework import all_frameworks
+from spbe.importer import ImportRejected, parse_import
+from spbe.ingest import SHAPES, template_table
+from spbe.registry import read_registry
+from spbe.versions import BASE_VERSION, VersionStore
+
+ui.leave_pages_folder_mode()
+st.title("Impor data evaluasi")
+
+# The page stays closed until an admin password hash is configured and the admin has logged in
+stored_hash = ui_impor.admin_hash()
+if stored_hash is None:
+    st.warning(
+        "Impor belum diaktifkan: belum ada sandi admin. Buat hash dengan "
+        "`python -m spbe hash-password`, lalu simpan sebagai `admin_password_hash` di "
+        f"`.streamlit/secrets.toml` atau di variabel lingkungan `{auth.ENV_VARIABLE}`, dan mulai ulang dasbor.",
+        icon=":material/lock:",
+    )
+    st.stop()
+guard = ui_impor.login_guard()
+if not st.session_state.get("admin_masuk"):
+    with st.form("masuk"):
+        password = st.text_input("Sandi admin", type="password")
+        submitted = st.form_submit_button("Masuk")
+    if submitted:
+        if guard.attempt(password, stored_hash):
+            st.session_state["admin_masuk"] = True
+            st.rerun()
+        wait = guard.locked_for()
+        st.error(f"Terlalu banyak percobaan; coba lagi dalam {int(wait // 60) + 1} menit." if wait
+                 else "Sandi salah.")  # fmt: skip
+    st.stop()
+
+versions = VersionStore()
+if st.sidebar.button("Keluar"):
+    st.session_state.pop("admin_masuk", None)
+    st.rerun()
+
+# Templates of the three shapes
+with st.expander("Templat berkas"):
+    framework = st.selectbox("Kerangka", all_frameworks(), format_func=lambda f: f.title, key="templat_kerangka")
+    for column, (shape, label) in zip(st.columns(3), SHAPES.items(), strict=True):
+        column.download_button(f"Templat {shape}", template_table(shape, framework).to_csv(index=False).encode(),
+                               file_name=f"templat_{shape}_{framework.first_year}.csv", mime="text/csv",
+                               help=label, on_click="ignore")  # fmt: skip
+
+# Upload, check, preview
+uploaded = st.file_uploader("Berkas hasil evaluasi (CSV atau XLSX)", type=["csv", "xlsx"], key="berkas_impor")
+year_text = st.text_input("Tahun evaluasi (kosongkan bila berkas punya kolom tahun)", key="tahun_impor", max_chars=4)
+if uploaded is None:
+    st.stop()
+year = int(year_text) if year_text.strip().isdigit() else None
+try:
+    parsed = parse_import(uploaded.getvalue(), uploaded.name, read_registry(), year, who="admin")
+except ImportRejected as rejected:
+    st.error(f"{plain(uploaded.name)} ditolak: {rejected.total} masalah. Tidak ada data yang diubah.",
+             icon=":material/block:")  # fmt: skip
+    st.dataframe(pd.DataFrame({"masalah": rejected.problems}), hide_index=True, width="stretch")
+    st.stop()
+
+preview = versions.preview(parsed)
+st.success(f"{plain(uploaded.name)}: tahun {parsed.year}, bentuk {SHAPES[parsed.shape]}; "
+           f"{format_count(parsed.rows_read)} baris, {format_count(len(parsed.results))} instansi.")  # fmt: skip
+for line, why in parsed.skipped:
+    st.caption(f"Dilewati: baris {line} ({why})")
+columns = st.columns(4)
+columns[0].metric("Ditambah", format_count(len(preview.added)))
+columns[1].metric("Diganti", format_count(len(preview.replaced)))
+columns[2].metric("Tetap", format_count(len(preview.kept)))
+columns[3].metric(
+    f"Rata-rata indeks {parsed.year}", format_number(preview.mean_after),
+    delta=None if preview.mean_before is None else format_number(preview.mean_after - preview.mean_before),
+)  # fmt: skip
+st.caption(f"Di bawah predikat Baik: {format_percent(preview.below_baik_before, 1)} → "
+           f"{format_percent(preview.below_baik_after, 1)}")  # fmt: skip
+st.dataframe(parsed.results[["nama_sumber", "indeks", "predikat"]], hide_index=True, width="stretch")
+if st.button("Simpan sebagai versi baru", type="primary"):
+    version = versions.commit(parsed, who="admin")
+    st.success(f"Disimpan sebagai versi {version}; semua halaman kini memakai data ini.")
+    st.page_link("pages/ringkasan.py", label="Lihat Ringkasan Nasional", query_params={"tahun": str(parsed.year)})
+
+# Versions and rollback
+st.subheader("Versi data")
+history = pd.DataFrame(versions.manifest())
+current = versions.current()
+st.caption(f"Versi yang berlaku: **{current}**" + (" (data bawaan)" if current == BASE_VERSION else ""))
+if not history.empty:
+    st.dataframe(history, hide_index=True, width="stretch")
+choices = [BASE_VERSION, *history.get("versi", pd.Series(dtype=str)).tolist()]
+target = st.selectbox("Kembalikan ke versi", choices, index=choices.index(current), key="versi_tujuan")
+if st.button("Kembalikan", disabled=target == current):
+    versions.rollback(target)
+    st.rerun()

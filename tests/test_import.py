@@ -1,0 +1,306 @@
+"""Importing results: real spreadsheet quirks, every problem named, versions, crashes, readers."""
+
+import hashlib
+import io
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from spbe import cli
+from spbe.importer import ImportRejected, parse_import
+from spbe.paths import DATA_DIR, ROOT
+from spbe.registry import read_registry
+from spbe.store import Store
+from spbe.versions import BASE_VERSION, VersionError, VersionStore
+
+OFFICIAL = pd.read_csv(DATA_DIR / "reference" / "results_2023_2024.csv")
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """A private copy of data/ so imports never touch the checkout."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return read_registry()
+
+
+def decimal_comma(value) -> str:
+    return "" if pd.isna(value) else f"{value:.2f}".replace(".", ",")
+
+
+def report_style_xlsx(year: int = 2024, extra_rows: list[list] | None = None) -> bytes:
+    """The official table as a report spreadsheet: a title, a two-row header with merged cells,
+    decimal commas stored as text, a blank row and a national-average row at the end."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Hasil {year}"
+    sheet.append([f"Hasil Evaluasi SPBE Tahun {year}"])
+    sheet.append([])
+    sheet.append(["No", "Nama Instansi", "Indeks Domain", None, None, None, "Nilai Indeks", "Predikat"])
+    sheet.append([None, None, "Kebijakan", "Tata Kelola", "Manajemen", "Layanan", None, None])
+    for cells in ("A3:A4", "B3:B4", "C3:F3", "G3:G4", "H3:H4"):
+        sheet.merge_cells(cells)
+    rows = OFFICIAL[OFFICIAL["year"] == year]
+    for number, row in enumerate(rows.itertuples(), start=1):
+        sheet.append([number, row.instansi, decimal_comma(row.d1_kebijakan), decimal_comma(row.d2_tata_kelola),
+                      decimal_comma(row.d3_manajemen), decimal_comma(row.d4_layanan), decimal_comma(row.indeks),
+                      row.predikat])  # fmt: skip
+    for extra in extra_rows or []:
+        sheet.append(extra)
+    sheet.append([])
+    sheet.append([None, "Rata-rata nasional", None, None, None, None, "3,17", None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def store_bytes(data_dir) -> dict[str, bytes]:
+    """Every file of the store, to prove a refused import changed nothing."""
+    return {str(p.relative_to(data_dir)): p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()}
+
+
+# Round trips
+
+
+def test_the_official_2024_table_as_a_report_xlsx_reproduces_the_stored_results(data_dir, registry):
+    parsed = parse_import(report_style_xlsx(2024), "hasil_2024.xlsx", registry, year=2024)
+    assert (parsed.shape, len(parsed.results)) == ("domain", 615)
+    assert [why for _, why in parsed.skipped] == ["baris kosong", "baris ringkasan (Rata-rata nasional)"]
+    versions = VersionStore(data_dir)
+    preview = versions.preview(parsed)
+    assert (len(preview.added), len(preview.replaced), len(preview.kept)) == (0, 615, 0)
+    version = versions.commit(parsed, who="uji")
+    before = Store(data_dir, version=BASE_VERSION).results(2024).set_index("instansi_id").sort_index()
+    after = Store(data_dir).results(2024).set_index("instansi_id").sort_index()
+    columns = ["indeks", "predikat", "domain_1", "domain_2", "domain_3", "domain_4"]
+    pd.testing.assert_frame_equal(before[columns], after[columns])
+    assert set(after["provenance"]) == {"impor"}
+    assert Store(data_dir).summary(2024)["baik_or_better_count"] == 469
+    assert version == "v0001"
+
+
+def test_an_indicator_file_built_from_the_2018_simulation_scores_to_the_same_indices(data_dir, registry):
+    store = Store(data_dir)
+    levels = store.levels(2018)
+    wide = levels.pivot(index="instansi_id", columns="indikator", values="tingkat")
+    names = store.results(2018).set_index("instansi_id")["nama"]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Tahun", "Nama Instansi", *[f"I{n}" for n in wide.columns]])
+    for instansi_id, row in wide.iterrows():
+        sheet.append([2018, names[instansi_id], *[int(v) for v in row]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse_import(buffer.getvalue(), "tingkat_2018.xlsx", registry)
+    assert (parsed.year, parsed.shape, len(parsed.levels)) == (2018, "lebar", 616 * 35)
+    VersionStore(data_dir).commit(parsed)
+    before = store.results(2018).set_index("instansi_id")["indeks"].sort_index()
+    after = Store(data_dir).results(2018).set_index("instansi_id")["indeks"].sort_index()
+    np.testing.assert_allclose(after.to_numpy(), before.to_numpy(), atol=1e-12)
+    assert Store(data_dir).years().set_index("tahun").at[2018, "provenance"] == "impor"
+
+
+def test_a_long_csv_with_semicolons_and_header_variants_imports(data_dir, registry):
+    rows = "\n".join(f"2021;Kota Surabaya;{n};{1 + n % 5}" for n in range(1, 48))
+    data = f"Tahun Evaluasi;NAMA  INSTANSI;No Indikator;Tingkat Kematangan\n{rows}\n".encode()
+    parsed = parse_import(data, "surabaya_2021.csv", registry)
+    assert (parsed.year, parsed.shape, len(parsed.results)) == (2021, "panjang", 1)
+    preview = VersionStore(data_dir).preview(parsed)
+    assert (preview.added, preview.mean_before) == (["35.78"], None)
+
+
+# Every problem named, nothing changed
+
+
+def problems_of(data: bytes, name: str, registry, **kwargs) -> str:
+    with pytest.raises(ImportRejected) as rejected:
+        parse_import(data, name, registry, **kwargs)
+    return "\n".join(rejected.value.problems)
+
+
+def test_domain_problems_are_all_reported_with_sheet_row_column_and_value(registry):
+    extra = [
+        [900, "Kota Surabaja", "3,00", "3,00", "3,00", "3,00", "3,00", "Baik"],  # unknown, close to Surabaya
+        [901, "Kota Surabaya", "3,00", "3,00", "3,00", "3,00", "3,80", "Baik"],  # duplicate, index off, predikat
+        [902, "Kota Bandung", "6,00", "3,00", "x", "3,00", "3,00", "Luar biasa"],
+    ]
+    text = problems_of(report_style_xlsx(2024, extra), "salah.xlsx", registry, year=2024)
+    where = "salah.xlsx, lembar Hasil 2024, baris 620, kolom instansi"
+    assert f"{where}, nilai 'Kota Surabaja': instansi tidak dikenal" in text
+    assert "mungkin maksudnya: Kota Surabaya" in text
+    assert "baris 621, kolom indeks, nilai '3,80': tidak sesuai indeks domainnya (dihitung 3,000" in text
+    assert "baris 621, kolom predikat, nilai 'Baik': indeks 3,80 berpredikat Sangat Baik" in text
+    assert "instansi tercantum lebih dari sekali" in text
+    assert "baris 622, kolom kebijakan, nilai '6,00': indeks domain harus 1-5" in text
+    assert "baris 622, kolom manajemen, nilai 'x': bukan angka" in text
+    assert "baris 622, kolom predikat, nilai 'Luar biasa': bukan predikat" in text
+
+
+def test_level_problems_name_the_line_of_the_file(registry):
+    rows = [f"2021,Kota Surabaya,{n},3" for n in range(1, 47)]  # indicator 47 missing
+    rows += ["2021,Kota Bandung,1,7", "2021,Kota Bandung,48,3"]
+    text = problems_of(("tahun,instansi,indikator,tingkat\n" + "\n".join(rows) + "\n").encode(), "l.csv", registry)
+    assert "indikator belum diisi untuk instansi Kota Surabaya tahun 2021: 47" in text
+    assert "l.csv, baris 48, kolom tingkat, nilai" in text and "tingkat harus bilangan bulat 1-5" in text
+    assert "baris 49, kolom indikator" in text and "indikator tidak ada dalam PermenPANRB 59/2020" in text
+
+
+def test_a_year_outside_the_frameworks_is_refused(registry):
+    text = problems_of(b"tahun,instansi,indikator,tingkat\n2015,Kota Surabaya,1,3\n", "lama.csv", registry)
+    assert "Tahun 2015 tidak tercakup kerangka evaluasi SPBE" in text
+
+
+def test_an_instansi_name_holding_html_is_refused_and_quoted_as_text(registry):
+    data = b"tahun,instansi,indikator,tingkat\n2021,<img src=x onerror=alert(1)>,1,3\n"
+    assert "nilai '<img src=x onerror=alert(1)>': instansi tidak dikenal" in problems_of(data, "x.csv", registry)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=500).map(str.encode),
+        st.lists(st.lists(st.sampled_from(["instansi", "tahun", "I1", "indeks", "=1+1", "3,5", "", "x", "2024",
+                                           "Kota Surabaya", "predikat", "tingkat", "indikator", "9" * 30]),
+                          max_size=12), max_size=30).map(lambda rows: "\n".join(",".join(r) for r in rows).encode()),
+    ),
+    name=st.sampled_from(["f.csv", "f.xlsx", "f.txt"]),
+)  # fmt: skip
+def test_malformed_files_are_always_refused_with_a_message_and_change_nothing(data_dir, registry, content, name):
+    before = store_bytes(data_dir)
+    try:
+        parsed = parse_import(content, name, registry)
+    except ImportRejected as rejected:
+        assert rejected.problems and all(isinstance(p, str) and p for p in rejected.problems)
+    else:  # a random file that happens to be valid is fine, as long as nothing is written by parsing
+        assert parsed.results is not None
+    assert store_bytes(data_dir) == before
+
+
+def test_huge_and_crafted_files_are_refused_at_the_limits(registry):
+    too_many_rows = ("tahun,instansi,indikator,tingkat\n" + "2021,Kota Surabaya,1,3\n" * 100_001).encode()
+    assert "lebih dari 100.000 baris" in problems_of(too_many_rows, "besar.csv", registry).replace(",", ".")
+    assert "bukan berkas XLSX yang sah" in problems_of(b"PK\x03\x04 not really a zip", "palsu.xlsx", registry)
+    workbook = Workbook()
+    for number in range(40):
+        workbook.create_sheet(f"L{number}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert "lembar melebihi batas" in problems_of(buffer.getvalue(), "lembar.xlsx", registry)
+
+
+def test_formulas_are_read_as_their_values_never_evaluated(registry):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["tahun", "instansi", "indikator", "tingkat"])
+    sheet.append([2021, "Kota Surabaya", 1, "=1+2"])  # no cached value: read as empty
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert "kolom tingkat, nilai ''" in problems_of(buffer.getvalue(), "rumus.xlsx", registry)
+
+
+# Versions: atomic commits, rollback, crashes, concurrent readers
+
+
+def test_versions_are_kept_and_rollback_restores_the_base(data_dir, registry):
+    versions = VersionStore(data_dir)
+    data = report_style_xlsx(2024)
+    versions.commit(parse_import(data, "a.xlsx", registry, year=2024), who="uji")
+    assert [e["versi"] for e in versions.manifest()] == ["v0001"]
+    entry = versions.manifest()[0]
+    assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (entry["berkas"], entry["oleh"], entry["instansi"]) == ("a.xlsx", "uji", 615)
+    versions.rollback(BASE_VERSION)
+    assert Store(data_dir).years().set_index("tahun").at[2024, "provenance"] == "resmi"
+    versions.rollback("v0001")
+    assert Store(data_dir).years().set_index("tahun").at[2024, "provenance"] == "impor"
+    with pytest.raises(VersionError, match="tidak ada"):
+        versions.rollback("v0099")
+
+
+def test_import_versions_and_rollback_commands(data_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("spbe.paths.DATA_DIR", data_dir)
+    path = tmp_path / "hasil.xlsx"
+    path.write_bytes(report_style_xlsx(2024))
+    assert cli.main(["import", str(path), "--year", "2024", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Tahun 2024, bentuk domain" in out and "diganti 615" in out and "tidak ada yang disimpan" in out
+    assert VersionStore(data_dir).current() == BASE_VERSION
+    assert cli.main(["import", str(path), "--year", "2024", "--who", "uji"]) == 0
+    assert "Disimpan sebagai versi v0001" in capsys.readouterr().out
+    assert cli.main(["versions"]) == 0
+    assert "* v0001" in capsys.readouterr().out
+    assert cli.main(["rollback", "v0000"]) == 0
+    assert VersionStore(data_dir).current() == BASE_VERSION
+    bad = tmp_path / "salah.csv"
+    bad.write_text("tahun,instansi,indikator,tingkat\n2021,Kota Entah,1,3\n")
+    assert cli.main(["import", str(bad)]) == 2
+    assert "instansi tidak dikenal" in capsys.readouterr().err
+
+
+def test_a_crash_between_writing_and_switching_leaves_the_store_as_it_was(data_dir):
+    before = Store(data_dir).summary(2024)
+    script = f"""
+import os, sys
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+from spbe import versions
+from spbe.importer import parse_import
+from spbe.registry import read_registry
+sys.path.insert(0, {str(ROOT / "tests")!r})
+from test_import import report_style_xlsx
+store = versions.VersionStore(Path({str(data_dir)!r}))
+parsed = parse_import(report_style_xlsx(2024), "c.xlsx", read_registry(), year=2024)
+real_rename = os.rename
+def rename_then_die(source, target):
+    real_rename(source, target)
+    os._exit(9)  # killed after the new version is in place, before CURRENT names it
+os.rename = rename_then_die
+store.commit(parsed)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 9, result.stderr
+    assert VersionStore(data_dir).current() == BASE_VERSION
+    assert Store(data_dir).summary(2024) == before
+    assert not list((data_dir / "imports" / "versions").glob(".tmp-*"))
+
+
+def test_readers_during_a_commit_see_only_complete_versions(data_dir, registry):
+    parsed = parse_import(report_style_xlsx(2024), "b.xlsx", registry, year=2024)
+    seen: list[tuple[str, set[str], int]] = []
+    stop = threading.Event()
+
+    def read_in_a_loop():
+        while not stop.is_set():
+            store = Store(data_dir)
+            rows = store.results(2024)
+            seen.append((store.version, set(rows["provenance"]), len(rows)))
+
+    readers = [threading.Thread(target=read_in_a_loop) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    version = VersionStore(data_dir).commit(parsed)
+    deadline = time.monotonic() + 30
+    while not any(v == version for v, _, _ in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    for reader in readers:
+        reader.join()
+    assert {v for v, _, _ in seen} >= {version}
+    for version, provenances, count in seen:
+        assert count == 615
+        assert provenances == ({"resmi"} if version == BASE_VERSION else {"impor"})
