@@ -211,18 +211,21 @@ def index_histogram_figure(indices: pd.Series) -> go.Figure:
             hovertemplate="Indeks %{x}: %{y} instansi<extra></extra>",
         )
     )  # fmt: skip
-    lower = 1.0
-    for name, edge in zip(PREDIKAT_COLORS, (*LOWER_EDGES, 5.0), strict=True):
-        if edge < 5.0:
-            fig.add_vline(x=edge, line={"color": PREDIKAT_COLORS[name], "dash": "dash", "width": 2})
-        fig.add_annotation(
-            x=(lower + edge) / 2, y=1.0, yref="paper", yanchor="bottom", text=name, showarrow=False,
-            font={"size": 12, "color": PREDIKAT_COLORS[name]},
-        )  # fmt: skip
-        lower = edge
+    # Edges and band names in one layout update: add_vline per edge costs ~10 ms each on a rerun.
+    names, lows, highs = list(PREDIKAT_COLORS), (1.0, *LOWER_EDGES), (*LOWER_EDGES, 5.0)
+    edges = [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": edge, "x1": edge, "y0": 0, "y1": 1,
+         "line": {"color": PREDIKAT_COLORS[name], "dash": "dash", "width": 2}}
+        for name, edge in zip(names[1:], LOWER_EDGES, strict=True)
+    ]  # fmt: skip
+    labels = [
+        {"x": (low + high) / 2, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "text": name,
+         "showarrow": False, "font": {"size": 12, "color": PREDIKAT_COLORS[name]}}
+        for name, low, high in zip(names, lows, highs, strict=True)
+    ]  # fmt: skip
+    fig.update_layout(shapes=edges, annotations=labels, showlegend=False, bargap=0.05)
     fig.update_xaxes(title="Indeks SPBE", range=[1, 5], dtick=0.5)
     fig.update_yaxes(title="Jumlah instansi")
-    fig.update_layout(showlegend=False, bargap=0.05)
     return fig
 
 

@@ -9,7 +9,7 @@ loading checks that they add up, so a typo in a weight cannot silently skew ever
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -44,19 +44,20 @@ class Framework:
     source_file: str
     indicators: pd.DataFrame  # one row per indicator: the CSV's columns plus `modul`
 
-    @property
+    # Cached: pages ask for these on every rerun, and the tables never change.
+    @cached_property
     def domains(self) -> pd.DataFrame:
         """One row per domain: domain_no, domain, domain_weight."""
         cols = ["domain_no", "domain", "domain_weight"]
         return self.indicators[cols].drop_duplicates().reset_index(drop=True)
 
-    @property
+    @cached_property
     def aspects(self) -> pd.DataFrame:
         """One row per aspect: aspect_no, aspect, aspect_weight, domain_no."""
         cols = ["aspect_no", "aspect", "aspect_weight", "domain_no"]
         return self.indicators[cols].drop_duplicates().reset_index(drop=True)
 
-    @property
+    @cached_property
     def indicator_numbers(self) -> list[int]:
         return self.indicators["indicator_no"].tolist()
 

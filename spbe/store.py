@@ -31,6 +31,8 @@ FIRST_YEAR_OF_38_PROVINCES = 2023
 # The 2019 asistensi roster (623 instansi) was drawn up from the 2018 evaluation.
 ROSTER_YEAR = 2018
 
+_MAX_MEMO_ENTRIES = 1024  # distinct queries of a snapshot; a bound keeps name searches from growing it
+
 # 2018-2020 were reported by the 2018 groups (Kementerian, LPNK, Lembaga lainnya, Polda, ...).
 LAST_YEAR_OF_2018_GROUPS = 2020
 
@@ -65,6 +67,7 @@ class Store:
     def __init__(self, data_dir: Path | None = None, version: str | None = None):
         self.data_dir = Path(data_dir or paths.DATA_DIR)  # read at call time: SPBE_DATA_DIR, tests
         self._requested_version = version
+        self._answers: dict[tuple, pd.DataFrame] = {}
         self._con = connect()
         self._load()
 
@@ -115,11 +118,19 @@ class Store:
         self._con.execute(sql, params or [])
 
     def _query(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
-        cursor = self._con.cursor()
-        try:
-            return cursor.execute(sql, params or {}).df()
-        finally:
-            cursor.close()
+        """Run a query on its own cursor. The snapshot never changes, so each distinct query is
+        answered once and then served from memory (pages ask the same on every rerun); callers
+        get a copy, so nothing they do to it reaches the next caller."""
+        key = (sql, _frozen(params))
+        if key not in self._answers:
+            if len(self._answers) >= _MAX_MEMO_ENTRIES:
+                self._answers.clear()
+            cursor = self._con.cursor()
+            try:
+                self._answers[key] = cursor.execute(sql, params or {}).df()
+            finally:
+                cursor.close()
+        return self._answers[key].copy()
 
     # ------------------------------------------------------------------ years and national figures
 
@@ -334,6 +345,14 @@ class Store:
         frame = self._query(sql, params)
         value = frame.iloc[0, 0]
         return None if pd.isna(value) else float(value)
+
+
+def _frozen(params: dict | list | None):
+    """A hashable form of query parameters (lists become tuples)."""
+    if params is None:
+        return None
+    items = params.items() if isinstance(params, dict) else enumerate(params)
+    return tuple((key, tuple(value) if isinstance(value, list) else value) for key, value in items)
 
 
 def _group_column(by: str | None) -> str:
