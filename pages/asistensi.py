@@ -3,21 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from spbe import charts, ui, ui_asistensi
+from spbe import ui, ui_asistensi
 from spbe.cohorts import (
     COHORTS,
     DEFAULT_PENDAMPING,
     DEFAULT_WEIGHTS,
     HOST_CITIES,
     allocate_pendamping,
-    assign_cities,
-    cohort_counts,
-    domain_needs,
-    module_needs,
 )
-from spbe.figures import FigureMeta, module_needs_figure
 from spbe.formatting import format_number, format_percent
-from spbe.framework import framework_for_year
 from spbe.pathways import describe_plan, what_if
 from spbe.plan_export import Plan, plan_csv, plan_xlsx
 from spbe.store import ROSTER_YEAR
@@ -42,12 +36,12 @@ with st.expander("Kota penyelenggara per provinsi (usulan, dapat diubah)", expan
     st.info("Pembagian provinsi ke kota penyelenggara adalah **usulan** menurut geografi; alokasi asistensi "
             "2019 yang sebenarnya tidak pernah dipublikasikan. Instansi pusat berkumpul di Jakarta.")  # fmt: skip
     assignment = ui_asistensi.assignment_editor()
-participants = assign_cities(store.participants(year), assignment)
-counts = cohort_counts(participants)
+view = ui_asistensi.cohort_view(str(store.data_dir), store.version, year, assignment)
+participants, counts = view.participants, view.counts
 
 # 2. Cohorts per host city
 st.subheader("Kohort per kota penyelenggara")
-ui.show_chart(charts.cohort_chart(store, year, assignment), key="kohort")
+ui.show_chart(view.cohort_chart, key="kohort")
 for tab, city in zip(st.tabs(list(HOST_CITIES)), HOST_CITIES, strict=True):
     members = participants[participants["kota_penyelenggara"] == city]
     members = members.assign(urutan=members["kohort"].map(COHORTS.index)).sort_values(["urutan", "nama"])
@@ -76,27 +70,13 @@ st.dataframe(
 
 # 4. Module needs per city and cohort
 st.subheader("Kebutuhan modul")
-levels = store.levels(year)
-if levels.empty:
-    domains = framework_for_year(year).domains
-    needs = domain_needs(participants, dict(zip(domains["domain_no"], domains["domain"], strict=True)))
+if view.needs_column == "domain":
     st.caption(f"Tahun {year} hanya memiliki indeks domain per instansi: kebutuhan ditampilkan per domain.")
-    column = "domain"
-else:
-    needs = module_needs(levels, participants)
-    column = "modul"
-meta = FigureMeta(
-    title=f"Rata-rata tingkat per {column} untuk tiap kota dan kohort (evaluasi {year})",
-    subtitle=f"★ = {column} terlemah kohort",
-    source=source,
-    provenance=provenance,
-)
-ui.figure_with_table(module_needs_figure(needs, column=column), meta, needs, key="modul",
-                     file_name=f"kebutuhan_modul_{year}")  # fmt: skip
+ui.show_chart(view.needs_chart, key="modul")
 
 # 5. Paths to Baik, and what if a cohort completes them
 st.subheader("Jalur ke predikat Baik")
-paths = ui_asistensi.paths_to_baik(year)
+paths = ui_asistensi.paths_to_baik(str(store.data_dir), store.version, year)
 left, right = st.columns(2)
 city = left.selectbox("Kota", HOST_CITIES, key="jalur_kota", bind="query-params")
 cohort = right.selectbox("Kohort", ["Kurang", "Cukup"], key="jalur_kohort", bind="query-params")
@@ -128,7 +108,7 @@ else:
 
 # 6. The plan as files
 st.subheader("Unduh rencana")
-plan = Plan(year, provenance, source, participants, counts, allocation, needs, paths)
+plan = Plan(year, provenance, source, participants, counts, allocation, view.needs, paths)
 one, two = st.columns(2)
 one.download_button("Rencana (XLSX: ringkasan + satu lembar per kota)", lambda: plan_xlsx(plan),
                     file_name=f"rencana_asistensi_{year}.xlsx", on_click="ignore",

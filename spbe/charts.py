@@ -48,7 +48,8 @@ class Chart:
 SIMULATION_NOTE = "Grafik ini memuat data simulasi, bukan data resmi."
 
 
-def _chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame, caption: str) -> Chart:
+def make_chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame, caption: str) -> Chart:
+    """Finish the figure and attach its data (with provenance) and caption."""
     if meta.provenance in MARKED_PROVENANCES:
         caption = f"{caption} {SIMULATION_NOTE}"
     return Chart(slug, finish(fig, meta), meta, with_provenance(table, meta.provenance, meta.source), caption)
@@ -77,7 +78,9 @@ def national_chart(store: Store, year: int) -> Chart:
         + (f"; pada {latest['year']} indeks mencapai {format_number(latest['national_index'])}."
            if latest["year"] != year else ".")
     )  # fmt: skip
-    return _chart(f"indeks_nasional_{year}", national_index_figure(series, highlight_year=year), meta, table, caption)
+    return make_chart(
+        f"indeks_nasional_{year}", national_index_figure(series, highlight_year=year), meta, table, caption
+    )
 
 
 def gap_chart(store: Store, year: int) -> Chart:
@@ -94,7 +97,7 @@ def gap_chart(store: Store, year: int) -> Chart:
         f"Pada {year} indeks nasional {format_number(index)}, {_gap_words(summary['gap'])} "
         f"{format_number(target, trim_zeros=True)}."
     )
-    return _chart(f"selisih_target_{year}", gap_figure(index, target), meta, table, caption)
+    return make_chart(f"selisih_target_{year}", gap_figure(index, target), meta, table, caption)
 
 
 def predikat_chart(store: Store, year: int) -> Chart | None:
@@ -118,7 +121,7 @@ def predikat_chart(store: Store, year: int) -> Chart | None:
         f"mencapai predikat Baik pada {year}" + (f" (sumber: {below.source.split(',')[0]})." if below else ".")
     )
     figure = predikat_distribution_figure(table, shown_below)
-    return _chart(f"sebaran_predikat_{year}", figure, meta, table, caption)
+    return make_chart(f"sebaran_predikat_{year}", figure, meta, table, caption)
 
 
 def baik_share_chart(store: Store, year: int) -> Chart | None:
@@ -148,7 +151,7 @@ def baik_share_chart(store: Store, year: int) -> Chart | None:
         f"Kelompok dengan porsi Baik ke atas tertinggi pada {year}: {best['kelompok_tampil']} "
         f"({format_percent(best['persen'])} dari {format_count(best['n'])} instansi)."
     )
-    return _chart(f"baik_per_kelompok_{year}", baik_share_figure(shares), meta, shares, caption)
+    return make_chart(f"baik_per_kelompok_{year}", baik_share_figure(shares), meta, shares, caption)
 
 
 def cohort_chart(store: Store, year: int, assignment: pd.DataFrame | None = None) -> Chart | None:
@@ -169,7 +172,7 @@ def cohort_chart(store: Store, year: int, assignment: pd.DataFrame | None = None
         f"{format_count(total)} instansi dikelompokkan menurut predikat di enam kota penyelenggara; "
         "pembagian provinsi ke kota adalah usulan, bukan alokasi resmi."
     )
-    return _chart(f"kohort_per_kota_{year}", cohort_breakdown_figure(counts), meta, counts.reset_index(), caption)
+    return make_chart(f"kohort_per_kota_{year}", cohort_breakdown_figure(counts), meta, counts.reset_index(), caption)
 
 
 def domain_chart(store: Store, year: int) -> Chart:
@@ -180,7 +183,7 @@ def domain_chart(store: Store, year: int) -> Chart:
     meta = FigureMeta(title=f"Indeks domain nasional {year}", source=NATIONAL_SOURCE)
     weakest = table.sort_values("indeks").iloc[0]
     caption = f"Domain terlemah secara nasional pada {year}: {weakest['domain']} ({format_number(weakest['indeks'])})."
-    return _chart(f"indeks_domain_{year}", national_domain_figure(table), meta, table, caption)
+    return make_chart(f"indeks_domain_{year}", national_domain_figure(table), meta, table, caption)
 
 
 def standard_charts(store: Store, year: int) -> list[Chart]:

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
-from spbe import ui
-from spbe.cohorts import HOST_CITIES, AssignmentError, default_assignment, read_assignment
+from spbe import charts, ui
+from spbe.charts import Chart, make_chart
+from spbe.cohorts import (
+    HOST_CITIES,
+    AssignmentError,
+    assign_cities,
+    cohort_counts,
+    default_assignment,
+    domain_needs,
+    module_needs,
+    read_assignment,
+)
+from spbe.figures import FigureMeta, module_needs_figure
 from spbe.formatting import format_number, plain
 from spbe.framework import framework_for_year
 from spbe.pathways import domain_increase_needed, index_after, paths_for_year
@@ -56,12 +69,50 @@ def assignment_editor() -> pd.DataFrame:
     return edited
 
 
-@st.cache_data(show_spinner="Menghitung jalur ke Baik…")
-def paths_to_baik(year: int) -> pd.DataFrame:
+@dataclass
+class CohortView:
+    participants: pd.DataFrame  # with kota_penyelenggara and kohort
+    counts: pd.DataFrame  # city x cohort
+    needs: pd.DataFrame  # per city, cohort and module (or domain)
+    needs_column: str  # "modul", or "domain" for domain-only years
+    cohort_chart: Chart
+    needs_chart: Chart
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cohort_view(data_dir: str, version: str, year: int, assignment: pd.DataFrame) -> CohortView:
+    """Everything that depends on the year's data and the assignment, but not on the pendamping
+    inputs or the path filters: cached, so changing those reruns in a few milliseconds.
+    The data folder and version are part of the key, so an import is picked up at once."""
+    del data_dir  # part of the cache key only
+    store = ui.store()
+    participants = assign_cities(store.participants(year), assignment)
+    levels = store.levels(year)
+    if levels.empty:
+        domains = framework_for_year(year).domains
+        needs = domain_needs(participants, dict(zip(domains["domain_no"], domains["domain"], strict=True)))
+        column = "domain"
+    else:
+        needs, column = module_needs(levels, participants), "modul"
+    years = store.years().set_index("tahun")
+    meta = FigureMeta(
+        title=f"Rata-rata tingkat per {column} untuk tiap kota dan kohort (evaluasi {year})",
+        subtitle=f"★ = {column} terlemah kohort", source=years.at[year, "sumber"],
+        provenance=years.at[year, "provenance"],
+    )  # fmt: skip
+    needs_chart = make_chart(f"kebutuhan_modul_{year}", module_needs_figure(needs, column=column), meta, needs,
+                             f"Kebutuhan per {column} tiap kota dan kohort, evaluasi {year}.")  # fmt: skip
+    return CohortView(participants, cohort_counts(participants), needs, column,
+                      charts.cohort_chart(store, year, assignment), needs_chart)  # fmt: skip
+
+
+@st.cache_data(show_spinner="Menghitung jalur ke Baik…", max_entries=8)
+def paths_to_baik(data_dir: str, version: str, year: int) -> pd.DataFrame:
     """Per instansi below Baik: the fewest level-ups (indicator years) or domain increases.
 
-    Cached per year: the paths depend on the results only, not on the assignment.
+    Cached per data version and year: the paths depend on the results, not on the assignment.
     """
+    del data_dir, version  # part of the cache key only
     store = ui.store()
     results = store.results(year)
     framework = framework_for_year(year)
