@@ -66,6 +66,12 @@ SEARCHES = [
     "Aceh",
     "Lembaga",
 ]
+# Asistensi: the "Kota" selectbox of "Jalur ke predikat Baik" (cohort Kurang, the default); the
+# metric "Di bawah predikat Baik" below it shows a different share for every host city in 2018.
+ASISTENSI_PATH = "/asistensi?tahun=2018"
+ASISTENSI_YEAR = 2018
+ASISTENSI_SELECT = "Kota"
+ASISTENSI_METRIC = "Di bawah predikat Baik"
 OVERVIEW_GOAL_RATIO = 1.5
 FILTER_GOAL_P95_MS = 300.0
 QUIET_MS = 300  # a rerun is over when no websocket message arrived for this long
@@ -100,12 +106,25 @@ INIT_SCRIPT = """
     const gd = document.querySelector('.js-plotly-plot');
     return !!(gd && gd._fullData && gd._fullData[0] && gd._fullData[0]._length === n && B.isDrawn());
   };
+  // The value shown by the st.metric whose label is `label` (null if there is none).
+  B.metricValue = (label) => {
+    for (const m of document.querySelectorAll('[data-testid=stMetric]')) {
+      const l = m.querySelector('[data-testid=stMetricLabel]'), v = m.querySelector('[data-testid=stMetricValue]');
+      if (l && v && l.innerText.trim() === label) return v.innerText.trim();
+    }
+    return null;
+  };
+  // The state a change waits for: a number = the histogram holds that many instansi;
+  // {label, value} = that metric shows that value.
+  B.matches = (e) => typeof e === 'number' ? B.histogramIs(e) : B.metricValue(e.label) === e.value;
+  B.exceptions = () => document.querySelectorAll('[data-testid=stException]').length;
+  B.wsErrors = [];
   const check = () => {
     if (B.firstPlotAt === null && document.querySelector('[data-testid=stPlotlyChart], .js-plotly-plot'))
       B.firstPlotAt = now();
     if (B.drawnAt === null && B.isDrawn()) B.drawnAt = now();
     const k = B.key;
-    if (k && k.at !== null && k.histAt === null && B.histogramIs(k.expected)) k.histAt = now();
+    if (k && k.at !== null && k.histAt === null && B.matches(k.expected)) k.histAt = now();
   };
   const observer = new MutationObserver(check);
   observer.observe(document, {childList: true, subtree: true, attributes: true, characterData: true});
@@ -122,6 +141,8 @@ INIT_SCRIPT = """
       super(...args);
       this.addEventListener('open', () => { if (B.wsOpenAt === null) B.wsOpenAt = now(); });
       this.addEventListener('message', e => B.recvs.push({at: now(), data: e.data}));
+      this.addEventListener('error', () => B.wsErrors.push({at: now(), what: 'error'}));
+      this.addEventListener('close', e => B.wsErrors.push({at: now(), what: 'close ' + e.code}));
     }
     send(data) { B.sends.push(now()); return super.send(data); }
   };
@@ -167,6 +188,13 @@ def _free_port() -> int:
 @contextmanager
 def streamlit_server(log_path: Path):
     """`streamlit run dashboard.py` on a free loopback port, as tests/browser/conftest.py starts it."""
+    with streamlit_process(log_path) as (url, _process):
+        yield url
+
+
+@contextmanager
+def streamlit_process(log_path: Path):
+    """Like streamlit_server, but yields (url, subprocess.Popen) so a caller can read the server's RSS."""
     port = _free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -188,7 +216,7 @@ def streamlit_server(log_path: Path):
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"streamlit did not become healthy in time; see {log_path}") from None
                     time.sleep(0.2)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             process.wait(timeout=20)
@@ -365,6 +393,92 @@ def filter_changes(browser, url: str, sequence: list[tuple[str, int]], deep_link
         context.close()
 
 
+def asistensi_sequence(changes: int, timing: bool = True) -> tuple[list[tuple[str, str]], dict]:
+    """`changes` host cities with the metric value each must show, and the AppTest rerun times.
+
+    One AppTest of pages/asistensi.py (?tahun=2018) first reads the value of "Di bawah predikat
+    Baik" for every city, then (unless timing=False) reruns the page through the whole sequence,
+    timing each rerun (script, store queries, serialisation; no websocket, no browser)."""
+    from streamlit.testing.v1 import AppTest
+
+    from spbe.cohorts import HOST_CITIES
+
+    at = AppTest.from_file(str(ROOT / "pages" / "asistensi.py"), default_timeout=120)
+    at.query_params["tahun"] = str(ASISTENSI_YEAR)
+    at.run()  # warm-up; the page opens on the first city
+    values = {}
+    for city in HOST_CITIES:
+        at.selectbox(key="jalur_kota").set_value(city)
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"asistensi.py raised under AppTest: {at.exception}")
+        values[city] = next(m.value for m in at.metric if m.label == ASISTENSI_METRIC)
+    cycle = [*HOST_CITIES[1:], HOST_CITIES[0]]  # the page opens on HOST_CITIES[0]
+    sequence: list[tuple[str, str]] = []
+    previous = values[HOST_CITIES[0]]
+    for i in range(10 * changes + len(cycle)):
+        city = cycle[i % len(cycle)]
+        if values[city] != previous:
+            sequence.append((city, values[city]))
+            previous = values[city]
+        if len(sequence) == changes:
+            break
+    else:
+        raise RuntimeError(f"the host cities do not give consecutive different {ASISTENSI_METRIC!r}: {values}")
+    if not timing:
+        return sequence, {}
+    at.selectbox(key="jalur_kota").set_value(HOST_CITIES[0])
+    at.run()
+    times = []
+    for city, _ in sequence:
+        at.selectbox(key="jalur_kota").set_value(city)
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    return sequence, {"runs_ms": times, "median_ms": median(times), "max_ms": max(times)}
+
+
+def asistensi_changes(browser, url: str, sequence: list[tuple[str, str]], deep_link_failures: list[str]) -> list[dict]:
+    """Choose each city in the "Kota" selectbox (type it, press Enter); time Enter -> metric shows its value."""
+    context, page = _new_page(browser, 1)
+    try:
+        page.goto(url + ASISTENSI_PATH)
+        page.wait_for_function("l => window.__bench.metricValue(l) !== null", arg=ASISTENSI_METRIC, polling="raf",
+                               timeout=TIMEOUT_MS)  # fmt: skip
+        _wait_quiet(page)
+        if not _on_page(page, "Asistensi SPBE", ASISTENSI_YEAR):
+            deep_link_failures.append(page.url)
+            raise RuntimeError(f"could not open Asistensi {ASISTENSI_YEAR} (at {page.url})")
+        box = asistensi_select(page)
+        changes = []
+        for city, value in sequence:
+            box.click()
+            box.fill(city)  # filters the options; Enter picks the first (the city)
+            page.evaluate("e => window.__bench.arm(e)", {"label": ASISTENSI_METRIC, "value": value})
+            box.press("Enter")
+            page.wait_for_function("() => window.__bench.key.histAt !== null", polling="raf", timeout=TIMEOUT_MS)
+            _wait_quiet(page)
+            marks = page.evaluate("t => window.__bench.collect(t)", ASISTENSI_METRIC)
+            changes.append({"city": city, "expected": value, **marks, "latency_ms": marks["hist"] - marks["key"]})
+        return changes
+    finally:
+        context.close()
+
+
+def asistensi_select(page):
+    """The text input of the "Kota" selectbox (the other selectboxes are "Tahun evaluasi" and "Kohort")."""
+    widget = page.locator("[data-testid=stSelectbox]").filter(has=page.get_by_text(ASISTENSI_SELECT, exact=True))
+    return widget.locator("input")
+
+
+def _on_page(page, title: str, year: int) -> bool:
+    return page.evaluate(
+        "([t, y]) => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))"
+        " && !document.querySelector('[role=dialog]') && document.body.innerText.includes(String(y))",
+        [title, year],
+    )
+
+
 def _on_sebaran(page) -> bool:
     return page.evaluate(
         "y => [...document.querySelectorAll('h1')].some(h => h.innerText.includes('Sebaran Predikat'))"
@@ -428,11 +542,14 @@ def _median_marks(samples: list[dict]) -> dict:
     return {k: median(s[k] for s in samples) for k in keys if all(s.get(k) is not None for s in samples)}
 
 
-def run(runs: int = 5, changes: int = 20) -> dict:
-    """Start both servers, measure, return every sample and the summaries."""
+def run(runs: int = 5, changes: int = 20, asistensi: bool = True) -> dict:
+    """Start both servers, measure, return every sample and the summaries.
+
+    `asistensi=False` skips the Asistensi filter changes (the result then has no "asistensi" key)."""
     from playwright.sync_api import sync_playwright
 
     sequence = search_sequence(changes)
+    asistensi_seq, asistensi_reruns = asistensi_sequence(changes) if asistensi else ([], {})
     figures = overview_figures()
     with tempfile.TemporaryDirectory(prefix="browser_bench_") as tmp:
         tmp_path = Path(tmp)
@@ -453,6 +570,9 @@ def run(runs: int = 5, changes: int = 20) -> dict:
                 deep_link_failures: list[str] = []
                 filter_changes(browser, st_url, sequence[:2], deep_link_failures)  # warm-up
                 changes_ = filter_changes(browser, st_url, sequence, deep_link_failures)
+                if asistensi:
+                    asistensi_changes(browser, st_url, asistensi_seq[:2], deep_link_failures)  # warm-up
+                    asis_changes = asistensi_changes(browser, st_url, asistensi_seq, deep_link_failures)
                 info = machine(browser.version)
             finally:
                 browser.close()
@@ -461,7 +581,6 @@ def run(runs: int = 5, changes: int = 20) -> dict:
 
     dash_ms = [s["drawn"] for s in dashboard]
     static_ms = [s["drawn"] for s in static]
-    latencies = [c["latency_ms"] for c in changes_]
     overview_result = {
         "dashboard_ms": dash_ms, "static_ms": static_ms, "dashboard_median_ms": median(dash_ms),
         "static_median_ms": median(static_ms), "ratio": median(dash_ms) / median(static_ms),
@@ -470,6 +589,18 @@ def run(runs: int = 5, changes: int = 20) -> dict:
         "dashboard_samples": dashboard, "static_samples": static,
     }  # fmt: skip
     overview_result["met"] = overview_result["ratio"] <= OVERVIEW_GOAL_RATIO
+
+    filter_result = summarise_changes(changes_, reruns)
+    filter_result["deep_link_failures"] = len(deep_link_failures)
+    out = {"machine": info, "runs": runs, "overview": overview_result, "filter": filter_result}
+    if asistensi:
+        out["asistensi"] = summarise_changes(asis_changes, asistensi_reruns)
+    return out
+
+
+def summarise_changes(changes: list[dict], apptest_rerun: dict) -> dict:
+    """p50/p95/max of the latencies and the median websocket phases (see breakdown())."""
+    latencies = [c["latency_ms"] for c in changes]
 
     def phase(c: dict) -> dict:
         return {
@@ -480,16 +611,16 @@ def run(runs: int = 5, changes: int = 20) -> dict:
             "send_to_last_msg": c["last_recv"] - c["send"] if c["last_recv"] is not None else None,
         }
 
-    phases = [phase(c) for c in changes_]
-    filter_result = {
+    phases = [phase(c) for c in changes]
+    result = {
         "latencies_ms": latencies, "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
         "max_ms": max(latencies), "min_ms": min(latencies), "goal_p95_ms": FILTER_GOAL_P95_MS,
         "phases_median_ms": {k: median(p[k] for p in phases if p[k] is not None) for k in phases[0]
                              if any(p[k] is not None for p in phases)},
-        "changes": changes_, "apptest_rerun": reruns, "deep_link_failures": len(deep_link_failures),
+        "changes": changes, "apptest_rerun": apptest_rerun,
     }  # fmt: skip
-    filter_result["met"] = filter_result["p95_ms"] < FILTER_GOAL_P95_MS
-    return {"machine": info, "runs": runs, "overview": overview_result, "filter": filter_result}
+    result["met"] = result["p95_ms"] < FILTER_GOAL_P95_MS
+    return result
 
 
 # ---------------------------------------------------------------------------- reporting
@@ -521,6 +652,18 @@ def tables(result: dict) -> str:
         f"| {_ms(fl['p50_ms'])} | {_ms(fl['p95_ms'])} | {_ms(fl['max_ms'])} | {_ms(fl['min_ms'])} | "
         f"p95 < {FILTER_GOAL_P95_MS:.0f} ms |",
     ]
+    if "asistensi" in result:
+        a = result["asistensi"]
+        lines += [
+            "",
+            f"### Filter change on `{ASISTENSI_PATH}` ({len(a['latencies_ms'])} changes, "
+            f'"{ASISTENSI_SELECT}" selectbox: Enter → metric "{ASISTENSI_METRIC}" shows the city\'s value)',
+            "",
+            "| p50 ms | p95 ms | max ms | min ms | goal |",
+            "|---:|---:|---:|---:|---|",
+            f"| {_ms(a['p50_ms'])} | {_ms(a['p95_ms'])} | {_ms(a['max_ms'])} | {_ms(a['min_ms'])} | "
+            f"p95 < {FILTER_GOAL_P95_MS:.0f} ms |",
+        ]
     return "\n".join(lines)
 
 
@@ -566,19 +709,30 @@ def breakdown(result: dict) -> str:
     for label, key in rows:
         fmt = (lambda v: "–" if v is None else f"{v / 1e6:.1f} MB") if key == "bytes" else _ms
         lines.append(f"| {label} | {fmt(d.get(key))} | {fmt(s.get(key))} |")
-    phases = result["filter"]["phases_median_ms"]
-    rerun = result["filter"]["apptest_rerun"]
-    lines += [
-        "",
-        "| filter change phase (median over the changes) | ms |",
-        "|---|---:|",
-        f"| Enter keydown → rerun request sent on the websocket | {_ms(phases.get('enter_to_send'))} |",
-        f"| request sent → first message back | {_ms(phases.get('send_to_first_msg'))} |",
-        f"| request sent → message carrying the histogram | {_ms(phases.get('send_to_figure_msg'))} |",
-        f"| histogram message → histogram drawn (client) | {_ms(phases.get('figure_msg_to_drawn'))} |",
-        f"| request sent → last message of the rerun | {_ms(phases.get('send_to_last_msg'))} |",
-        f"| `pages/sebaran.py` rerun under AppTest (in-process, no browser) | {_ms(rerun['median_ms'])} |",
+    lines += ["", phase_table(result)]
+    return "\n".join(lines)
+
+
+def phase_table(result: dict) -> str:
+    """The websocket/rerun phases of the filter changes, one column per page measured."""
+    pages = [("Sebaran (histogram)", result["filter"])]
+    if "asistensi" in result:
+        pages.append(("Asistensi (metric)", result["asistensi"]))
+    rows = [
+        ("Enter keydown → rerun request sent on the websocket", "enter_to_send"),
+        ("request sent → first message back", "send_to_first_msg"),
+        ("request sent → message carrying the watched element", "send_to_figure_msg"),
+        ("that message → element shows the new state (client)", "figure_msg_to_drawn"),
+        ("request sent → last message of the rerun", "send_to_last_msg"),
     ]
+    lines = ["| filter change phase (median over the changes), ms | " + " | ".join(n for n, _ in pages) + " |",
+             "|---|" + "---:|" * len(pages)]  # fmt: skip
+    for label, key in rows:
+        lines.append(f"| {label} | " + " | ".join(_ms(r["phases_median_ms"].get(key)) for _, r in pages) + " |")
+    lines.append("| page rerun under AppTest (in-process, no browser) | "
+                 + " | ".join(_ms(r["apptest_rerun"]["median_ms"]) for _, r in pages) + " |")  # fmt: skip
+    lines.append("| end-to-end latency p50 / p95 | "
+                 + " | ".join(f"{_ms(r['p50_ms'])} / {_ms(r['p95_ms'])}" for _, r in pages) + " |")  # fmt: skip
     return "\n".join(lines)
 
 

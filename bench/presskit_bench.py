@@ -25,25 +25,42 @@ ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2018
 GOAL_RATIO, GOAL_SECONDS = 5.0, 10.0
 
+# argv: [out,] number of charts ("all" or N: the first N standard charts), formats (comma-separated)
 _PERSISTENT = f"""
+import json, sys, time
 t = time.perf_counter()
-from spbe.presskit import build_kit
+steps, mark = {{}}, t
+def step(name):
+    global mark
+    now = time.perf_counter()
+    steps[name], mark = now - mark, now
+from spbe.presskit import build_kit, kit_charts
 from spbe.store import Store
-files = build_kit(Store(), {YEAR})
+step("imports")
+store = Store()
+step("Store()")
+limit, formats = sys.argv[1], sys.argv[2].split(",")
+charts = kit_charts(store, {YEAR})
+charts = charts if limit == "all" else charts[:int(limit)]
+step("kit_charts (figures)")
+files = build_kit(store, {YEAR}, charts=charts, formats=formats)
+step("build_kit (Kaleido start + render, CSVs, captions)")
+print("STEPS", json.dumps(steps))
 print(time.perf_counter() - t, len(files))
 """
 
 _ONE_SHOT = f"""
 import sys, time, warnings
 import plotly.io as pio
-from spbe.export import FORMATS, PRESETS
+from spbe.export import PRESETS
 from spbe.presskit import kit_charts
 from spbe.store import Store
 t = time.perf_counter()
-preset, out = PRESETS["slide"], sys.argv[1]
+preset, out, limit, formats = PRESETS["slide"], sys.argv[1], sys.argv[2], sys.argv[3].split(",")
 count = 0
-for chart in kit_charts(Store(), {YEAR}):
-    for fmt in FORMATS:
+charts = kit_charts(Store(), {YEAR})
+for chart in charts if limit == "all" else charts[:int(limit)]:
+    for fmt in formats:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pio.write_image(chart.fig, f"{{out}}/{{chart.slug}}.{{fmt}}", format=fmt, width=preset.width,
@@ -53,28 +70,42 @@ print(time.perf_counter() - t, count)
 """
 
 
-def _run(code: str, *args: str) -> tuple[float, int]:
+def _run(code: str, *args: str, steps: list | None = None) -> tuple[float, int]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           check=True, timeout=900)  # fmt: skip
+    for line in done.stdout.splitlines():
+        if line.startswith("STEPS ") and steps is not None:
+            steps.append(json.loads(line.removeprefix("STEPS ")))
     seconds, files = done.stdout.split()[-2:]
     return float(seconds), int(files)
 
 
-def run(repeat: int = 3) -> dict:
-    persistent, one_shot = [], []
+def run(repeat: int = 3, charts: int | None = None, formats: tuple[str, ...] | None = None) -> dict:
+    """Median seconds of both variants over `repeat` alternating turns, their ratio and the budgets.
+
+    The full kit by default; `charts=N` keeps the first N standard charts and `formats` (e.g. ("png",))
+    the given formats, for a smoke run (the budgets then concern that smaller kit)."""
+    from spbe.export import FORMATS
+
+    limit, fmts = "all" if charts is None else str(charts), ",".join(formats or FORMATS)
+    persistent, one_shot, steps = [], [], []
     for turn in range(repeat):
         with tempfile.TemporaryDirectory() as out:
-            order = [("persistent", lambda: _run(_PERSISTENT)), ("one-shot", lambda out=out: _run(_ONE_SHOT, out))]
+            order = [("persistent", lambda: _run(_PERSISTENT, limit, fmts, steps=steps)),
+                     ("one-shot", lambda out=out: _run(_ONE_SHOT, out, limit, fmts))]  # fmt: skip
             for name, call in order if turn % 2 == 0 else order[::-1]:
                 seconds, files = call()
                 (persistent if name == "persistent" else one_shot).append(seconds)
                 print(f"  {name:<10} {seconds:6.2f} s ({files} files)", file=sys.stderr)
     result = {
+        "charts": limit,
+        "formats": fmts,
         "persistent_s": statistics.median(persistent),
         "one_shot_s": statistics.median(one_shot),
         "persistent_runs": persistent,
         "one_shot_runs": one_shot,
+        "persistent_steps": steps,  # seconds per step of every persistent run
     }
     result["ratio"] = result["one_shot_s"] / result["persistent_s"]
     result["budgets"] = [

@@ -27,6 +27,7 @@ from spbe.figures import (
 )
 from spbe.formatting import format_count, format_number, format_percent
 from spbe.framework import framework_for_year
+from spbe.maps import map_chart, tile_chart
 from spbe.store import Store
 from spbe.tables import with_provenance
 
@@ -188,7 +189,8 @@ def domain_chart(store: Store, year: int) -> Chart:
 
 def standard_charts(store: Store, year: int) -> list[Chart]:
     """Every standard chart the year has data for, in press-kit order."""
-    builders = (national_chart, gap_chart, predikat_chart, baik_share_chart, cohort_chart, domain_chart)
+    builders = (national_chart, gap_chart, predikat_chart, baik_share_chart, cohort_chart, domain_chart, map_chart,
+                tile_chart)  # fmt: skip
     return [chart for build in builders if (chart := build(store, year)) is not None]
 
 

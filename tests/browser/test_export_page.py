@@ -20,7 +20,7 @@ def test_build_and_download_the_press_kit(server_url, page, tmp_path):
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         notes = archive.read("paket_spbe_2018_slide/keterangan.md").decode()
-    assert len(names) == 25  # 6 charts x (png, svg, pdf, csv) + keterangan.md
+    assert len(names) == 33  # 8 charts x (png, svg, pdf, csv) + keterangan.md
     assert {name.rsplit(".", 1)[1] for name in names} == {"png", "svg", "pdf", "csv", "md"}
     assert "Indeks SPBE Nasional tahun 2018 tercatat 1,98, 0,62 di bawah target 2,6" in notes
     assert page.outside_requests == []

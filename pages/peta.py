@@ -1,0 +1,61 @@
+"""Peta: one metric per province as a choropleth and as a tile map; a click leads to Sebaran Predikat."""
+
+import streamlit as st
+
+from spbe import maps, ui
+from spbe.formatting import format_count
+from spbe.geo import DEFAULT_METRIC, METRICS
+
+ui.leave_pages_folder_mode()
+store = ui.store()
+year = ui.year_select(store.instansi_years())
+years = store.years().set_index("tahun")
+
+# Sidebar: what to colour and which instansi count; both live in the URL
+metric = st.sidebar.selectbox(
+    "Ukuran", list(METRICS), index=list(METRICS).index(DEFAULT_METRIC), format_func=lambda key: METRICS[key].choice,
+    key="metrik", bind="query-params",
+)  # fmt: skip
+kelompok = ui.multi_filter("Kelompok instansi", maps.regional_kelompok(store, year), key="kelompok")
+
+st.title("Peta")
+provenance = years.at[year, "provenance"]
+ui.provenance_badge(provenance)
+view = maps.map_view(store, year, metric, kelompok)
+if view is None:
+    ui.empty_state("Tidak ada instansi daerah yang cocok dengan filter ini. Kosongkan atau ganti kelompok instansi.")
+    st.stop()
+st.caption(
+    f"{format_count(view.instansi)} instansi daerah di {format_count(len(view.provinces))} provinsi · evaluasi {year}"
+    + (f" · {format_count(view.pusat)} instansi pusat tanpa provinsi tidak dipetakan" if view.pusat else "")
+)
+
+
+def offer_links(event) -> None:
+    """Under a map: a link to Sebaran Predikat for each province behind the clicked point."""
+    points = event.selection.points if event else []
+    chosen = maps.selected_provinces(view, points)
+    if not chosen:
+        st.caption("Klik titik atau petak sebuah provinsi untuk membuka sebaran predikatnya.")
+    for name in chosen:
+        st.page_link("pages/sebaran.py", label=f"Sebaran predikat {name}, {year}", icon=":material/bar_chart:",
+                     query_params={"tahun": str(year), "provinsi": name})  # fmt: skip
+
+
+# Choropleth: 33 polygons; provinces the boundaries do not separate are pooled and named
+st.subheader("Peta provinsi")
+event = ui.figure_with_table(
+    maps.choropleth_figure(view), maps.choropleth_meta(view), maps.choropleth_table(view), key="peta",
+    file_name=f"peta_provinsi_{year}", on_select="rerun", selection_mode="points",
+)  # fmt: skip
+if view.notes:
+    st.caption("Catatan peta: " + "; ".join(view.notes) + ".")
+offer_links(event)
+
+# Tile map: every province of the year as one equal square, none folded
+st.subheader("Peta petak")
+event = ui.figure_with_table(
+    maps.tile_figure(view), maps.tile_meta(view), maps.tile_table(view), key="petak",
+    file_name=f"peta_petak_{year}", on_select="rerun", selection_mode="points",
+)  # fmt: skip
+offer_links(event)

@@ -1,0 +1,91 @@
+"""Smoke test of the benchmark harness (bench/harness.py): every benchmark at a tiny size.
+
+Checks the structure of the results (a `budgets` list with name, goal, measured, unit, met;
+finite numbers), never a timing. The browser-based ones (and the press kit, whose Kaleido
+needs Chromium) skip without Chromium locally and fail under CI=true, as tests/browser does.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import pytest
+
+from bench import harness
+from tests.browser.conftest import chromium_path
+
+BUDGET_KEYS = {"name", "goal", "measured", "unit", "met"}
+
+
+@pytest.fixture
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        message = "Chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI requires the browser benchmarks: {message}")
+        pytest.skip(message)
+    return path
+
+
+def check(result: dict, count: int) -> None:
+    budgets = result["budgets"]
+    assert isinstance(budgets, list) and len(budgets) == count
+    for budget in budgets:
+        assert budget.keys() >= BUDGET_KEYS
+        assert isinstance(budget["name"], str) and budget["name"]
+        assert isinstance(budget["goal"], str) and budget["goal"]
+        assert isinstance(budget["unit"], str) and budget["unit"]
+        assert isinstance(budget["met"], bool)
+        assert isinstance(budget["measured"], float) and math.isfinite(budget["measured"])
+    assert math.isfinite(result["wall_s"]) and result["loadavg_1m"]["max"] >= 0
+    json.dumps(result, default=str)  # what results.json will hold
+
+
+def test_score_at_a_thousand_rows():
+    result = harness.run_one("score", {"sizes": [1_000], "repeat": 1})
+    check(result, 2)
+    row = result["results"][0]
+    assert row["rows"] == 987 and math.isfinite(row["duckdb_df_s"]) and math.isfinite(row["ratio_df"])
+
+
+def test_store_at_real_size_once():
+    result = harness.run_one("store", {"scales": [1], "repeat": 1})
+    check(result, 1)
+    assert all(math.isfinite(r["p95_ms"]) and math.isfinite(r["first_ms"]) for r in result["results"])
+
+
+@pytest.mark.browser
+def test_presskit_one_chart_one_format(chromium):
+    result = harness.run_one("presskit", {"repeat": 1, "charts": 1, "formats": ("png",)})
+    check(result, 2)
+    assert math.isfinite(result["ratio"]) and result["formats"] == "png"
+
+
+@pytest.mark.browser
+def test_browser_overview_and_two_changes_per_page(chromium):
+    result = harness.run_one("browser", {"runs": 1, "changes": 2})
+    check(result, 3)
+    for key in ("filter", "asistensi"):
+        assert len(result[key]["latencies_ms"]) == 2
+        assert all(math.isfinite(v) for v in result[key]["phases_median_ms"].values())
+    assert "Asistensi" in result["markdown"]
+
+
+@pytest.mark.browser
+def test_load_two_sessions_and_memory(chromium):
+    result = harness.run_one("load", {"sessions": 2, "duration_s": 3.0, "pages": ["", "sebaran"]})
+    check(result, 3)
+    assert result["changes"] >= 1 and result["errors"] == 0, result["error_samples"]
+    assert result["rss"]["after_pages"]["server_mb"] > 50  # a streamlit process really was measured
+
+
+def test_markdown_renders_a_report():
+    budget = {"name": "x", "goal": "< 1 s", "measured": 0.5, "unit": "s", "met": True, "detail": ""}
+    machine = {"nproc": 2, "cpu": "cpu", "memory_gb": 1.0, "kernel": "k", "python": "3", "duckdb": "1", "pandas": "1",
+               "pyarrow": "1", "numpy": "1", "streamlit": "1", "plotly": "1", "kaleido": "1", "playwright": "1",
+               "chromium": "c", "date": "d", "loadavg_at_start": [0, 0, 0], "loadavg_at_end": [0, 0, 0]}  # fmt: skip
+    text = harness.markdown({"mode": "quick", "machine": machine, "budgets": [budget], "benchmarks": {}})
+    assert "| x | < 1 s | 0.50 s | yes |" in text
