@@ -10,7 +10,8 @@ ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.national_series()["year"].tolist())
 charts = kit_charts(store, year)
-titles = {chart.slug: chart.meta.title for chart in charts}
+# Labels must be unique (the choropleth and the tile map share a title): the file name tells them apart.
+titles = {chart.slug: f"{chart.meta.title} · {chart.slug}" for chart in charts}
 
 st.title("Ekspor untuk siaran pers")
 st.caption(

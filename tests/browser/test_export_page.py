@@ -4,6 +4,9 @@ import zipfile
 
 import pytest
 
+from spbe.presskit import kit_charts
+from spbe.store import Store
+
 pytestmark = pytest.mark.browser
 
 
@@ -20,7 +23,8 @@ def test_build_and_download_the_press_kit(server_url, page, tmp_path):
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         notes = archive.read("paket_spbe_2018_slide/keterangan.md").decode()
-    assert len(names) == 33  # 8 charts x (png, svg, pdf, csv) + keterangan.md
+    charts = kit_charts(Store(), 2018)
+    assert len(names) == 4 * len(charts) + 1  # every chart as png, svg, pdf and csv, plus keterangan.md
     assert {name.rsplit(".", 1)[1] for name in names} == {"png", "svg", "pdf", "csv", "md"}
     assert "Indeks SPBE Nasional tahun 2018 tercatat 1,98, 0,62 di bawah target 2,6" in notes
     assert page.outside_requests == []
