@@ -95,8 +95,9 @@ INIT_SCRIPT = """
     for (const gd of gds) {
       if (!gd._fullLayout || !gd._fullData) return false;
       if (gd.querySelectorAll('.main-svg').length < 2) return false;
-      const traces = gd._fullData.filter(t => t.visible === true).length;
-      if (gd.querySelectorAll('.cartesianlayer .trace').length < traces) return false;
+      const traces = gd._fullData.filter(t => t.visible === true && t.xaxis).length;  // cartesian ones
+      // a trace group per trace: class 'trace' (scatter, bar...), 'hm' (heatmap)
+      if (gd.querySelectorAll('.cartesianlayer .trace, .cartesianlayer .hm').length < traces) return false;
       if (gd.querySelectorAll('.infolayer .annotation').length < (gd._fullLayout.annotations || []).length)
         return false;
     }
@@ -128,10 +129,15 @@ INIT_SCRIPT = """
   };
   const observer = new MutationObserver(check);
   observer.observe(document, {childList: true, subtree: true, attributes: true, characterData: true});
-  const frame = () => { check(); requestAnimationFrame(frame); };  // fallback: a check every frame
-  requestAnimationFrame(frame);
+  // Fallback: a check every animation frame, but only while something is awaited. A loop that
+  // never stops keeps every page producing frames: ten idle pages then cost ~0.4 CPU.
+  const awaiting = () => B.drawnAt === null || (B.key !== null && B.key.histAt === null);
+  let ticking = false;
+  const frame = () => { check(); ticking = awaiting(); if (ticking) requestAnimationFrame(frame); };
+  const tick = () => { if (!ticking) { ticking = true; requestAnimationFrame(frame); } };
+  tick();
   // The filter phase: arm() before pressing Enter; the keydown listener stamps the input event.
-  B.arm = (expected) => { B.key = {expected, at: null, histAt: null}; B.sends = []; B.recvs = []; };
+  B.arm = (expected) => { B.key = {expected, at: null, histAt: null}; B.sends = []; B.recvs = []; tick(); };
   window.addEventListener('keydown', e => {
     if (e.key === 'Enter' && B.key && B.key.at === null) B.key.at = now();
   }, true);

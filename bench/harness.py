@@ -273,9 +273,10 @@ HOW = {
         "benchmark, back to back (next change once no websocket message for 300 ms) for the whole duration, "
         "which starts once every session has its page open. Errors: a `stException` element on the page, a "
         "change not shown within 15 s, a websocket `error`/`close` event in the page or a Playwright "
-        "`socketerror`. Then every session visits all 7 pages through the sidebar (same session) and the "
-        "server's memory is read: VmRSS from /proc/<pid>/status of the streamlit process plus all descendants "
-        "(none: Kaleido's Chromium starts only on an export); also sampled every 0.5 s throughout."
+        "`socketerror`. Then every session visits every page of the navigation through the sidebar (same "
+        "session) and the server's memory is read: VmRSS from /proc/<pid>/status of the streamlit process "
+        "plus all descendants (none: Kaleido's Chromium starts only on an export); also sampled every 0.5 s "
+        "throughout."
     ),
 }
 TITLES = {"store": "Store queries", "score": "Scoring", "presskit": "Press kit", "browser": "Browser",

@@ -43,7 +43,7 @@ PAGE_QUIET_MS = 500
 GOAL_P95_MS = 1000.0
 GOAL_RSS_MB = 400.0
 # url_path (dashboard.py) of every page, in sidebar order
-PAGES = ["", "sebaran", "domain", "profil", "asistensi", "ekspor", "impor"]
+PAGES = ["", "sebaran", "peta", "domain", "profil", "asistensi", "ekspor", "impor"]
 SAMPLE_EVERY_S = 0.5
 PHASES = [  # name, from mark, to mark (marks of the in-page recorder, see bench.browser_bench)
     ("enter_to_send", "key", "send"),

@@ -74,17 +74,20 @@ if view.needs_column == "domain":
     st.caption(f"Tahun {year} hanya memiliki indeks domain per instansi: kebutuhan ditampilkan per domain.")
 ui.show_chart(view.needs_chart, key="modul")
 
-# 5. Paths to Baik, and what if a cohort completes them
-st.subheader("Jalur ke predikat Baik")
-paths = ui_asistensi.paths_to_baik(str(store.data_dir), store.version, year)
-left, right = st.columns(2)
-city = left.selectbox("Kota", HOST_CITIES, key="jalur_kota", bind="query-params")
-cohort = right.selectbox("Kohort", ["Kurang", "Cukup"], key="jalur_kohort", bind="query-params")
-chosen = participants[(participants["kota_penyelenggara"] == city) & (participants["kohort"] == cohort)]
-cohort_paths = paths.merge(chosen[["instansi_id", "nama", "kelompok"]], on="instansi_id")
-if cohort_paths.empty:
-    ui.empty_state(f"Tidak ada instansi berpredikat {cohort} di {city} pada evaluasi {year}.")
-else:
+
+# 5. Paths to Baik, and what if a cohort completes them. A fragment: choosing a city or a cohort
+# reruns this section only, not the cohorts, tables and charts above it.
+@st.fragment
+def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
+    st.subheader("Jalur ke predikat Baik")
+    left, right = st.columns(2)
+    city = left.selectbox("Kota", HOST_CITIES, key="jalur_kota", bind="query-params")
+    cohort = right.selectbox("Kohort", ["Kurang", "Cukup"], key="jalur_kohort", bind="query-params")
+    chosen = participants[(participants["kota_penyelenggara"] == city) & (participants["kohort"] == cohort)]
+    cohort_paths = paths.merge(chosen[["instansi_id", "nama", "kelompok"]], on="instansi_id")
+    if cohort_paths.empty:
+        ui.empty_state(f"Tidak ada instansi berpredikat {cohort} di {city} pada evaluasi {year}.")
+        return
     if "rencana" in cohort_paths.columns:
         cohort_paths["jalur"] = cohort_paths["rencana"].map(describe_plan)
         shown = cohort_paths[["nama", "kelompok", "indeks", "langkah", "modul_utama", "jalur"]]
@@ -105,6 +108,10 @@ else:
     two.metric("Di bawah predikat Baik", format_percent(after_below, 1),
                delta=format_number(after_below - before_below, 1) + " poin", delta_color="inverse",
                help=f"{scenario}; sebelumnya {format_percent(before_below, 1)}")  # fmt: skip
+
+
+paths = ui_asistensi.paths_to_baik(str(store.data_dir), store.version, year)
+paths_section(participants, paths)
 
 # 6. The plan as files
 st.subheader("Unduh rencana")

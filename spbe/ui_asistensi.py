@@ -79,11 +79,14 @@ class CohortView:
     needs_chart: Chart
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def cohort_view(data_dir: str, version: str, year: int, assignment: pd.DataFrame) -> CohortView:
     """Everything that depends on the year's data and the assignment, but not on the pendamping
     inputs or the path filters: cached, so changing those reruns in a few milliseconds.
-    The data folder and version are part of the key, so an import is picked up at once."""
+    The data folder and version are part of the key, so an import is picked up at once.
+
+    A shared resource, not a per-call copy (unpickling its two figures cost ~30 ms per rerun):
+    callers read it and never modify it in place."""
     del data_dir  # part of the cache key only
     store = ui.store()
     participants = assign_cities(store.participants(year), assignment)
@@ -106,11 +109,12 @@ def cohort_view(data_dir: str, version: str, year: int, assignment: pd.DataFrame
                       charts.cohort_chart(store, year, assignment), needs_chart)  # fmt: skip
 
 
-@st.cache_data(show_spinner="Menghitung jalur ke Baik…", max_entries=8)
+@st.cache_resource(show_spinner="Menghitung jalur ke Baik…", max_entries=8)
 def paths_to_baik(data_dir: str, version: str, year: int) -> pd.DataFrame:
     """Per instansi below Baik: the fewest level-ups (indicator years) or domain increases.
 
     Cached per data version and year: the paths depend on the results, not on the assignment.
+    Shared like cohort_view: read it, never modify it in place.
     """
     del data_dir, version  # part of the cache key only
     store = ui.store()
