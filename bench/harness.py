@@ -40,14 +40,14 @@ PARAMS: dict[str, dict[str, dict]] = {
         "score": {"sizes": [29_140, 100_000, 1_000_000, 5_000_000, 10_000_000, 20_000_000], "repeat": 3},
         "presskit": {"repeat": 3},
         "browser": {"runs": 5, "changes": 20},
-        "load": {"sessions": 10, "duration_s": 60.0},
+        "load": {"sessions": 10, "duration_s": 60.0, "think_s": [2.0, 5.0], "stress_s": 60.0},
     },
     "quick": {
         "store": {"scales": [1], "repeat": 5},
         "score": {"sizes": [29_140, 1_000_000, 2_000_000], "repeat": 1},
         "presskit": {"repeat": 1, "charts": 2, "formats": ("png",)},
         "browser": {"runs": 1, "changes": 5},
-        "load": {"sessions": 3, "duration_s": 10.0},
+        "load": {"sessions": 3, "duration_s": 10.0, "think_s": [0.5, 1.0], "stress_s": 5.0},
     },
 }
 SCORE_GOAL_S, SCORE_GOAL_RATIO = 3.0, 3.0
@@ -140,10 +140,11 @@ def run_browser(runs: int, changes: int) -> dict:
     return result
 
 
-def run_load(sessions: int, duration_s: float, pages: list[str] | None = None) -> dict:
+def run_load(sessions: int, duration_s: float, think_s: list[float], stress_s: float,
+             pages: list[str] | None = None) -> dict:  # fmt: skip
     from bench import load_bench
 
-    return load_bench.run(sessions, duration_s, pages)
+    return load_bench.run(sessions, duration_s, pages, think_s=tuple(think_s), stress_s=stress_s)
 
 
 RUNNERS: dict[str, Callable[..., dict]] = {
@@ -270,9 +271,11 @@ HOW = {
     "load": (
         "One server, one headless Chromium, one browser context (= one Streamlit session) per user, driven by "
         "asyncio. Even sessions change the Sebaran search, odd ones the Asistensi city, as in the browser "
-        "benchmark, back to back (next change once no websocket message for 300 ms) for the whole duration, "
-        "which starts once every session has its page open. Errors: a `stException` element on the page, a "
-        "change not shown within 15 s, a websocket `error`/`close` event in the page or a Playwright "
+        "benchmark, for the whole duration, which starts once every session has its page open. Budget phase: "
+        "once a rerun is over (no websocket message for 300 ms) the user looks at the page for a think time drawn "
+        "uniformly from `think_s` (seeded per session), then changes again. Stress phase, reported without a "
+        "budget: the same with no think time (back to back) for `stress_s`. Errors: a `stException` element on "
+        "the page, a change not shown within 15 s, a websocket `error`/`close` event in the page or a Playwright "
         "`socketerror`. Then every session visits every page of the navigation through the sidebar (same "
         "session) and the server's memory is read: VmRSS from /proc/<pid>/status of the streamlit process "
         "plus all descendants (none: Kaleido's Chromium starts only on an export); also sampled every 0.5 s "
@@ -303,26 +306,35 @@ def _presskit_md(r: dict) -> str:
 
 
 def _load_md(r: dict) -> str:
+    low, high = r["think_s"]
+    stress = r.get("stress")
+    phases = [(f"with think time {low:g}-{high:g} s (budget)", r, r["cpu"])]
+    if stress:
+        phases.append((f"back to back, {r['stress_duration_s']:g} s (stress, no budget)", stress, r["stress_cpu"]))
     lines = [
-        f"{r['sessions']} sessions, {r['duration_s']:g} s of changes ({r['load_s']:.0f} s incl. the last change), "
-        f"{r['changes']} changes; opening took {r['open_s']:.1f} s; visiting every page {r['visit_s']:.1f} s.",
+        f"{r['sessions']} sessions, {r['duration_s']:g} s of changes with think time ({r['load_s']:.0f} s incl. the "
+        f"last change), {r['changes']} changes; opening took {r['open_s']:.1f} s; visiting every page "
+        f"{r['visit_s']:.1f} s.",
         "",
-        "| page | changes | p50 ms | p95 ms | max ms |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for kind, s in r["by_page"].items():
-        lines.append(f"| {kind} | {s['changes']} | {s['p50_ms']:,.0f} | {s['p95_ms']:,.0f} | {s['max_ms']:,.0f} |")
-    lines.append(f"| **all** | {r['changes']} | {r['p50_ms']:,.0f} | {r['p95_ms']:,.0f} | {r['max_ms']:,.0f} |")
+        "| phase | page | changes | p50 ms | p95 ms | max ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]  # fmt: skip
+    for label, summary, _ in phases:
+        for kind, s in summary["by_page"].items():
+            lines.append(f"| {label} | {kind} | {s['changes']} | {s['p50_ms']:,.0f} | {s['p95_ms']:,.0f} | "
+                         f"{s['max_ms']:,.0f} |")  # fmt: skip
+        lines.append(f"| {label} | **all** | {summary['changes']} | {summary['p50_ms']:,.0f} | "
+                     f"{summary['p95_ms']:,.0f} | {summary['max_ms']:,.0f} |")  # fmt: skip
     lines += ["", f"Errors: {r['errors']} ({', '.join(f'{k}: {v}' for k, v in r['error_counts'].items()) or 'none'})."]
-    ph = r["phases_median_ms"]
-    lines += ["", "| phase under load (median over all changes) | ms |", "|---|---:|"]
     labels = {"enter_to_send": "Enter → rerun request sent", "send_to_figure_msg": "request → message carrying the "
               "watched element", "figure_msg_to_drawn": "that message → new state shown (client)",
               "send_to_last_msg": "request → last message of the rerun"}  # fmt: skip
-    lines += [f"| {labels[k]} | {v:,.0f} |" for k, v in ph.items()]
-    if "cpu" in r:
-        c = r["cpu"]
-        lines += ["", f"CPU during the load phase ({c['wall_s']:.0f} s x {c['capacity_s'] / c['wall_s']:.0f} CPUs = "
+    lines += ["", "| step of a change (median over all changes), ms | " + " | ".join(p[0] for p in phases) + " |",
+              "|---|" + "---:|" * len(phases)]  # fmt: skip
+    lines += [f"| {labels[k]} | " + " | ".join(f"{p[1]['phases_median_ms'].get(k, float('nan')):,.0f}"
+                                              for p in phases) + " |" for k in labels]  # fmt: skip
+    for label, _, c in phases:
+        lines += ["", f"CPU {label} ({c['wall_s']:.0f} s x {c['capacity_s'] / c['wall_s']:.0f} CPUs = "
                   f"{c['capacity_s']:.0f} CPU-s available), from /proc: streamlit server {c['server_s']:.0f} CPU-s, "
                   f"Chromium + Playwright driver {c['browser_s']:.0f}, bench process {c['bench_s']:.0f}, other work on "
                   f"the machine {c['other_s']:.0f} (machine busy {c['machine_busy_s']:.0f})."]  # fmt: skip

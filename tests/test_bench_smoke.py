@@ -76,9 +76,12 @@ def test_browser_overview_and_two_changes_per_page(chromium):
 
 @pytest.mark.browser
 def test_load_two_sessions_and_memory(chromium):
-    result = harness.run_one("load", {"sessions": 2, "duration_s": 3.0, "pages": ["", "sebaran"]})
+    params = {"sessions": 2, "duration_s": 3.0, "think_s": [0.2, 0.4], "stress_s": 2.0, "pages": ["", "sebaran"]}
+    result = harness.run_one("load", params)
     check(result, 3)
     assert result["changes"] >= 1 and result["errors"] == 0, result["error_samples"]
+    assert result["stress"]["changes"] >= 1  # the back-to-back phase ran and is reported
+    assert "back to back" in result["budgets"][0]["detail"]
     assert result["rss"]["after_pages"]["server_mb"] > 50  # a streamlit process really was measured
 
 
