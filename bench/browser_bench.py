@@ -840,8 +840,8 @@ def findings(result: dict) -> str:
         f"{_ms(d.get('first_msg'))} ms), and only when the first chart element is rendered does it request "
         f"its lazily loaded plotly chunk (requested at {_ms(d.get('plotly_js_start'))} ms, received at "
         f"{_ms(d.get('plotly_js_end'))} ms); the charts are drawn at {_ms(d.get('drawn'))} ms. The plotly "
-        "chunk, the DataFrame/Arrow chunks of the data-table expanders and the rest are fetched in that "
-        f"dependent chain: {d.get('bytes', 0) / 1e6:.1f} MB in "
+        "chunk is fetched at the end of that dependent chain: in all "
+        f"{d.get('bytes', 0) / 1e6:.1f} MB in "
         f"{_ms(d.get('requests'))} requests against the static page's {_ms(s.get('requests'))}."
     )
     out.append(
@@ -856,60 +856,21 @@ def findings(result: dict) -> str:
     return "\n".join(out)
 
 
-SUGGESTIONS = """One-off experiments behind the suggestions (made by hand on 2026-11-28 on the machine above, 5 cold
-loads or 12 changes each, with this bench's measuring code; they are not rerun by the bench):
+SUGGESTIONS = """What earlier runs of this bench led to (details and before/after numbers in bench/RESULTS.md, "Notes"):
 
-| variant | overview drawn (median) | filter p50 / p95 |
-|---|---:|---:|
-| minimal Streamlit app: only the three `st.plotly_chart` calls, same figures | 3,471 ms | – |
-| dashboard with `ui.figure_with_table` drawing no "Tabel data grafik ini" expander | 3,003 ms | 258 / 396 ms |
-
-- **The overview's extra seconds are the three collapsed "Tabel data grafik ini" expanders.**
-  Streamlit renders an expander's content even when it is collapsed: each holds an `st.dataframe`
-  (the Glide data grid, Arrow decoding: the `DataFrame`, `arrowFormatUtils`, `recordbatch`...
-  chunks, ~1.4 MB of JS) and two download buttons. These chunks are fetched and evaluated in the
-  same window as the 4.7 MB plotly chunk, and React renders the grids on the one main thread. A
-  Chromium trace of a load shows 6.7-9.3 s of main-thread work, of which 2.3-3.5 s is module
-  evaluation and 1.1-1.7 s React. Without the expanders the dashboard drew its charts in a median
-  3.0 s, about the static page's time; the three charts alone need 3.5 s in a bare Streamlit app.
-  So the 1.5x goal is reachable with the same charts. Suggestions, in order of expected effect:
-  1. render the data table only on request: replace the expander by an `st.toggle("Tampilkan tabel
-     data")` (or a button) and call `st.dataframe` only when it is on; or show the small tables
-     (≤ 10 rows on the overview) with `st.table`, which is static HTML and loads no grid code;
-  2. keep the downloads (they build their bytes only on click already), but outside the hidden
-     part so they do not force the grid;
-  3. re-measure: `python -m bench.browser_bench` should then show a ratio near 1.1x.
-- **Filter change: the server rerun and the client re-render both run on the critical path.** The
-  histogram's message leaves the server after the filter widgets, the 3 `filter_options` and the
-  `results` queries, the KPI metrics and the figure are done; a rerun of the whole page under
-  AppTest takes ~120 ms in-process (DuckDB queries ~7-10 ms each, 6 of them; building the
-  histogram with its 4 `add_vline` and 5 annotations ~20 ms), but over the websocket the histogram
-  arrives 150-450 ms after the request, because the server competes with Chromium for the 2 CPUs
-  while the browser renders. After the message, the browser needs 60-460 ms to redraw: React
-  re-renders the page including two `st.dataframe` grids (the 615-row "Daftar instansi" and the
-  hidden table of the histogram). Without the hidden tables the same measurement gave p50/p95
-  258/396 ms (the dashboard as it is: see the results above). Suggestions:
-  1. the same on-request table as above for the histogram's table;
-  2. wrap the filtered part (metrics, histogram, table) in `@st.fragment` fed by the sidebar
-     values, or cache `Store.filter_options` / `Store.years` per year with `st.cache_data`, so a
-     search does not re-query the option lists (~30 ms of the ~120 ms);
-  3. draw the histogram before the metrics row (its message then leaves the server first) and
-     build the band lines once (`layout.shapes` in a cached template instead of 4 `add_vline`);
-  4. judge the 300 ms goal on a machine with more than 2 vCPUs as well: here server, browser and
-     bench share two cores, and the numbers move by ±30 % from run to run.
-- **Deep links often open the overview instead (an app bug, not a performance one).** Opening
-  `/sebaran-predikat?tahun=2024` in a fresh context shows the dialog "Page not found. The page
-  that you have requested does not seem to exist. Running the app's main page." and the overview:
-  3 of 3 times on a freshly started server, and in both fresh contexts of the full run above
-  (after a dozen overview loads), while it worked in other runs. The bench then closes the dialog
-  and clicks "Sebaran Predikat" in the sidebar (same session; 2024 is the default year) and counts
-  these fallbacks (`deep_link_failures` in the JSON, and below). A likely cause is the `pages/`
-  folder next to `dashboard.py` (Streamlit's older multipage mode) competing with `st.navigation`;
-  `tests/browser/test_pages_render.py` opens the same deep links and may be flaky for this reason.
+- **Overview.** The chart tables were collapsed expanders, and Streamlit renders an expander's
+  content anyway: three Glide grids and their Arrow chunks loaded with the plotly chunk (ratio
+  2.66x). They now sit behind a toggle, and no grid code is loaded on the overview (1.6-1.7x).
+  What remains is Streamlit's start-up before its lazy plotly import, then evaluating plotly.js on
+  the main thread. Preloading the chunk with a `Link: rel=modulepreload` header (an `st.App`
+  middleware, tried and not kept) moved the fetch to the start but gained only ~3%.
+- **Filter changes.** A full `gc.collect()` after every rerun (Streamlit's `runner.postScriptGC`)
+  cost ~80-110 ms holding the GIL; it is off in `.streamlit/config.toml`. The Asistensi paths
+  section is an `st.fragment` over a shared (`st.cache_resource`) cohort view, so a city change no
+  longer reruns the page.
 - **Method checks.** The static page is not suspiciously fast: its time is plotly.js itself (parse,
-  compile and evaluate ~4.7 MB inline, ~2.5 s here before DOMContentLoaded) plus ~0.1 s drawing.
-  Both pages use the same plotly.js size and chart sizes; the dashboard loads the same library as
-  a lazy chunk. The "drawn" mark comes after the Streamlit chart element appears (marks table), so
+  compile and evaluate ~4.7 MB inline) plus ~0.1 s drawing. Both pages use the same plotly.js and
+  chart sizes. The "drawn" mark comes after the Streamlit chart element appears (marks table), so
   it waits for plotly to finish, not for the element alone."""
 
 

@@ -368,24 +368,19 @@ MARKDOWN: dict[str, Callable[[dict], str]] = {
 
 # What could be tried when a budget is missed (keyed by the start of the budget's name).
 SUGGESTIONS = {
-    "overview": "the dashboard still loads 7.6 MB in ~104 requests against the static page's 4.8 MB in 1, and "
-    "requests its lazily loaded plotly chunk only once the first chart element exists (see the marks table): "
-    "find which elements of `pages/ringkasan.py` still pull the Glide grid / Arrow chunks now that the chart "
-    "tables sit behind a toggle (e.g. `ui.downloads`), render the small overview tables with `st.table`, and "
-    "re-measure with `python -m bench --only browser`.",
-    "filter change p95, Sebaran": "the rerun itself is ~50 ms in-process (AppTest), but over the websocket the "
-    "histogram message leaves ~190 ms after the request and the client needs ~115 ms more: draw the histogram "
-    'before the five `st.metric` columns in `pages/sebaran.py`, and avoid re-sending the 615-row "Daftar '
-    'instansi" grid when only the search changed (a `@st.fragment` for the table, or page it).',
-    "filter change p95, Asistensi": "a city change reruns the whole page (~120-200 ms in-process): wrap section 5 "
-    'of `pages/asistensi.py` ("Jalur ke predikat Baik": the two selectboxes, the paths table, the two metrics) '
-    "in an `@st.fragment`, and return `ui_asistensi.cohort_view` / `paths_to_baik` from `st.cache_resource` "
-    "(read-only) instead of `st.cache_data`, whose unpickling of two plotly figures and the frames costs ~30 ms "
-    "per call, twice per rerun.",
-    "load": "the load phase is client-bound on two cores: the CPU table shows Chromium's ten renderers using ~3/4 "
-    "of the machine and the server ~1/5, so the server's messages wait for a CPU (request → watched element "
-    "~2 s median). Cheaper reruns (the fragments above) cut the server's ~0.2 CPU-s per change; a fair check of "
-    "the server alone needs the browsers on another machine.",
+    "overview": "no data grid or Arrow chunk is loaded any more (104 requests: Streamlit's own chunks, fonts, "
+    "the plotly chunk). Where the time goes (marks table, cold load): Streamlit's bundle and first render until "
+    "~0.9 s, the 4.7 MB plotly chunk requested only when the first chart element renders (lazy import) and "
+    "fetched in ~0.35 s, then ~0.8 s to compile it and draw the first chart; the static page parses the same "
+    "plotly.js inline. The script itself sends the first chart ~0.12 s after the websocket opens. What remains "
+    "is Streamlit's lazy loading of plotly.js: preloading that chunk (a `modulepreload` link in the served "
+    "index.html) is not possible through Streamlit's API or configuration.",
+    "filter change p95, Sebaran": "see the phase table: request → histogram message, then the client's redraw; "
+    "`python -m bench --only browser` after a change.",
+    "filter change p95, Asistensi": "see the phase table; the paths section is already an `st.fragment`.",
+    "load": "see the CPU lines: on two cores the ten Chromium renderers use most of the CPU (each change costs "
+    "~0.4-0.5 CPU-s in the browser, ~0.03-0.05 in the server); a check of the server alone needs the browsers "
+    "on another machine.",
     "server memory": "see the RSS table: baseline is the interpreter + DuckDB store; per-session growth comes "
     "from session state and cached elements.",
     "scoring": "group on a dictionary-encoded instansi key in `spbe.scoring._aggregate` (the one `GROUP BY` is "
