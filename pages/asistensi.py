@@ -97,7 +97,8 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
         st.caption(
             "Kenaikan indeks domain paling kecil agar indeks mencapai 2,6 (domain berbobot terbesar lebih dulu)."
         )
-    st.dataframe(shown.sort_values("indeks"), hide_index=True, width="stretch")
+    st.dataframe(shown.sort_values("indeks"), hide_index=True, width="stretch",
+                 column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")})  # fmt: skip
     results = store.results(year)
     before_mean, before_below = what_if(results, pd.Series(dtype=float))
     after_mean, after_below = what_if(results, cohort_paths.set_index("instansi_id")["indeks_setelah"].dropna())
