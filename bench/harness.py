@@ -373,8 +373,8 @@ SUGGESTIONS = {
     "~0.9 s, the 4.7 MB plotly chunk requested only when the first chart element renders (lazy import) and "
     "fetched in ~0.35 s, then ~0.8 s to compile it and draw the first chart; the static page parses the same "
     "plotly.js inline. The script itself sends the first chart ~0.12 s after the websocket opens. What remains "
-    "is Streamlit's lazy loading of plotly.js: preloading that chunk (a `modulepreload` link in the served "
-    "index.html) is not possible through Streamlit's API or configuration.",
+    "is Streamlit's lazy loading of plotly.js: preloading that chunk (an `st.App` middleware adding a "
+    "`Link: rel=modulepreload` header, tried) moved the fetch to the start but gained only ~3%, see Notes.",
     "filter change p95, Sebaran": "see the phase table: request → histogram message, then the client's redraw; "
     "`python -m bench --only browser` after a change.",
     "filter change p95, Asistensi": "see the phase table; the paths section is already an `st.fragment`.",

@@ -163,8 +163,7 @@ class Session:
 
     def __init__(self, number: int, kind: str, steps: list, url: str):
         self.number, self.kind, self.steps, self.url = number, kind, steps, url
-        self.latencies: dict[str, list[float]] = {}  # per phase of the run ("think", "stress")
-        self.phases: dict[str, list[dict]] = {}
+        self.changes: dict[str, list[dict]] = {}  # per phase of the run ("think", "stress"): marks and latency
         self.rng = random.Random(number)
         self.started = time.monotonic()  # for the time of each change in the samples
         self.next_step = 0  # position in `steps`, kept across phases: the page is where the last one left it
@@ -210,7 +209,7 @@ class Session:
         """Change the filter until `deadline` (time.monotonic), thinking `think_s` seconds between changes."""
         box = (self.page.get_by_label("Cari nama instansi") if self.kind == "sebaran"
                else bb.asistensi_select(self.page))  # fmt: skip
-        latencies, phases = self.latencies.setdefault(phase, []), self.phases.setdefault(phase, [])
+        changes = self.changes.setdefault(phase, [])
         while time.monotonic() < deadline:
             # The user looks at the page first, also before the first change: ten users do not all
             # click at the same instant (a synchronised start measured one 10-change burst, 3 s).
@@ -235,12 +234,15 @@ class Session:
                 continue
             title = bb.HISTOGRAM_TITLE if self.kind == "sebaran" else bb.ASISTENSI_METRIC
             marks = await self.page.evaluate("t => window.__bench.collect(t)", title)
-            latencies.append(marks["hist"] - marks["key"])
-            phases.append({**marks, "step": text, "t_s": round(time.monotonic() - self.started, 2)})
+            changes.append({**marks, "ms": marks["hist"] - marks["key"], "step": text,
+                            "t_s": round(time.monotonic() - self.started, 2)})  # fmt: skip
             if await self.page.evaluate("() => window.__bench.exceptions()"):
                 self.error("exception", await self.page.evaluate(
                     "() => document.querySelector('[data-testid=stException]').innerText"))  # fmt: skip
                 break  # the page shows a traceback: stop this session rather than count it again and again
+
+    def latencies(self, phase: str) -> list[float]:
+        return [change["ms"] for change in self.changes.get(phase, [])]
 
     async def visit_pages(self, pages: list[str]) -> list[dict]:
         """Every page through the sidebar link (same Streamlit session); the time until each is ready."""
@@ -308,12 +310,11 @@ async def _drive(
             start, cpu_before = time.monotonic(), cpu_snapshot(pid)
             await asyncio.gather(*(s.change_until(deadline, "think", think_s) for s in active))
             load_s, cpu_load = time.monotonic() - start, cpu_split(cpu_before, cpu_snapshot(pid))
-            stress_cpu, stress_wall = None, 0.0
+            stress_cpu = None
             if stress_s > 0:
-                deadline = time.monotonic() + stress_s
-                start, cpu_before = time.monotonic(), cpu_snapshot(pid)
+                deadline, cpu_before = time.monotonic() + stress_s, cpu_snapshot(pid)
                 await asyncio.gather(*(s.change_until(deadline, "stress", (0.0, 0.0)) for s in active))
-                stress_wall, stress_cpu = time.monotonic() - start, cpu_split(cpu_before, cpu_snapshot(pid))
+                stress_cpu = cpu_split(cpu_before, cpu_snapshot(pid))
             rss_after_load = tree_rss(pid)
             for s, ok in zip(users, opened, strict=True):
                 if ok:
@@ -332,21 +333,21 @@ async def _drive(
         finally:
             await browser.close()
     return {"users": users, "open_s": open_s, "load_s": load_s, "visit_s": visit_s, "visits": visits, "cpu": cpu_load,
-            "stress_s_wall": stress_wall, "stress_cpu": stress_cpu,
+            "stress_cpu": stress_cpu,
             "rss": {"idle_after_warmup": rss_idle, "sessions_open": rss_open, "after_load": rss_after_load,
                     "after_pages": rss_pages, "contexts_closed": rss_closed}, "chromium": version}  # fmt: skip
 
 
 def _summary(users: list[Session], phase: str) -> dict:
     """Latency percentiles of one phase, overall and per page, and the median of each step of a change."""
-    latencies = [ms for s in users for ms in s.latencies.get(phase, [])]
+    latencies = [ms for s in users for ms in s.latencies(phase)]
     by_kind = {}
     for kind in ("sebaran", "asistensi"):
-        values = [ms for s in users if s.kind == kind for ms in s.latencies.get(phase, [])]
+        values = [ms for s in users if s.kind == kind for ms in s.latencies(phase)]
         if values:
             by_kind[kind] = {"changes": len(values), "p50_ms": bb.percentile(values, 50),
                              "p95_ms": bb.percentile(values, 95), "max_ms": max(values)}  # fmt: skip
-    marks = [m for s in users for m in s.phases.get(phase, [])]
+    marks = [m for s in users for m in s.changes.get(phase, [])]
     steps = {}
     for name, a, b in PHASES:
         values = [m[b] - m[a] for m in marks if m.get(a) is not None and m.get(b) is not None]
@@ -392,10 +393,10 @@ def run(
         "pages": ["/" + p for p in pages], **_summary(users, "think"),
         "stress": _summary(users, "stress") if stress_s > 0 else None,
         "samples": [{"session": s.number, "kind": s.kind, "phase": phase, "t_s": m["t_s"], "step": m["step"],
-                     "ms": m["hist"] - m["key"]} for s in users for phase, marks in s.phases.items() for m in marks],
+                     "ms": m["ms"]} for s in users for phase, changes in s.changes.items() for m in changes],
         "errors": len(errors), "error_counts": error_counts, "error_samples": errors[:20],
-        "per_session": [{"session": s.number, "kind": s.kind, "changes": len(s.latencies.get("think", [])),
-                         "p50_ms": bb.percentile(s.latencies["think"], 50) if s.latencies.get("think") else None,
+        "per_session": [{"session": s.number, "kind": s.kind, "changes": len(s.latencies("think")),
+                         "p50_ms": bb.percentile(s.latencies("think"), 50) if s.latencies("think") else None,
                          "errors": len(s.errors)} for s in users],
         "page_visit_ms_median": {p: median(v["ms"] for v in visits if v["page"] == p)
                                  for p in dict.fromkeys(v["page"] for v in visits)},
