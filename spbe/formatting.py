@@ -1,15 +1,16 @@
 """The one place numbers become text: Indonesian locale (decimal comma, dot for thousands).
 
-Rounding is half-up, as in the official reports, not the banker's rounding Python and babel
-use by default (0,625 must print as 0,63).
+Rounding is half-up on the decimal value, as in the official reports (spbe.rounding): not the
+banker's rounding Python and babel use by default (0,625 must print as 0,63), and not on the
+binary float (the mean 23/8, stored as 2.8749999999999996, prints as 2,88).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
 from babel.numbers import format_decimal
+
+from spbe.rounding import round_half_up
 
 LOCALE = "id_ID"
 MISSING = "–"
@@ -22,7 +23,7 @@ def format_number(value: float | None, decimals: int = 2, *, trim_zeros: bool = 
     """
     if pd.isna(value):
         return MISSING
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = round_half_up(value, decimals)
     fraction = "#" * decimals if trim_zeros else "0" * decimals
     pattern = "#,##0" + ("." + fraction if decimals else "")
     return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)

@@ -2,21 +2,23 @@
 
 PermenPANRB 5/2018 (3 domains, 7 aspects, 35 indicators) applies to the evaluation years
 2018-2020; PermenPANRB 59/2020 (4 domains, 8 aspects, 47 indicators) from 2021 on. The
-weights live in reviewed CSVs under data/reference/, each row with a confidence note;
-loading checks that they add up, so a typo in a weight cannot silently skew every index.
+weights live in reviewed CSVs under data/reference/, each row with a confidence note. A weight
+is written as a decimal or an exact fraction (the 2018 Layanan Publik split is 10/3, which no
+decimal holds); loading checks in exact arithmetic that they add up, so a typo in a weight
+cannot silently skew every index.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from spbe.paths import REFERENCE_DIR
-
-WEIGHT_TOLERANCE = 1e-6  # the 2018 Layanan Publik split is stored as 3.333333333333
 
 # The five modules of the 2019 asistensi, one per non-policy aspect of PermenPANRB 5/2018.
 MODULES = ("Kelembagaan", "Strategi dan Perencanaan", "TIK", "Layanan Administrasi Pemerintahan", "Layanan Publik")
@@ -42,19 +44,22 @@ class Framework:
     first_year: int
     last_year: int | None  # None: still in force
     source_file: str
-    indicators: pd.DataFrame  # one row per indicator: the CSV's columns plus `modul`
+    # One row per indicator: the CSV's columns (weights as floats, for display and charts),
+    # `modul`, and every weight as an exact integer count of `weight_unit` (indicator_units,
+    # aspect_units, domain_units), so that scoring sums integers and divides once.
+    indicators: pd.DataFrame
 
     # Cached: pages ask for these on every rerun, and the tables never change.
     @cached_property
     def domains(self) -> pd.DataFrame:
-        """One row per domain: domain_no, domain, domain_weight."""
-        cols = ["domain_no", "domain", "domain_weight"]
+        """One row per domain: domain_no, domain, domain_weight, domain_units."""
+        cols = ["domain_no", "domain", "domain_weight", "domain_units"]
         return self.indicators[cols].drop_duplicates().reset_index(drop=True)
 
     @cached_property
     def aspects(self) -> pd.DataFrame:
-        """One row per aspect: aspect_no, aspect, aspect_weight, domain_no."""
-        cols = ["aspect_no", "aspect", "aspect_weight", "domain_no"]
+        """One row per aspect: aspect_no, aspect, aspect_weight, domain_no, aspect_units."""
+        cols = ["aspect_no", "aspect", "aspect_weight", "domain_no", "aspect_units"]
         return self.indicators[cols].drop_duplicates().reset_index(drop=True)
 
     @cached_property
@@ -112,9 +117,12 @@ def framework_by_key(key: str) -> Framework:
     raise KeyError(key)
 
 
+_WEIGHTS = ("indicator_weight", "aspect_weight", "domain_weight")
+
+
 def load_indicator_table(path: Path, key: str) -> pd.DataFrame:
     """Read and check one framework CSV; raises FrameworkError naming file and row."""
-    table = pd.read_csv(path)
+    table = pd.read_csv(path, dtype={column: str for column in _WEIGHTS})
     missing = [c for c in _COLUMNS if c not in table.columns]
     if missing:
         raise FrameworkError(f"{path.name}: kolom tidak ada: {', '.join(missing)}")
@@ -122,9 +130,34 @@ def load_indicator_table(path: Path, key: str) -> pd.DataFrame:
     for row_no, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
         if row.framework != key:
             raise FrameworkError(f"{path.name} baris {row_no}: framework {row.framework!r}, diharapkan {key!r}")
-    _check_unique(table, path)
-    _check_sums(table, path)
+    exact = {column: _exact_weights(table[column], column, path) for column in _WEIGHTS}
+    _check_unique(table.assign(**exact), path)
+    _check_sums(table.assign(**exact), path)
+    unit = weight_unit(value for column in _WEIGHTS for value in exact[column])
+    for column in _WEIGHTS:
+        table[column] = [float(value) for value in exact[column]]
+        table[column.replace("_weight", "_units")] = [int(value / unit) for value in exact[column]]
     return table.sort_values("indicator_no").reset_index(drop=True)
+
+
+def weight_unit(weights) -> Fraction:
+    """The largest fraction every weight is a whole multiple of: 1/3 for 2018 (10/3), 1/20 for 2020."""
+    weights = [Fraction(w) for w in weights]
+    return Fraction(math.gcd(*(w.numerator for w in weights)), math.lcm(*(w.denominator for w in weights)))
+
+
+def _exact_weights(column: pd.Series, name: str, path: Path) -> list[Fraction]:
+    """Each weight as an exact fraction: "1.30" -> 13/10, "10/3" -> 10/3."""
+    values = []
+    for row_no, text in zip(range(2, len(column) + 2), column, strict=True):
+        try:
+            value = Fraction(str(text).strip())
+        except (ValueError, ZeroDivisionError):
+            value = None
+        if value is None or value <= 0:
+            raise FrameworkError(f"{path.name} baris {row_no}: {name} {text!r} bukan bobot positif (2.5 atau 10/3)")
+        values.append(value)
+    return values
 
 
 def attach_modules(indicators: pd.DataFrame, modules: pd.DataFrame) -> pd.DataFrame:
@@ -168,21 +201,30 @@ def _check_sums(table: pd.DataFrame, path: Path) -> None:
     for aspect_no, total in indicator_sums.items():
         rows = table[table["aspect_no"] == aspect_no]
         declared = rows["aspect_weight"].iloc[0]
-        if abs(total - declared) > WEIGHT_TOLERANCE:
+        if total != declared:
             raise FrameworkError(
                 f"{path.name} baris {rows.index[-1] + 2}: bobot indikator aspek {aspect_no} "
-                f"berjumlah {total:g}, padahal bobot aspek {declared:g}"
+                f"berjumlah {_weight_text(total)}, padahal bobot aspek {_weight_text(declared)}"
             )
     aspects = table.drop_duplicates("aspect_no")
     for domain_no, rows in aspects.groupby("domain_no"):
         declared = rows["domain_weight"].iloc[0]
         total = rows["aspect_weight"].sum()
-        if abs(total - declared) > WEIGHT_TOLERANCE:
+        if total != declared:
             last = table.index[table["domain_no"] == domain_no][-1]
             raise FrameworkError(
                 f"{path.name} baris {last + 2}: bobot aspek domain {domain_no} "
-                f"berjumlah {total:g}, padahal bobot domain {declared:g}"
+                f"berjumlah {_weight_text(total)}, padahal bobot domain {_weight_text(declared)}"
             )
-    domain_total = table.drop_duplicates("domain_no")["domain_weight"].sum()
-    if abs(domain_total - 100) > WEIGHT_TOLERANCE:
-        raise FrameworkError(f"{path.name} baris {len(table) + 1}: bobot domain berjumlah {domain_total:g}, bukan 100")
+    domain_total = sum(table.drop_duplicates("domain_no")["domain_weight"])
+    if domain_total != 100:
+        raise FrameworkError(
+            f"{path.name} baris {len(table) + 1}: bobot domain berjumlah {_weight_text(domain_total)}, bukan 100"
+        )
+
+
+def _weight_text(value: Fraction) -> str:
+    """A weight as people write it: 20, 16,5 or 10/3."""
+    if (value * 10**6).denominator == 1:
+        return f"{float(value):g}".replace(".", ",")
+    return f"{value.numerator}/{value.denominator}"

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from spbe.cohorts import HOST_CITIES
 from spbe.pathways import describe_plan
-from spbe.tables import write_rows
+from spbe.tables import csv_bytes, write_rows
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def plan_rows(plan: Plan) -> pd.DataFrame:
 
 
 def plan_csv(plan: Plan) -> bytes:
-    return plan_rows(plan).to_csv(index=False).encode("utf-8")
+    return csv_bytes(plan_rows(plan))
 
 
 def plan_xlsx(plan: Plan) -> bytes:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from spbe.rounding import NOISE_DECIMALS
+
 PREDIKAT = ("Kurang", "Cukup", "Baik", "Sangat Baik", "Memuaskan")  # worst to best
 LOWER_EDGES = (1.8, 2.6, 3.5, 4.2)  # lower edge of Cukup, Baik, Sangat Baik, Memuaskan
 BAIK_MIN = 2.6
 INDEX_MIN, INDEX_MAX = 1.0, 5.0
 BELOW_BAIK = ("Kurang", "Cukup")
 
-# Weighted sums of integer levels carry float noise (2,6 may come out as 2,5999999999999996);
-# rounding far below any published precision keeps exact edges on the right side.
-_NOISE_DECIMALS = 9
 
 
 def predikat_of(index: float) -> str:
@@ -28,7 +27,9 @@ def predikat_of(index: float) -> str:
 
 def predikat_series(index: pd.Series) -> pd.Series:
     """Vectorised predikat; NaN stays missing, values outside 1-5 raise ValueError."""
-    values = index.astype("float64").round(_NOISE_DECIMALS)
+    # An index computed elsewhere (a mean, a file) may carry float noise (2,5999999999999996):
+    # it is decided on the decimal it stands for, so an exact edge stays on its side.
+    values = index.astype("float64").round(NOISE_DECIMALS)
     present = values.notna()
     out_of_range = present & ((values < INDEX_MIN) | (values > INDEX_MAX))
     if out_of_range.any():

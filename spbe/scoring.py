@@ -136,8 +136,9 @@ SELECT tahun, instansi,
        OR instansi IS NULL OR trim(CAST(instansi AS VARCHAR)) = '' AS suspect,
        {aspect_sums}
 FROM (
-    SELECT *, tingkat_num * list_extract($weights, CAST(indikator_num AS INTEGER)) AS weighted_level,
-           list_extract($aspects, CAST(indikator_num AS INTEGER)) AS aspect_no
+    -- TRY_CAST: an indicator number beyond INTEGER (2147500000) is flagged above, not a crash
+    SELECT *, tingkat_num * list_extract($weights, TRY_CAST(indikator_num AS INTEGER)) AS weighted_level,
+           list_extract($aspects, TRY_CAST(indikator_num AS INTEGER)) AS aspect_no
     FROM typed
 )
 GROUP BY tahun, instansi
@@ -158,7 +159,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, framework: Framework) -> None:
             "full": (1 << n) - 1,
             "first": framework.first_year,
             "last": framework.last_year if framework.last_year is not None else 9999,
-            "weights": indicators["indicator_weight"].astype(float).tolist(),
+            "weights": indicators["indicator_units"].astype(float).tolist(),
             "aspects": indicators["aspect_no"].astype(int).tolist(),
         },
     )
@@ -194,14 +195,16 @@ SELECT _baris, 'indikator', CAST(indikator AS VARCHAR),
 FROM suspect_rows WHERE indikator_num = round(indikator_num) AND NOT (indikator_num BETWEEN 1 AND $n)
 UNION ALL
 SELECT _baris, 'tingkat', coalesce(CAST(tingkat AS VARCHAR), ''),
-       CASE WHEN tingkat_num IS NULL THEN 'tingkat bukan angka'
-            ELSE 'tingkat harus bilangan bulat 1-5' END
+       -- "2,5" is a number (decimal comma), just not a level: say so, not "bukan angka"
+       CASE WHEN tingkat_num IS NULL AND TRY_CAST(replace(CAST(tingkat AS VARCHAR), ',', '.') AS DOUBLE) IS NULL
+            THEN 'tingkat bukan angka' ELSE 'bukan tingkat bulat 1-5' END
 FROM suspect_rows
 WHERE tingkat_num IS NULL OR tingkat_num <> round(tingkat_num) OR tingkat_num < 1 OR tingkat_num > 5
 """
 
 _DUPLICATES_SQL = """
-SELECT max(_baris) AS _baris, 'indikator' AS kolom, CAST(CAST(indikator_num AS BIGINT) AS VARCHAR) AS nilai,
+SELECT max(_baris) AS _baris, 'indikator' AS kolom,
+       coalesce(CAST(TRY_CAST(indikator_num AS BIGINT) AS VARCHAR), min(CAST(indikator AS VARCHAR))) AS nilai,
        'indikator ganda untuk instansi ' || instansi || ' tahun ' || CAST(tahun AS VARCHAR)
        || ' (baris ' || string_agg(CAST(_baris AS VARCHAR), ', ' ORDER BY _baris) || ')' AS masalah
 FROM suspect_rows
@@ -213,7 +216,7 @@ HAVING count(*) > 1
 _MISSING_SQL = """
 WITH present AS (
     SELECT tahun, instansi, min(_baris) AS first_row,
-           list(DISTINCT CAST(indikator_num AS BIGINT)) FILTER (
+           list(DISTINCT TRY_CAST(indikator_num AS BIGINT)) FILTER (
                WHERE indikator_num = round(indikator_num) AND abs(indikator_num) < 1e9) AS numbers
     FROM suspect_rows
     WHERE instansi IS NOT NULL
@@ -243,7 +246,12 @@ def _raise_problems(con: duckdb.DuckDBPyConnection, framework: Framework) -> Non
 
 
 def _scores(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
-    """Aspects, domains and the index as weighted sums of the per-aspect sums (tiny matrices)."""
+    """Aspects, domains and the index as weighted sums of the per-aspect sums (tiny matrices).
+
+    Weights enter as whole numbers of the framework's weight unit, so every sum of level x
+    weight is an exact integer and each index comes from one division: the float nearest the
+    true value. An instansi exactly on 2,6 scores 2.6 (not 2.5999999999999996), all ones 1.0.
+    """
     aspects = framework.aspects
     columns = [f"aspect_{int(a)}" for a in aspects["aspect_no"]]
     frame = con.execute(
@@ -251,16 +259,16 @@ def _scores(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
         "FROM per_instansi ORDER BY tahun, instansi"
     ).df()
     sums = frame[columns].to_numpy(dtype="float64")
-    aspect_weights = aspects["aspect_weight"].to_numpy(dtype="float64")
+    aspect_units = aspects["aspect_units"].to_numpy(dtype="float64")
     domains = framework.domains
     membership = (aspects["domain_no"].to_numpy()[:, None] == domains["domain_no"].to_numpy()[None, :]).astype(float)
     index = frame[["tahun", "instansi"]].copy()
-    index["indeks"] = sums.sum(axis=1) / aspect_weights.sum()
+    index["indeks"] = sums.sum(axis=1) / aspect_units.sum()
     index["predikat"] = predikat_series(index["indeks"])
     return Scores(
         index=index,
-        domains=pd.DataFrame(sums @ membership / domains["domain_weight"].to_numpy(), columns=list(domains["domain"])),
-        aspects=pd.DataFrame(sums / aspect_weights, columns=list(aspects["aspect"])),
+        domains=pd.DataFrame(sums @ membership / domains["domain_units"].to_numpy(), columns=list(domains["domain"])),
+        aspects=pd.DataFrame(sums / aspect_units, columns=list(aspects["aspect"])),
     )
 
 

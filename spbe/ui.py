@@ -17,7 +17,7 @@ from spbe import paths
 from spbe.charts import Chart
 from spbe.figures import PROVENANCE_LABELS, FigureMeta, finish
 from spbe.store import Store
-from spbe.tables import with_provenance, xlsx_bytes
+from spbe.tables import csv_bytes, with_provenance, xlsx_bytes
 from spbe.versions import VersionStore
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "id"}
@@ -112,7 +112,7 @@ def downloads(table: pd.DataFrame, file_name: str, *, key: str) -> None:
     """CSV and XLSX of exactly the rows and columns given; built only when clicked."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        "Unduh CSV", lambda: table.to_csv(index=False).encode("utf-8"), file_name=f"{file_name}.csv",
+        "Unduh CSV", lambda: csv_bytes(table), file_name=f"{file_name}.csv",
         mime="text/csv", key=f"{key}_csv", on_click="ignore",
     )  # fmt: skip
     right.download_button(

@@ -1,6 +1,7 @@
 """The two frameworks as the regulations define them, and the checks on their tables."""
 
 import shutil
+from fractions import Fraction
 
 import pytest
 
@@ -9,6 +10,7 @@ from spbe.framework import (
     framework_by_key,
     framework_for_year,
     load_indicator_table,
+    weight_unit,
 )
 
 
@@ -109,3 +111,37 @@ def test_a_duplicated_indicator_number_is_reported_with_its_row(tmp_path, refere
 def test_every_indicator_belongs_to_one_asistensi_module(year, indicator, module):
     indicators = framework_for_year(year).indicators.set_index("indicator_no")
     assert indicators.at[indicator, "modul"] == module
+
+
+def test_the_2018_layanan_publik_services_weigh_exactly_10_3_and_add_up_to_their_aspect():
+    framework = framework_by_key("permenpanrb-5-2018")
+    units = framework.indicators.set_index("indicator_no")["indicator_units"]
+    unit = weight_unit(Fraction(w).limit_denominator(10) for w in framework.indicators["indicator_weight"])
+    assert unit == Fraction(1, 3)
+    assert [units[n] * unit for n in (32, 33, 34, 35)] == [Fraction(10, 3)] * 3 + [10]
+    assert framework.aspects["aspect_units"].sum() * unit == 100
+
+
+def test_a_weight_that_is_a_third_off_its_aspect_sum_is_refused(tmp_path, reference_dir):
+    """3.333333333333 x 3 is not 10: the exact check sees what a tolerance would let through."""
+
+    def round_one_third(lines):
+        row = next(i for i, line in enumerate(lines) if ",32,Layanan Pengaduan Publik," in line)
+        return row + 1, lines[row].replace(",10/3,", ",3.333333333333,")
+
+    path = tmp_path / "framework_2018.csv"
+    lines = (reference_dir / "framework_2018.csv").read_text().splitlines()
+    line_no, new_text = round_one_third(lines)
+    lines[line_no - 1] = new_text
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(FrameworkError, match=r"framework_2018\.csv baris \d+: bobot indikator aspek 7 berjumlah"):
+        load_indicator_table(path, "permenpanrb-5-2018")
+
+
+def test_a_weight_that_is_not_a_number_is_named_with_its_row(tmp_path, reference_dir):
+    def garble_first_weight(lines):
+        return 2, lines[1].replace(",1.30,", ",1.3x,", 1)
+
+    path = _broken_copy(tmp_path, reference_dir, garble_first_weight)
+    with pytest.raises(FrameworkError, match=r"framework_2020\.csv baris 2: indicator_weight '1.3x' bukan bobot"):
+        load_indicator_table(path, "permenpanrb-59-2020")

@@ -1,11 +1,14 @@
 """The Indeks SPBE formula (PermenPANRB 59/2020 Bab II.B.4) and the checks on level tables."""
 
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spbe import cli
 from spbe.framework import framework_by_key, framework_for_year
 from spbe.scoring import InvalidLevelsError, check_official, index_from_domains, score_levels
 
@@ -133,7 +136,7 @@ def test_2024_boundary_rows_follow_the_unrounded_index(official):
 def test_every_kind_of_bad_level_row_is_reported_together():
     table = levels_table(F2018, {"Kota A": [3] * 35, "Kab. B": [2] * 35}, 2018).astype(str)
     table.loc[0, "tingkat"] = "6"  # line 2: outside 1-5
-    table.loc[1, "tingkat"] = "2,5"  # line 3: not a number
+    table.loc[1, "tingkat"] = "2,5"  # line 3: a decimal comma: a number, but not an integer
     table.loc[2, "tingkat"] = "2.5"  # line 4: not an integer
     table.loc[3, "indikator"] = "36"  # line 5: no such indicator in 2018
     table.loc[4, "indikator"] = "satu"  # line 6: not numeric
@@ -142,9 +145,9 @@ def test_every_kind_of_bad_level_row_is_reported_together():
     with pytest.raises(InvalidLevelsError) as raised:
         score_levels(table, F2018)
     messages = [(p.row, p.column, p.value, p.message) for p in raised.value.problems]
-    assert (2, "tingkat", "6", "tingkat harus bilangan bulat 1-5") in messages
-    assert (3, "tingkat", "2,5", "tingkat bukan angka") in messages
-    assert (4, "tingkat", "2.5", "tingkat harus bilangan bulat 1-5") in messages
+    assert (2, "tingkat", "6", "bukan tingkat bulat 1-5") in messages
+    assert (3, "tingkat", "2,5", "bukan tingkat bulat 1-5") in messages
+    assert (4, "tingkat", "2.5", "bukan tingkat bulat 1-5") in messages
     assert (5, "indikator", "36", "indikator tidak ada dalam PermenPANRB 5/2018 (1-35)") in messages
     assert (6, "indikator", "satu", "nomor indikator bukan angka") in messages
     assert any(row == 71 and "ganda" in text and "baris 42, 71" in text for row, _, _, text in messages)
@@ -160,3 +163,47 @@ def test_a_missing_column_is_named():
 def test_a_clean_table_passes_validation_without_problems():
     scores = score_levels(levels_table(F2018, {"A": [2] * 35}, 2019), F2018)
     assert scores.index["predikat"].tolist() == ["Cukup"]
+
+
+# ---------------------------------------------------------------- exact values at band edges
+
+# 2018: every indicator at 2, the three Layanan Publik services (32-34, weight 10/3 each) and
+# indicator 35 (weight 10) at 5: (2 x 100 + 3 x 3 x 10/3 + 3 x 10) / 100 = 260 / 100 = 2,6 exactly.
+ON_THE_BAIK_EDGE_2018 = [2] * 31 + [5, 5, 5, 5]
+
+
+def test_an_instansi_exactly_on_2_6_scores_2_6_not_float_noise():
+    scores = score_levels(levels_table(F2018, {"A": ON_THE_BAIK_EDGE_2018}, 2018), F2018)
+    assert repr(float(scores.index["indeks"].iloc[0])) == "2.6"
+    assert scores.index["predikat"].iloc[0] == "Baik"
+
+
+@pytest.mark.parametrize(("framework", "year"), [(F2018, 2018), (F2020, 2024)])
+@given(level=st.integers(1, 5))
+def test_a_uniform_level_is_exactly_that_level_in_index_domains_and_aspects(framework, year, level):
+    scores = score_levels(levels_table(framework, {"A": [level] * len(framework.indicators)}, year), framework)
+    values = [scores.index["indeks"].iloc[0], *scores.domains.iloc[0], *scores.aspects.iloc[0]]
+    assert {repr(float(v)) for v in values} == {repr(float(level))}
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), use_2018=st.booleans())
+def test_every_index_is_the_float_nearest_its_exact_weighted_mean(data, use_2018):
+    framework, year = (F2018, 2018) if use_2018 else (F2020, 2024)
+    levels = data.draw(st.lists(st.integers(1, 5), min_size=len(framework.indicators),
+                                max_size=len(framework.indicators)))  # fmt: skip
+    weights = [Fraction(w).limit_denominator(100) for w in framework.indicators["indicator_weight"]]
+    exact = sum(w * level for w, level in zip(weights, levels, strict=True)) / sum(weights)
+    scores = score_levels(levels_table(framework, {"A": levels}, year), framework)
+    assert scores.index["indeks"].iloc[0] == float(exact)
+
+
+def test_score_json_prints_an_edge_index_as_the_edge(tmp_path, capsys):
+    path = tmp_path / "tepi.csv"
+    levels_table(F2018, {"Kota Surabaya": ON_THE_BAIK_EDGE_2018, "Kota Medan": [1] * 35}, 2018).to_csv(
+        path, index=False
+    )
+    assert cli.main(["score", str(path), "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert '"indeks": 2.6,' in printed and '"indeks": 1.0,' in printed
+    assert "99999" not in printed and "00000" not in printed
