@@ -1,4 +1,5 @@
-"""Impor data: an admin loads a year of results, sees exactly what changes, and commits a version."""
+"""Impor data: an admin loads results (every sheet and year of a file), sees exactly what changes, and commits
+them as one version."""
 
 import pandas as pd
 import streamlit as st
@@ -53,42 +54,55 @@ with st.expander("Templat berkas"):
 
 # Upload, check, preview
 uploaded = st.file_uploader("Berkas hasil evaluasi (CSV atau XLSX)", type=["csv", "xlsx"], key="berkas_impor")
-year_text = st.text_input("Tahun evaluasi (kosongkan bila berkas punya kolom tahun)", key="tahun_impor", max_chars=4)
+year_text = st.text_input("Tahun evaluasi (kosongkan bila berkas menyebut tahunnya: kolom tahun, nama lembar, judul)",
+                          key="tahun_impor", max_chars=4)  # fmt: skip
 if uploaded is None:
     st.stop()
-year = int(year_text) if year_text.strip().isdigit() else None
+if year_text.strip() and not (year_text.strip().isdigit() and len(year_text.strip()) == 4):
+    st.error(f"Tahun evaluasi {plain(year_text)} bukan tahun empat angka.", icon=":material/block:")
+    st.stop()
+year = int(year_text) if year_text.strip() else None
 try:
     parsed = parse_import(uploaded.getvalue(), uploaded.name, read_registry(), year, who="admin")
 except ImportRejected as rejected:
-    st.error(f"{plain(uploaded.name)} ditolak: {rejected.total} masalah. Tidak ada data yang diubah.",
+    st.error(f"{plain(uploaded.name)} ditolak: {format_count(rejected.total)} masalah. Tidak ada data yang diubah.",
              icon=":material/block:")  # fmt: skip
     st.dataframe(pd.DataFrame({"masalah": rejected.problems}), hide_index=True, width="stretch")
     st.stop()
 
-preview = versions.preview(parsed)
-st.success(f"{plain(uploaded.name)}: tahun {parsed.year}, bentuk {SHAPES[parsed.shape]}; "
-           f"{format_count(parsed.rows_read)} baris, {format_count(len(parsed.results))} instansi.")  # fmt: skip
-for line, why in parsed.skipped:
-    st.caption(f"Dilewati: baris {line} ({why})")
-columns = st.columns(4)
-columns[0].metric("Ditambah", format_count(len(preview.added)))
-columns[1].metric("Diganti", format_count(len(preview.replaced)))
-columns[2].metric("Tetap", format_count(len(preview.kept)))
-columns[3].metric(
-    f"Rata-rata indeks {parsed.year}", format_number(preview.mean_after),
-    delta=None if preview.mean_before is None else format_number(preview.mean_after - preview.mean_before),
-)  # fmt: skip
-st.caption(f"Di bawah predikat Baik: {format_percent(preview.below_baik_before, 1)} → "
-           f"{format_percent(preview.below_baik_after, 1)}")  # fmt: skip
-st.dataframe(parsed.results[["nama_sumber", "indeks", "predikat"]], hide_index=True, width="stretch")
+years = ", ".join(str(part.year) for part in parsed.years)
+st.success(f"{plain(uploaded.name)}: tahun {years}; semua tahun disimpan bersama dalam satu versi.")
+for note in parsed.skipped:
+    st.caption(plain(note))
+for part in parsed.years:
+    preview = versions.preview(part)
+    sheets = f" (lembar {', '.join(part.sheets)})" if part.sheets else ""
+    st.subheader(f"Tahun {part.year}")
+    st.caption(plain(f"Bentuk {SHAPES[part.shape]}{sheets}; {format_count(part.rows_read)} baris, "
+                     f"{format_count(len(part.results))} instansi."))  # fmt: skip
+    columns = st.columns(4)
+    columns[0].metric("Ditambah", format_count(len(preview.added)))
+    columns[1].metric("Diganti", format_count(len(preview.replaced)))
+    columns[2].metric("Tetap", format_count(len(preview.kept)))
+    columns[3].metric(
+        f"Rata-rata indeks {part.year}", format_number(preview.mean_after),
+        delta=None if preview.mean_before is None else format_number(preview.mean_after - preview.mean_before),
+    )  # fmt: skip
+    st.caption(f"Di bawah predikat Baik: {format_percent(preview.below_baik_before, 1)} → "
+               f"{format_percent(preview.below_baik_after, 1)}")  # fmt: skip
+    st.dataframe(part.results[["nama_sumber", "indeks", "predikat"]], hide_index=True, width="stretch")
 if st.button("Simpan sebagai versi baru", type="primary"):
     version = versions.commit(parsed, who="admin")
     st.success(f"Disimpan sebagai versi {version}; semua halaman kini memakai data ini.")
-    st.page_link("pages/ringkasan.py", label="Lihat Ringkasan Nasional", query_params={"tahun": str(parsed.year)})
+    for part in parsed.years:
+        st.page_link("pages/ringkasan.py", label=f"Lihat Ringkasan Nasional {part.year}",
+                     query_params={"tahun": str(part.year)})  # fmt: skip
 
 # Versions and rollback
 st.subheader("Versi data")
 history = pd.DataFrame(versions.manifest())
+if not history.empty:  # a file of several years records them as a list
+    history["tahun"] = history["tahun"].map(lambda t: ", ".join(map(str, t)) if isinstance(t, list) else str(t))
 current = versions.current()
 st.caption(f"Versi yang berlaku: **{current}**" + (" (data bawaan)" if current == BASE_VERSION else ""))
 if not history.empty:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from spbe import auth, prepare, simulation
 from spbe.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
+from spbe.figures import gap_words
 from spbe.formatting import format_count, format_number, format_percent
 from spbe.importer import ImportRejected, parse_import
 from spbe.ingest import SHAPES, UnreadableFileError, read_levels
@@ -18,6 +19,7 @@ from spbe.registry import main as registry_main
 from spbe.registry import read_registry
 from spbe.scoring import InvalidLevelsError, score_levels, split_by_framework
 from spbe.store import Store
+from spbe.tables import at_json_precision
 from spbe.versions import VersionStore
 
 EXIT_INVALID_INPUT = 2
@@ -39,13 +41,18 @@ def _parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="hitung Indeks SPBE dari tingkat indikator (CSV/XLSX)")
     score.add_argument("file", type=Path, metavar="FILE")
-    score.add_argument("--year", type=int, help="tahun evaluasi (wajib bila berkas tidak punya kolom tahun)")
+    score.add_argument("--year", type=int, help="tahun evaluasi bila berkas tidak menyebutnya (kolom tahun, nama "
+                       "lembar, judul); harus sama bila berkas menyebutnya")  # fmt: skip
     score.add_argument("--json", action="store_true", help="keluaran JSON")
+    score.add_argument("--decimals", type=int, choices=range(0, 16), metavar="N",
+                       help="desimal angka JSON (bawaan: indeks 4)")  # fmt: skip
     score.set_defaults(run=_score)
 
     summary = commands.add_parser("summary", help="ringkasan nasional satu tahun")
     summary.add_argument("--year", type=int, required=True, help="tahun evaluasi")
     summary.add_argument("--json", action="store_true", help="keluaran JSON")
+    summary.add_argument("--decimals", type=int, choices=range(0, 16), metavar="N",
+                         help="desimal angka JSON (bawaan: indeks 4, persen 1)")  # fmt: skip
     summary.set_defaults(run=_summary)
 
     export = commands.add_parser("export", help="tulis paket siaran pers satu tahun (folder atau .zip)")
@@ -55,10 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--preset", choices=list(PRESETS), default="slide", help="ukuran gambar (bawaan: slide)")
     export.set_defaults(run=_export)
 
-    importing = commands.add_parser("import", help="impor hasil evaluasi satu tahun (CSV/XLSX)")
+    importing = commands.add_parser("import", help="impor hasil evaluasi (CSV/XLSX; tiap lembar, tiap tahun)")
     importing.add_argument("file", type=Path, metavar="FILE")
     importing.add_argument("--dry-run", action="store_true", help="periksa dan pratinjau saja, tanpa menyimpan")
-    importing.add_argument("--year", type=int, help="tahun evaluasi (bila berkas tidak punya kolom tahun)")
+    importing.add_argument("--year", type=int, help="tahun evaluasi bila berkas tidak menyebutnya (kolom tahun, "
+                           "nama lembar, judul); harus sama bila berkas menyebutnya")  # fmt: skip
     importing.add_argument("--who", default=getpass.getuser(), help="nama pengimpor untuk catatan versi")
     importing.set_defaults(run=_import)
 
@@ -87,21 +95,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def _score(args: argparse.Namespace) -> int:
     levels = read_levels(args.file, args.year)
-    results = []
-    for framework, part in split_by_framework(levels):
-        scores = score_levels(part, framework)
-        for (_, row), (_, domains) in zip(scores.index.iterrows(), scores.domains.iterrows(), strict=True):
-            results.append(
-                {
-                    "tahun": int(row["tahun"]),
-                    "instansi": row["instansi"],
-                    "indeks": float(row["indeks"]),
-                    "predikat": row["predikat"],
-                    "domain": {name: float(value) for name, value in domains.items()},
-                }
-            )
+    results, problems = [], []
+    # Sheet by sheet, so that every problem's line is a line of its own sheet
+    for sheet, rows in levels.groupby("_lembar", sort=False):
+        try:
+            for framework, part in split_by_framework(rows):
+                scores = score_levels(part, framework)
+                for (_, row), (_, domains) in zip(scores.index.iterrows(), scores.domains.iterrows(), strict=True):
+                    results.append(
+                        {
+                            "tahun": int(row["tahun"]),
+                            "instansi": row["instansi"],
+                            "indeks": float(row["indeks"]),
+                            "predikat": row["predikat"],
+                            "domain": {name: float(value) for name, value in domains.items()},
+                        }
+                    )
+        except InvalidLevelsError as invalid:
+            problems.append(f"lembar {sheet}: {invalid}" if sheet else str(invalid))
+    if problems:
+        raise ValueError("\n".join(problems))
     if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=2))
+        print(json.dumps(at_json_precision(results, args.decimals), ensure_ascii=False, indent=2))
     else:
         for item in results:
             domains = "; ".join(f"{name} {format_number(value)}" for name, value in item["domain"].items())
@@ -119,15 +134,18 @@ PROVENANCE_LABELS = {"resmi": "resmi", "simulasi": "SIMULASI (bukan data resmi)"
 def _summary(args: argparse.Namespace) -> int:
     summary = Store().summary(args.year)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(json.dumps(at_json_precision(summary, args.decimals), ensure_ascii=False, indent=2))
         return 0
+    headline = summary["national_index_official"]
+    if headline is None:  # no published index (an import): the gap is that of the recomputed mean
+        headline = summary["national_index_mean"]
     lines = [
         f"Ringkasan SPBE {summary['year']} ({summary['framework']})",
         f"  Data per instansi       : {GRAIN_LABELS[summary['grain']]}, {PROVENANCE_LABELS[summary['provenance']]}",
         f"  Indeks nasional (resmi) : {format_number(summary['national_index_official'])}",
         f"  Rata-rata instansi      : {format_number(summary['national_index_mean'])} (dihitung ulang)",
         f"  Target                  : {format_number(summary['target'], trim_zeros=True)}",
-        f"  Selisih terhadap target : {format_number(summary['gap'])}",
+        f"  Selisih terhadap target : {gap_words(headline, summary['target'])}",
         f"  Instansi dievaluasi     : {format_count(summary['instansi_evaluated'])}",
         f"  Baik ke atas            : {format_count(summary['baik_or_better_count'])}",
         f"  Di bawah Baik           : {format_percent(summary['below_baik_pct'])}",
@@ -164,17 +182,19 @@ def _import(args: argparse.Namespace) -> int:
         raise ValueError(f"{args.file}: berkas tidak ditemukan")
     parsed = parse_import(args.file.read_bytes(), args.file.name, read_registry(), args.year, who=args.who)
     versions = VersionStore()
-    preview = versions.preview(parsed)
-    print(f"Tahun {parsed.year}, bentuk {SHAPES[parsed.shape]}")
-    levels = "" if parsed.levels is None else f", {format_count(len(parsed.levels))} tingkat indikator"
-    print(f"Dibaca: {format_count(parsed.rows_read)} baris, {format_count(len(parsed.results))} instansi{levels}")
-    for line, why in parsed.skipped:
-        print(f"  dilewati: baris {line} ({why})")
-    print(f"Ditambah {format_count(len(preview.added))}, diganti {format_count(len(preview.replaced))}, "
-          f"tetap {format_count(len(preview.kept))} instansi")  # fmt: skip
-    print(f"Rata-rata indeks instansi {parsed.year}: {format_number(preview.mean_before)} -> "
-          f"{format_number(preview.mean_after)}; di bawah Baik: {format_percent(preview.below_baik_before, 1)} -> "
-          f"{format_percent(preview.below_baik_after, 1)}")  # fmt: skip
+    for part in parsed.years:
+        preview = versions.preview(part)
+        sheets = f" (lembar {', '.join(part.sheets)})" if part.sheets else ""
+        print(f"Tahun {part.year}, bentuk {SHAPES[part.shape]}{sheets}")
+        levels = "" if part.levels is None else f", {format_count(len(part.levels))} tingkat indikator"
+        print(f"  Dibaca: {format_count(part.rows_read)} baris, {format_count(len(part.results))} instansi{levels}")
+        print(f"  Ditambah {format_count(len(preview.added))}, diganti {format_count(len(preview.replaced))}, "
+              f"tetap {format_count(len(preview.kept))} instansi")  # fmt: skip
+        print(f"  Rata-rata indeks instansi {part.year}: {format_number(preview.mean_before)} -> "
+              f"{format_number(preview.mean_after)}; di bawah Baik: {format_percent(preview.below_baik_before, 1)} "
+              f"-> {format_percent(preview.below_baik_after, 1)}")  # fmt: skip
+    for note in parsed.skipped:
+        print(note)
     if args.dry_run:
         print("Uji coba: tidak ada yang disimpan.")
         return 0
@@ -189,8 +209,10 @@ def _versions(args: argparse.Namespace) -> int:
     print(f"{'*' if current == 'v0000' else ' '} v0000  data bawaan (resmi dan simulasi dalam repositori)")
     for entry in versions.manifest():
         mark = "*" if entry["versi"] == current else " "
-        print(f"{mark} {entry['versi']}  {entry['waktu']}  {entry['berkas']} (tahun {entry['tahun']}, "
-              f"{entry['instansi']} instansi, oleh {entry['oleh']}, sha256 {entry['sha256'][:12]}…)")  # fmt: skip
+        years = entry["tahun"] if isinstance(entry["tahun"], list) else [entry["tahun"]]  # a file of several years
+        print(f"{mark} {entry['versi']}  {entry['waktu']}  {entry['berkas']} (tahun {', '.join(map(str, years))}, "
+              f"{format_count(entry['instansi'])} instansi, oleh {entry['oleh']}, "
+              f"sha256 {entry['sha256'][:12]}…)")  # fmt: skip
     return 0
 
 

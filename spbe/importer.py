@@ -1,17 +1,20 @@
-"""Importing a year of evaluation results: validate everything, preview, then commit a version.
+"""Importing evaluation results: validate everything, preview, then commit a version.
 
-A file is read (spbe.ingest), every problem is collected at once (naming file, sheet, row,
-column, value and what was expected) and the file is refused as a whole if there is any;
-nothing is half-imported. A clean file becomes result rows (and indicator levels for the
+A file is read (spbe.ingest: every sheet holding a results table), every problem is collected
+at once (naming file, sheet, row, column, value and what was expected) and the file is refused
+as a whole if there is any; nothing is half-imported. Each row belongs to the year the file
+states for it (tahun column, sheet name, title); a year the user gives only fills in where the
+file states none, and any disagreement is refused, so one year's results never land in another.
+A clean file becomes one ParsedImport per year: result rows (and indicator levels for the
 indicator shapes) with provenance `impor`, previewed against what the store holds, and
-committed as a new version (spbe.versions).
+committed together as one new version (spbe.versions).
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -19,7 +22,7 @@ import pandas as pd
 
 from spbe.formatting import format_number
 from spbe.framework import Framework, framework_for_year
-from spbe.ingest import RawTable, UnreadableFileError, levels_long, parse_number, read_table_file
+from spbe.ingest import RawTable, UnreadableFileError, levels_long, line_ranges, parse_number, read_tables, row_years
 from spbe.predikat import LOWER_EDGES, PREDIKAT, predikat_series
 from spbe.registry import alias_index, normalise_name
 from spbe.scoring import RECOMPUTE_TOLERANCE, InvalidLevelsError, score_levels
@@ -46,6 +49,8 @@ class ImportRejected(ValueError):
 
 @dataclass
 class ParsedImport:
+    """One evaluation year of an import file, validated: what a version stores for that year."""
+
     file_name: str
     sha256: str
     year: int
@@ -54,69 +59,124 @@ class ParsedImport:
     results: pd.DataFrame  # instansi_id, nama_sumber, indeks, predikat, domain_1..4, provenance, sumber, catatan
     levels: pd.DataFrame | None  # instansi_id, indikator, tingkat, provenance, sumber (indicator shapes)
     rows_read: int
-    skipped: list[tuple[int, str]] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # the sheets the year comes from (none for a CSV)
+
+
+@dataclass
+class ParsedFile:
+    """A whole import file: one ParsedImport per year it holds, committed together as one version."""
+
+    file_name: str
+    sha256: str
+    years: list[ParsedImport]  # ascending by year
+    skipped: list[str]  # "lembar Catatan dilewati: tidak ada tabel hasil", "baris 9 dilewati: baris kosong"
 
 
 def parse_import(data: bytes, file_name: str, registry: pd.DataFrame, year: int | None = None,
-                 who: str = "admin", now: datetime | None = None) -> ParsedImport:  # fmt: skip
-    """Read and validate an uploaded file; raise ImportRejected with every problem found."""
+                 who: str = "admin", now: datetime | None = None) -> ParsedFile:  # fmt: skip
+    """Read and validate an uploaded file, every sheet and year of it; raise ImportRejected with
+    every problem found. `year` applies where the file states no year and must agree where it does."""
     try:
-        table = read_table_file(data, file_name)
+        tables, skipped_sheets = read_tables(data, file_name)
     except UnreadableFileError as error:
-        raise ImportRejected([str(error)]) from error
-    year = _year(table, year)
-    framework = framework_for_year(year)
+        raise ImportRejected(str(error).splitlines()) from error
+    problems = []
+    by_year: dict[int, list[RawTable]] = {}
+    for table in tables:
+        years, more = row_years(table, year)  # rows keep the file's own year even in a conflict, to check them
+        problems += more
+        for value in sorted(years.dropna().unique()):
+            rows = table.frame[years.eq(value).fillna(False).to_numpy()].reset_index(drop=True)
+            by_year.setdefault(int(value), []).append(replace(table, frame=rows))
+    aliases = alias_index(registry)
+    sha = hashlib.sha256(data).hexdigest()
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     source = f"Impor {file_name} oleh {who}, {stamp}"
-    ids, problems = _resolve(table, registry)
-    if table.shape == "domain":
-        results, more = _domain_results(table, framework, ids)
-        levels = None
-    else:
-        results, levels, more = _level_results(table, framework, ids, year)
-    problems += more
-    problems += _duplicates(table, ids)
+    parts = []
+    for value, year_tables in sorted(by_year.items()):
+        part, more = _parse_year(value, year_tables, aliases, registry, sha)
+        problems += more
+        parts += [part] if part is not None else []
     if problems:
         raise ImportRejected(problems)
-    results = results.assign(provenance="impor", sumber=source)
-    if levels is not None:
-        levels = levels.assign(provenance="impor", sumber=source)
-    sha = hashlib.sha256(data).hexdigest()
-    return ParsedImport(file_name, sha, year, table.shape, framework, results, levels, len(table.frame), table.skipped)
+    for part in parts:
+        part.results = part.results.assign(provenance="impor", sumber=source)
+        if part.levels is not None:
+            part.levels = part.levels.assign(provenance="impor", sumber=source)
+    skipped = [f"lembar {sheet} dilewati: tidak ada tabel hasil" for sheet in skipped_sheets]
+    skipped += [f"{_place(table, line)} dilewati: {why}" for table in tables for line, why in table.skipped]
+    return ParsedFile(file_name, sha, parts, skipped)
 
 
-def _year(table: RawTable, year: int | None) -> int:
-    if year is None:
-        years = set(table.frame["tahun"].str.strip()) - {""} if "tahun" in table.frame.columns else set()
-        if len(years) != 1:
-            found = ", ".join(sorted(years)) or "tidak ada"
-            raise ImportRejected([f"{table.where(None, 'tahun')}: perlu tepat satu tahun evaluasi per berkas "
-                                  f"(ditemukan: {found}); isi kolom tahun atau pilih tahunnya"])  # fmt: skip
-        value = parse_number(years.pop())
-        if value is None or value != int(value):
-            raise ImportRejected([f"{table.where(None, 'tahun')}: tahun bukan bilangan bulat"])
-        year = int(value)
+def _place(table: RawTable, line: int) -> str:
+    return f"lembar {table.sheet}, baris {line}" if table.sheet else f"baris {line}"
+
+
+def _parse_year(year: int, tables: list[RawTable], aliases: dict[str, str], registry: pd.DataFrame,
+                sha: str) -> tuple[ParsedImport | None, list[str]]:  # fmt: skip
+    """One year's ParsedImport from its tables (one per sheet), or its problems."""
+    where = "; ".join(dict.fromkeys(t.where(None) for t in tables))
     try:
-        framework_for_year(year)
+        framework = framework_for_year(year)
     except ValueError as error:
-        raise ImportRejected([f"{table.where(None, 'tahun')}: {error}"]) from error
-    return year
+        return None, [f"{where}: {error}"]
+    shapes = {t.shape for t in tables}
+    if len(shapes) > 1:
+        said = "; ".join(f"lembar {t.sheet}: {t.shape}" for t in tables)
+        return None, [f"{tables[0].file_name}: lembar tahun {year} berbeda bentuk ({said}); satu bentuk per tahun"]
+    problems, results, levels, ids_of = [], [], [], []
+    for table in tables:
+        ids, more = _resolve(table, aliases, registry)
+        problems += more
+        if table.shape == "domain":
+            table_results, more = _domain_results(table, framework, ids)
+        else:
+            table_results, table_levels, more = _level_results(table, framework, ids, year)
+            levels.append(table_levels)
+        problems += more + _duplicates(table, ids)
+        results.append(table_results)
+        ids_of.append(ids)
+    problems += _repeated_across_sheets(tables, ids_of, year)
+    if problems:
+        return None, problems
+    shape = shapes.pop()
+    return ParsedImport(
+        tables[0].file_name, sha, year, shape, framework, pd.concat(results, ignore_index=True),
+        None if shape == "domain" else pd.concat(levels, ignore_index=True),
+        rows_read=sum(len(t.frame) for t in tables), sheets=[t.sheet for t in tables if t.sheet],
+    ), []  # fmt: skip
 
 
-def _resolve(table: RawTable, registry: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+def _resolve(table: RawTable, aliases: dict[str, str], registry: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     """Registry id of every row's instansi; unknown names get the closest names as suggestions."""
-    index = alias_index(registry)
     names = table.frame["instansi"]
-    ids = names.map(lambda n: index.get(normalise_name(n)))
+    ids = names.map(lambda n: aliases.get(normalise_name(n)))
     problems = []
-    for line, name in zip(table.frame.loc[ids.isna(), "_baris"], names[ids.isna()], strict=True):
+    known_names = None
+    # One problem per name, with all its lines (a long file repeats a name on every indicator row)
+    for name, lines in table.frame.loc[ids.isna(), "_baris"].groupby(names[ids.isna()], sort=False):
         if not name:
-            problems.append(f"{table.where(line, 'instansi')}: nama instansi kosong")
+            problems.append(f"{table.where_lines(lines, 'instansi')}: nama instansi kosong")
             continue
-        close = difflib.get_close_matches(name, list(index_names(registry)), n=SUGGESTIONS, cutoff=0.6)
+        known_names = known_names or list(index_names(registry))
+        close = difflib.get_close_matches(name, known_names, n=SUGGESTIONS, cutoff=0.6)
         hint = f"; mungkin maksudnya: {'; '.join(close)}" if close else ""
-        problems.append(f"{table.where(line, 'instansi')}, nilai {name!r}: instansi tidak dikenal dalam registri{hint}")
+        problems.append(f"{table.where_lines(lines, 'instansi')}, nilai {name!r}: instansi tidak dikenal dalam "
+                        f"registri{hint}")  # fmt: skip
     return ids, problems
+
+
+def _repeated_across_sheets(tables: list[RawTable], ids_of: list[pd.Series], year: int) -> list[str]:
+    """An instansi of one year in two sheets: which row counts is not for the importer to guess."""
+    found: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for table, ids in zip(tables, ids_of, strict=True):
+        frame = table.frame.assign(_id=ids)
+        for instansi_id, group in frame[frame["_id"].notna()].groupby("_id", sort=False):
+            found.setdefault(instansi_id, []).append(f"lembar {table.sheet}, baris {line_ranges(group['_baris'])}")
+            names.setdefault(instansi_id, group["instansi"].iloc[0])
+    return [f"{tables[0].file_name}, kolom instansi, nilai {names[i]!r}: instansi tahun {year} tercantum di lebih "
+            f"dari satu lembar ({'; '.join(places)})" for i, places in found.items() if len(places) > 1]  # fmt: skip
 
 
 def index_names(registry: pd.DataFrame) -> set[str]:
@@ -167,8 +227,9 @@ def _domain_results(table: RawTable, framework: Framework, ids: pd.Series) -> tu
         for no, column in columns.items():
             if domains[no] is None and record[column]:
                 problems.append(f"{table.where(line, column)}, nilai {record[column]!r}: bukan angka")
-            elif domains[no] is not None and not 1 <= domains[no] <= 5:
-                problems.append(f"{table.where(line, column)}, nilai {record[column]!r}: indeks domain harus 1-5")
+            elif domains[no] is not None and not 0 <= domains[no] <= 5:
+                # Below 1 is real: indicators can score 0 (2023, Kab. Banyuasin, Layanan 0,30)
+                problems.append(f"{table.where(line, column)}, nilai {record[column]!r}: indeks domain harus 0-5")
         if index is None or not 1 <= index <= 5:
             problems.append(f"{table.where(line, 'indeks')}, nilai {record['indeks']!r}: indeks harus angka 1-5")
             continue
@@ -202,21 +263,25 @@ def _on_edge(index: float) -> bool:
 
 
 def _level_results(table: RawTable, framework: Framework, ids: pd.Series, year: int):
-    """Score the levels with the engine; its problems are reported with the file's lines."""
+    """Score the levels with the engine; its problems are reported with the file's lines.
+
+    An unknown instansi is scored under its name (marked "?"), so that its other problems,
+    such as missing indicators, are reported beside "tidak dikenal"; a row without a name
+    has its own problem already and stays out.
+    """
     long = levels_long(table)
     long["tahun"] = str(year)
-    id_of_line = dict(zip(table.frame["_baris"], ids, strict=True))
-    long["instansi_id"] = long["_baris"].map(id_of_line)
-    known = long[long["instansi_id"].notna()]
-    scoring_input = known.assign(instansi=known["instansi_id"])
+    keys = [f"?{name}" if pd.isna(i) else i for i, name in zip(ids, table.frame["instansi"], strict=True)]
+    long["instansi_id"] = long["_baris"].map(dict(zip(table.frame["_baris"], keys, strict=True)))
+    named = long[long["instansi"].str.strip().ne("")]
+    scoring_input = named.assign(instansi=named["instansi_id"])
+    names = dict(zip(named["instansi_id"], named["instansi"], strict=False))
     try:
         scores = score_levels(scoring_input, framework)
     except InvalidLevelsError as invalid:
-        names = dict(zip(known["instansi_id"], known["instansi"], strict=False))
         problems = [f"{table.where(p.row, p.column)}, nilai {names.get(p.value, p.value)!r}: "
                     f"{_name_ids(p.message, names)}" for p in invalid.problems]  # fmt: skip
         return pd.DataFrame(), None, problems
-    names = dict(zip(known["instansi_id"], known["instansi"], strict=False))
     results = scores.index.rename(columns={"instansi": "instansi_id"}).drop(columns="tahun")
     results["nama_sumber"] = results["instansi_id"].map(names)
     for number in range(1, 5):  # the 2018 framework has three domains: domain_4 stays empty

@@ -102,18 +102,24 @@ class VersionStore:
         )  # fmt: skip
 
     def commit(self, parsed, who: str = "admin", now: datetime | None = None) -> str:
-        """Write a new version with the import merged into its year, then make it current."""
+        """Write a new version with the import merged into its year(s), then make it current.
+
+        `parsed` is one year (spbe.importer.ParsedImport) or a whole file (ParsedFile): every
+        year of a file lands in the same version, so a file is never half-imported.
+        """
+        parts = parsed.years if hasattr(parsed, "years") else [parsed]
         self.folder.mkdir(parents=True, exist_ok=True)
         for stale in self.folder.glob(".tmp-*"):  # left by an interrupted commit
             shutil.rmtree(stale, ignore_errors=True)
         previous = self.current()
         version = self._next_id()
-        preview = self.preview(parsed)
+        previews = [self.preview(part) for part in parts]
         building = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=self.folder))
         try:
             if previous != BASE_VERSION:
                 shutil.copytree(self.folder / previous, building, dirs_exist_ok=True, copy_function=os.link)
-            self._write_year(parsed, building)
+            for part in parts:
+                self._write_year(part, building)
             os.rename(building, self.folder / version)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
@@ -121,10 +127,13 @@ class VersionStore:
         entry = {
             "versi": version, "sebelumnya": previous,
             "waktu": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"), "oleh": who,
-            "berkas": parsed.file_name, "sha256": parsed.sha256, "tahun": parsed.year, "bentuk": parsed.shape,
-            "baris_dibaca": parsed.rows_read, "instansi": len(parsed.results),
-            "ditambah": len(preview.added), "diganti": len(preview.replaced), "tetap": len(preview.kept),
-            "baris_tingkat": 0 if parsed.levels is None else len(parsed.levels),
+            "berkas": parts[0].file_name, "sha256": parts[0].sha256,
+            "tahun": parts[0].year if len(parts) == 1 else [part.year for part in parts],
+            "bentuk": ", ".join(dict.fromkeys(part.shape for part in parts)),
+            "baris_dibaca": sum(part.rows_read for part in parts), "instansi": sum(len(p.results) for p in parts),
+            "ditambah": sum(len(p.added) for p in previews), "diganti": sum(len(p.replaced) for p in previews),
+            "tetap": sum(len(p.kept) for p in previews),
+            "baris_tingkat": sum(0 if part.levels is None else len(part.levels) for part in parts),
         }  # fmt: skip
         manifest = [*self.manifest(), entry]
         write_atomic(self.root / "manifest.json", lambda tmp: tmp.write_text(json.dumps(manifest, indent=2)))
@@ -163,6 +172,9 @@ class VersionStore:
 
 def _merge(before: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
     kept = before[~before["instansi_id"].isin(imported["instansi_id"])]
+    if "kategori" in before.columns and "kategori" not in imported.columns:
+        # An import states no category: a replaced row keeps the one its year was published with.
+        imported = imported.assign(kategori=imported["instansi_id"].map(before.set_index("instansi_id")["kategori"]))
     return pd.concat([kept, imported], ignore_index=True) if not kept.empty else imported.reset_index(drop=True)
 
 

@@ -6,6 +6,7 @@ import sys
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from spbe.paths import ROOT
 
@@ -67,7 +68,7 @@ def test_invalid_levels_exit_2_with_every_error_on_stderr(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert "2 masalah" in result.stderr
-    assert "nilai '7': tingkat harus bilangan bulat 1-5" in result.stderr
+    assert "nilai '7': bukan tingkat bulat 1-5" in result.stderr
     assert "nilai 'x': tingkat bukan angka" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -97,6 +98,70 @@ def test_a_missing_file_is_named(tmp_path):
 
 
 def test_a_year_without_framework_is_refused(tmp_path):
-    result = run_cli("score", wide_2018(tmp_path), "--year", "2015")
+    result = run_cli("score", wide_2018(tmp_path, with_year=False), "--year", "2015")
     assert result.returncode == 2
     assert "bukan tahun evaluasi SPBE" in result.stderr
+
+
+# A file's own year is never overridden (issue #13)
+
+
+def test_score_refuses_a_given_year_that_contradicts_the_tahun_column(tmp_path):
+    result = run_cli("score", wide_2018(tmp_path), "--year", "2019")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "levels.csv, baris 2-3, kolom tahun: tahun 2018 di berkas, bukan 2019 yang dipilih" in result.stderr
+
+
+def wide_workbook(tmp_path, sheets: dict[str, list[tuple[str, int]]]):
+    """One wide 2018-framework sheet per entry: (instansi, level of every indicator), no tahun column;
+    a sheet without rows is left blank."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        if rows:
+            sheet.append(["instansi", *[f"I{i}" for i in range(1, 36)]])
+        for name, level in rows:
+            sheet.append([name, *[level] * 35])
+    path = tmp_path / "tingkat.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_score_refuses_a_given_year_that_contradicts_the_sheet_name(tmp_path):
+    result = run_cli("score", wide_workbook(tmp_path, {"Tingkat 2018": [("Kota Contoh", 3)]}), "--year", "2020")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "tingkat.xlsx, lembar Tingkat 2018, baris 2: tahun 2018 menurut nama lembar, bukan 2020 yang dipilih" in (
+        result.stderr)  # fmt: skip
+
+
+def test_score_reads_every_sheet_in_its_own_year(tmp_path):
+    path = wide_workbook(tmp_path, {"Catatan": [], "2018": [("Kota Contoh", 3)], "2019": [("Kota Contoh", 4)]})
+    result = run_cli("score", path)
+    assert result.returncode == 0, result.stderr
+    assert "2018  Kota Contoh: indeks 3,00 (Baik)" in result.stdout
+    assert "2019  Kota Contoh: indeks 4,00 (Sangat Baik)" in result.stdout
+
+
+def test_score_names_the_sheet_of_each_problem(tmp_path):
+    path = wide_workbook(tmp_path, {"2018": [("Kota Contoh", 3)], "2019": [("Kota Contoh", 3), ("Kab. Contoh", 6)]})
+    result = run_cli("score", path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "lembar 2019: 35 masalah pada tabel tingkat indikator:\nbaris 3, kolom tingkat, nilai '6'" in result.stderr
+
+
+def test_score_refuses_a_header_without_rows(tmp_path):
+    path = tmp_path / "kosong.csv"
+    path.write_text("tahun,instansi,indikator,tingkat\n")
+    result = run_cli("score", path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "kosong.csv: tabel tanpa baris data (hanya judul kolom)" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-16-le", "utf-16-be"])
+def test_score_reads_utf16_and_windows_1252_and_prints_names_exactly(tmp_path, encoding):
+    path = wide_2018(tmp_path)
+    path.write_bytes(path.read_text().replace("Kab. Contoh", "Kab. Contoh’é").encode(encoding))
+    result = run_cli("score", path)
+    assert result.returncode == 0, result.stderr
+    assert "Kab. Contoh’é: indeks 2,38 (Cukup)" in result.stdout

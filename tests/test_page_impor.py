@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from spbe import auth
 from spbe.paths import DATA_DIR, ROOT
-from tests.test_import import report_style_xlsx
+from tests.test_import import report_style_xlsx, several_sheets, year_2023_stated_in
 
 PASSWORD = "sandi-admin-untuk-uji"
 
@@ -61,3 +61,31 @@ def test_login_upload_refusal_preview_and_commit(admin_env):
     next(b for b in at.button if b.label == "Simpan sebagai versi baru").click().run()
     assert any("Disimpan sebagai versi v0001" in s.value for s in at.success)
     assert (admin_env / "imports" / "CURRENT").read_text().strip() == "v0001"
+
+
+def test_a_year_chosen_on_the_page_never_overrides_the_year_the_file_states(admin_env):
+    at = log_in(open_import())
+    data, name, _ = year_2023_stated_in("nama lembar")
+    at.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
+    at.text_input(key="tahun_impor").set_value("2024").run()
+    assert "ditolak" in at.error[0].value
+    problems = at.dataframe[0].value["masalah"].tolist()
+    assert problems == ["h.xlsx, lembar Hasil 2023, baris 2-3: tahun 2023 menurut nama lembar, bukan 2024 yang dipilih"]
+    assert not at.get("metric")
+    assert not (admin_env / "imports").exists()
+
+
+def test_a_workbook_of_two_years_previews_each_year_lists_skipped_sheets_and_commits_one_version(admin_env):
+    at = log_in(open_import())
+    at.file_uploader[0].set_value(("dua_tahun.xlsx", several_sheets(), "application/octet-stream")).run()
+    assert not at.error
+    captions = [c.value for c in at.caption]
+    assert "lembar Catatan dilewati: tidak ada tabel hasil" in captions
+    assert "lembar Kosong dilewati: tidak ada tabel hasil" in captions
+    assert [h.value for h in at.subheader][:2] == ["Tahun 2023", "Tahun 2024"]
+    assert [m.value for m in at.metric if m.label == "Diganti"] == ["2", "4"]
+    next(b for b in at.button if b.label == "Simpan sebagai versi baru").click().run()
+    assert any("Disimpan sebagai versi v0001" in s.value for s in at.success)
+    assert (admin_env / "imports" / "CURRENT").read_text().strip() == "v0001"
+    history = at.run().dataframe[-1].value  # a rerun: the version table, now with the new version
+    assert history["tahun"].tolist() == ["2023, 2024"]
