@@ -5,10 +5,11 @@ import streamlit as st
 from spbe import ui
 from spbe.export import FORMATS, MIME_TYPES, PRESETS, ExportUnavailable, ensure_available, render
 from spbe.presskit import build_kit, kit_charts, zip_bytes
+from spbe.tables import csv_bytes
 
 ui.leave_pages_folder_mode()
 store = ui.store()
-year = ui.year_select(store.national_series()["year"].tolist())
+year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 charts = kit_charts(store, year)
 # Labels must be unique (the choropleth and the tile map share a title): the file name tells them apart.
 titles = {chart.slug: f"{chart.meta.title} · {chart.slug}" for chart in charts}
@@ -40,7 +41,7 @@ for chart in (c for c in charts if c.slug in chosen):
                 file_name=f"{chart.slug}.{fmt}", mime=MIME_TYPES[fmt], key=f"{chart.slug}_{fmt}", on_click="ignore",
             )  # fmt: skip
         columns[-1].download_button(
-            "CSV", lambda chart=chart: chart.table.to_csv(index=False).encode("utf-8"),
+            "CSV", lambda chart=chart: csv_bytes(chart.table),
             file_name=f"{chart.slug}.csv", mime="text/csv", key=f"{chart.slug}_csv", on_click="ignore",
         )  # fmt: skip
 

@@ -7,13 +7,14 @@ from spbe.formatting import format_percent
 
 ui.leave_pages_folder_mode()
 store = ui.store()
-series = store.national_series()
-year = ui.year_select(series["year"].tolist())
+year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 summary = store.summary(year)
 
 st.title("Ringkasan Nasional")
 st.caption(f"Evaluasi SPBE {year} · kerangka {summary['framework']}")
-ui.provenance_badge("resmi", what="Indeks nasional, target dan jumlah instansi")
+# A year without a published index (an import) shows figures of the imported rows, not official ones.
+ui.provenance_badge("resmi" if summary["national_index_official"] is not None else summary["provenance"],
+                    what="Indeks nasional, target dan jumlah instansi")  # fmt: skip
 
 # KPI cards
 for column, kpi in zip(st.columns(5), overview.kpis(store, year), strict=True):

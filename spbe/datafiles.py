@@ -1,6 +1,7 @@
 """The evaluation data files under data/: their layout, schemas and the one way to write them.
 
     data/results/tahun=YYYY/part-0.parquet   one row per instansi: index, predikat, domains
+                                             (official years also: the category published that year)
     data/levels/tahun=YYYY/part-0.parquet    one row per instansi and indicator: tingkat
 
 The year lives in the folder name (hive partitioning), not in the files. Every row carries
@@ -34,6 +35,10 @@ RESULTS_SCHEMA = pa.schema(
         ("catatan", pa.string()),
     ]
 )
+# The category an official table gave each instansi that year (Kejaksaan Agung: Alat Negara in
+# 2023, Sekretariat Jenderal Lembaga Negara in 2024). Only files that know it carry the column;
+# without it (the 2018 simulation, imports) the registry's category applies (spbe.store).
+KATEGORI_FIELD = pa.field("kategori", pa.string())
 LEVELS_SCHEMA = pa.schema(
     [
         ("instansi_id", pa.string()),
@@ -55,9 +60,10 @@ def levels_path(year: int, data_dir: Path = DATA_DIR) -> Path:
 
 
 def write_results(results: pd.DataFrame, year: int, data_dir: Path = DATA_DIR) -> Path:
-    """Write one year's per-instansi results, sorted by instansi_id."""
+    """Write one year's per-instansi results, sorted by instansi_id (with `kategori` if given)."""
     ordered = results.sort_values("instansi_id", kind="stable")
-    return _write(_table(ordered, RESULTS_SCHEMA), results_path(year, data_dir))
+    schema = RESULTS_SCHEMA.append(KATEGORI_FIELD) if KATEGORI_FIELD.name in results.columns else RESULTS_SCHEMA
+    return _write(_table(ordered, schema), results_path(year, data_dir))
 
 
 def write_levels(levels: pd.DataFrame, year: int, data_dir: Path = DATA_DIR) -> Path:

@@ -176,9 +176,12 @@ def _aggregate(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
         }
     )
     pemprov = rows[rows["kategori"].eq(PROVINCIAL_GOVERNMENT)]
-    listed = pemprov.groupby("_key")[["nama", "indeks"]].apply(
-        lambda g: "; ".join(f"{n} {format_number(v)}" for n, v in zip(g["nama"], g["indeks"], strict=True))
-    )
+    # Built key by key: a year with no provincial government at all (a partial import) lists none.
+    listed = pd.Series(
+        {key: "; ".join(f"{n} {format_number(v)}" for n, v in zip(g["nama"], g["indeks"], strict=True))
+         for key, g in pemprov.groupby("_key")},
+        dtype=object,
+    )  # fmt: skip
     out["pemprov"] = listed.reindex(out.index)
     return out.rename_axis("kode").reset_index()
 

@@ -91,6 +91,8 @@ class Store:
         files = versions.files(self.version)
         self._load_partitioned("results", files["results"])
         self._load_partitioned("levels", files["levels"])
+        # Only official years carry the category published that year (spbe.datafiles); None elsewhere.
+        self._execute("ALTER TABLE results ADD COLUMN IF NOT EXISTS kategori VARCHAR")
         frameworks = pd.concat(
             [f.indicators.assign(title=f.title, first_year=f.first_year, last_year=f.last_year or 9999)
              for f in all_frameworks()]
@@ -106,10 +108,12 @@ class Store:
         )
 
     def _load_partitioned(self, table: str, files: list[str]) -> None:
-        """Load tahun=YYYY/part-0.parquet files (hive partitioning); none gives an empty table."""
+        """Load tahun=YYYY/part-0.parquet files (hive partitioning); none gives an empty table.
+
+        Columns are matched by name: files of one kind may differ by optional columns."""
         if files:
-            self._execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?, hive_partitioning = true)",  # noqa: S608
-                          [files])  # fmt: skip
+            options = "hive_partitioning = true, union_by_name = true"
+            self._execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?, {options})", [files])  # noqa: S608
         else:
             schema = _EMPTY_SCHEMAS[table]
             self._execute(f"CREATE TABLE {table} ({schema})")
@@ -182,7 +186,7 @@ class Store:
             "below_baik_pct": None if not evaluated or baik_or_better is None
             else 100 * (evaluated - baik_or_better) / evaluated,
             "baik_or_better_count": baik_or_better,
-            "source": national["source"].iloc[0] if not national.empty else None,
+            "source": national["source"].iloc[0] if not national.empty else info["sumber"],  # else the rows' own
         }  # fmt: skip
 
     def published_2018(self) -> pd.DataFrame:
@@ -378,14 +382,15 @@ _EMPTY_SCHEMAS = {
 }
 
 # Results with the registry's attributes for the year: the 2018 reporting groups and the
-# 34 provinces before 2023, today's categories and 38 provinces from 2023; the proposed
+# 34 provinces before 2023, 38 provinces from 2023; from 2023 the category the year's official
+# table gave the instansi (the registry's, i.e. today's, for imports without one); the proposed
 # host city (by province; instansi without a province go to Jakarta); and the groups the
 # 2023-2024 targets for the share at Baik or better are set for.
 _RESULTS_VIEW_SQL = """
 CREATE VIEW results_full AS
-SELECT r.tahun, r.instansi_id, i.nama, r.nama_sumber, i.kategori, i.lokus,
+SELECT r.tahun, r.instansi_id, i.nama, r.nama_sumber, coalesce(r.kategori, i.kategori) AS kategori, i.lokus,
        CASE WHEN r.tahun <= $last_2018_framework_year AND i.kelompok_2018 IS NOT NULL THEN i.kelompok_2018
-            ELSE i.kategori END AS kelompok,
+            ELSE coalesce(r.kategori, i.kategori) END AS kelompok,
        CASE WHEN r.tahun < $split THEN i.kode_provinsi_2018 ELSE i.kode_provinsi END AS kode_provinsi,
        CASE WHEN r.tahun < $split THEN i.nama_provinsi_2018 ELSE i.nama_provinsi END AS nama_provinsi,
        i.kode_provinsi AS kode_provinsi_kini,
@@ -417,18 +422,22 @@ WITH per_instansi AS (
            string_agg(DISTINCT sumber, '; ') AS sumber
     FROM results GROUP BY tahun
 ),
-with_levels AS (SELECT DISTINCT tahun FROM levels)
-SELECT n.year AS tahun,
+with_levels AS (SELECT DISTINCT tahun FROM levels),
+-- A year is there once it has published national figures or any per-instansi results (an import
+-- of a year not yet published, such as 2025, is seen at once).
+all_years AS (SELECT year AS tahun FROM national_series UNION SELECT tahun FROM per_instansi)
+SELECT y.tahun,
        CASE WHEN l.tahun IS NOT NULL THEN 'indicator' WHEN p.tahun IS NOT NULL THEN 'domain'
             ELSE 'national' END AS grain,
        CASE WHEN p.tahun IS NULL THEN 'resmi' WHEN contains(p.provenances, ',') THEN 'mixed'
             ELSE p.provenances END AS provenance,
        coalesce(p.instansi, n.instansi_evaluated) AS instansi,
        coalesce(p.sumber, n.source) AS sumber
-FROM national_series n
-LEFT JOIN per_instansi p ON p.tahun = n.year
-LEFT JOIN with_levels l ON l.tahun = n.year
-ORDER BY n.year
+FROM all_years y
+LEFT JOIN national_series n ON n.year = y.tahun
+LEFT JOIN per_instansi p ON p.tahun = y.tahun
+LEFT JOIN with_levels l ON l.tahun = y.tahun
+ORDER BY y.tahun
 """
 
 _ROSTER_SQL = """

@@ -191,3 +191,13 @@ def test_the_maps_export_to_png_offline(store, build):
     assert sum(histogram[250:]) / (image.width * image.height) < 0.95  # not blank
     colours = image.resize((image.width // 8, image.height // 8)).getcolors(maxcolors=100_000)
     assert len(colours) > 20  # the scale's many fills, not one flat colour
+
+
+def test_a_year_without_any_provincial_government_still_maps(store):
+    """A partial import (two kab/kota of 2025) has no pemprov to list: the map says so, it does not fail."""
+    results = store.results(2024)
+    kabkota = results[results["nama"].isin(["Kota Surabaya", "Kabupaten Banyuwangi"])]
+    values = geo.province_values(kabkota)
+    assert values["kode"].tolist() == ["35"]
+    assert values["jumlah_instansi"].tolist() == [2]
+    assert values["pemprov"].isna().all()

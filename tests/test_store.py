@@ -1,12 +1,14 @@
 """The store answers the views' questions with the official numbers."""
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from spbe.paths import ROOT
+from spbe.official import official_results
+from spbe.paths import REFERENCE_DIR, ROOT
 from spbe.store import Filters, Store
 
 
@@ -184,3 +186,71 @@ def test_roster_of_the_2019_asistensi_has_623_instansi_in_six_cities(store):
     roster = store.roster_2018()
     assert len(roster) == 623
     assert set(roster["kota_penyelenggara"]) == {"Jakarta", "Surabaya", "Medan", "Makassar", "Palembang", "Denpasar"}
+
+
+# Groups as each year's report published them (spbe_facts.md 3.4, recomputed from the report tables)
+
+OTHER_CENTRAL = {  # "other central" of the reports, and how many instansi each year's report put in each
+    2023: {"Alat Negara": 3, "Sekretariat Kabinet": 1, "Sekretariat Jenderal Lembaga Negara": 7,
+           "Instansi Lainnya": 2, "Lembaga Penyiaran Publik": 2},
+    2024: {"Alat Negara": 2, "Sekretariat Kabinet": 1, "Sekretariat Jenderal Lembaga Negara": 8,
+           "Instansi Lainnya": 2, "Lembaga Penyiaran Publik": 2},
+}  # fmt: skip
+# group -> (n, mean index, Memuaskan, Sangat Baik, Baik, Cukup, Kurang, Baik or better)
+CATEGORY_TABLES = {
+    2023: {
+        "Kementerian": (34, 3.66, 5, 16, 13, 0, 0, 34),
+        "LPNK": (22, 3.38, 1, 6, 13, 2, 0, 20),
+        "LNS": (21, 2.92, 1, 3, 12, 3, 2, 16),
+        "other central": (15, 3.24, 0, 4, 9, 2, 0, 13),
+        "Provinsi": (38, 3.01, 3, 8, 17, 7, 3, 28),
+        "Kabupaten": (398, 2.62, 10, 35, 163, 150, 40, 208),
+        "Kota": (93, 3.02, 4, 18, 47, 22, 2, 69),
+    },
+    2024: {
+        "Kementerian": (34, 4.03, 12, 18, 4, 0, 0, 34),
+        "LPNK": (21, 3.81, 3, 13, 5, 0, 0, 21),
+        "LNS": (22, 3.22, 2, 7, 8, 4, 1, 17),
+        "other central": (15, 3.58, 2, 6, 7, 0, 0, 15),
+        "Provinsi": (38, 3.41, 6, 16, 10, 4, 2, 32),
+        "Kabupaten": (392, 2.97, 15, 84, 171, 107, 15, 270),
+        "Kota": (93, 3.39, 8, 38, 34, 12, 1, 80),
+    },
+}
+REPORT_PREDIKAT_ORDER = ["Memuaskan", "Sangat Baik", "Baik", "Cukup", "Kurang"]
+
+
+def _report_group(kategori: str) -> str:
+    return "other central" if kategori in OTHER_CENTRAL[2023] else kategori
+
+
+def test_category_tables_of_2023_and_2024_are_those_of_each_years_report(store):
+    for year, expected in CATEGORY_TABLES.items():
+        shares = store.baik_share_by_group(year, "kategori").set_index("kelompok_tampil")
+        others = shares.loc[list(OTHER_CENTRAL[year])]
+        assert others["n"].to_dict() == OTHER_CENTRAL[year], year
+        results = store.results(year).assign(group=lambda f: f["kategori"].map(_report_group))
+        counts = results.pivot_table(index="group", columns="predikat", values="indeks", aggfunc="count", fill_value=0)
+        for group, (n, mean, *per_predikat, baik_or_better) in expected.items():
+            rows = results[results["group"] == group]
+            assert len(rows) == n, (year, group)
+            assert round(rows["indeks"].mean(), 2) == mean, (year, group)
+            per_band = counts.loc[group].reindex(REPORT_PREDIKAT_ORDER, fill_value=0).tolist()
+            assert per_band == per_predikat, (year, group)
+            assert shares.loc[shares.index.map(_report_group) == group, "baik_ke_atas"].sum() == baik_or_better
+
+
+def test_kejaksaan_agung_is_alat_negara_in_2023_and_a_sekretariat_jenderal_in_2024(store):
+    history = store.instansi_history("KEJAGUNG").set_index("tahun")
+    assert history.loc[[2023, 2024], "kelompok"].tolist() == ["Alat Negara", "Sekretariat Jenderal Lembaga Negara"]
+    shares = store.predikat_distribution(2023, "kelompok").groupby("kelompok_tampil")["jumlah"].sum()
+    assert (shares["Alat Negara"], shares["Sekretariat Jenderal Lembaga Negara"]) == (3, 7)
+
+
+def test_a_category_spelled_otherwise_than_in_the_registry_is_refused(tmp_path):
+    reference = shutil.copytree(REFERENCE_DIR, tmp_path / "reference")
+    table = reference / "results_2023_2024.csv"
+    table.write_text(table.read_text().replace(",Kejaksaan Agung,Instansi Pusat,Alat Negara,",
+                                               ",Kejaksaan Agung,Instansi Pusat,Alat negara,"))  # fmt: skip
+    with pytest.raises(ValueError, match=r"results_2023_2024.csv, kolom category: .*'Alat negara'"):
+        official_results(reference)
