@@ -251,50 +251,13 @@ def static_server(directory: Path):
 
 
 def overview_figures(year: int = OVERVIEW_YEAR) -> list:
-    """The three finished figures of pages/ringkasan.py for `year`, built the same way."""
-    from spbe import overview
-    from spbe.figures import (
-        FigureMeta,
-        baik_share_figure,
-        finish,
-        national_index_figure,
-        predikat_distribution_figure,
-    )
-    from spbe.formatting import format_count
+    """The three finished figures of pages/ringkasan.py for `year`, from the same chart functions."""
+    from spbe import charts
     from spbe.store import Store
 
     store = Store()
-    series = store.national_series()
-    summary = store.summary(year)
-    national_meta = FigureMeta(
-        title="Indeks SPBE Nasional terhadap target",
-        subtitle=f"{series['year'].min()}–{series['year'].max()}; selisih tahun {year} ditandai",
-        source="KemenPANRB, Laporan Pelaksanaan Evaluasi SPBE 2024 (Tabel 4); siaran pers KemenPANRB 11 Jul 2019",
-    )
-    figures = [finish(national_index_figure(series, highlight_year=year), national_meta)]
-    distribution = store.predikat_distribution(year)
-    provenance = summary["provenance"]
-    shown_below = 100 - distribution.loc[distribution["predikat"].isin(["Baik", "Sangat Baik", "Memuaskan"]),
-                                         "persen"].sum()  # fmt: skip
-    meta = FigureMeta(
-        title=f"Sebaran predikat instansi {year}",
-        subtitle=f"{format_count(distribution['jumlah'].sum())} instansi",
-        source=store.years().set_index("tahun").at[year, "sumber"],
-        provenance=provenance,
-    )
-    table = distribution[["predikat", "jumlah", "persen"]]
-    figures.append(finish(predikat_distribution_figure(table, shown_below), meta))
-    shares = overview.baik_share_table(store, year)
-    has_targets = "target" in shares.columns
-    meta = FigureMeta(
-        title=f"Instansi berpredikat Baik ke atas per kelompok, {year}",
-        subtitle="dibandingkan target" if has_targets else "dibandingkan angka terbitan 28 Mar 2019",
-        source=("Laporan Pelaksanaan Evaluasi SPBE (target per kelompok)" if has_targets
-                else "Okezone dan Tempo, 28 Mar 2019 (angka terbitan); simulasi Dasbor SPBE"),
-        provenance=provenance,
-    )  # fmt: skip
-    figures.append(finish(baik_share_figure(shares), meta))
-    return figures
+    built = (chart(store, year) for chart in (charts.national_chart, charts.predikat_chart, charts.baik_share_chart))
+    return [chart.fig for chart in built if chart is not None]
 
 
 def static_html(figures: list, sizes: list[tuple[int, int]]) -> str:

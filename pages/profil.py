@@ -4,10 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from spbe import ui
-from spbe.figures import FigureMeta, domain_comparison_figure, history_figure
+from spbe.figures import PROVENANCE_LABELS, FigureMeta, domain_comparison_figure, history_figure
 from spbe.formatting import format_count, format_number
 from spbe.framework import framework_for_year
-from spbe.pathways import describe_plan, domain_increase_needed, fewest_level_ups, next_predikat
+from spbe.pathways import describe_plan, domain_increase_needed, domain_steps, fewest_level_ups, next_predikat
+from spbe.predikat import predikat_of
+from spbe.scoring import index_from_domains
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -35,7 +37,24 @@ ui.provenance_badge(row["provenance"], what=f"Angka {year} instansi ini")
 left, middle, right = st.columns(3)
 left.metric(f"Indeks SPBE {year}", format_number(row["indeks"]))
 middle.metric("Predikat", row["predikat"])
-right.metric("Tahun dievaluasi", format_count(len(history)))
+# A simulated year (2018) is no evaluation: count the official years, name the others in the help.
+official = history["provenance"] == "resmi"
+others = ", ".join(f"{tahun} ({PROVENANCE_LABELS.get(origin, origin)})" for tahun, origin in
+                   history.loc[~official, ["tahun", "provenance"]].itertuples(index=False))  # fmt: skip
+right.metric("Tahun dievaluasi (resmi)", format_count(int(official.sum())),
+             help=f"Tahun dengan hasil evaluasi resmi: {', '.join(map(str, history.loc[official, 'tahun'])) or '–'}."
+             + (f" Tidak dihitung: {others}." if others else ""))  # fmt: skip
+domains = framework_for_year(year).domains
+domains_now = pd.DataFrame([{no: row[f"domain_{no}"] for no in domains["domain_no"]}])
+if row["predikat"] != predikat_of(row["indeks"]):
+    # A printed index on a band edge (Kab. Luwu 2024: 2,60, Cukup): the official predikat stands.
+    unrounded = index_from_domains(domains_now, framework_for_year(year)).iloc[0]
+    st.caption(
+        f"Indeks {format_number(row['indeks'])} adalah angka yang dibulatkan; predikat **{row['predikat']}** "
+        "ditetapkan dari indeks sebelum pembulatan"
+        + (f" ({format_number(unrounded, 4)} bila dihitung ulang dari indeks domain)" if pd.notna(unrounded) else "")
+        + " dan tetap berlaku."
+    )  # fmt: skip
 
 # Index and predikat in every year evaluated
 provenances = set(history["provenance"])
@@ -57,7 +76,6 @@ ui.figure_with_table(
 )  # fmt: skip
 
 # Domain indices against the group mean and the national mean
-domains = framework_for_year(year).domains
 group_means = store.domain_means(year, "kelompok")
 group_means = group_means[group_means["kelompok_tampil"] == row["kelompok"]].set_index("domain_no")
 national_means = store.domain_means(year, None).set_index("domain_no")
@@ -99,23 +117,24 @@ else:
 
 # The path to the next predikat above its own
 st.subheader("Jalur ke predikat berikutnya")
-goal = next_predikat(row["indeks"])
+goal = next_predikat(row["predikat"])
 if goal is None:
     st.success("Instansi ini sudah berpredikat Memuaskan, predikat tertinggi.")
 elif levels.empty:
-    domains_now = pd.Series({no: row[f"domain_{no}"] for no in domains["domain_no"]})
-    increase = domain_increase_needed(domains_now, framework_for_year(year), goal[1])
+    increase = domain_increase_needed(domains_now.iloc[0], framework_for_year(year), goal[1])
+    steps = [] if increase is None else domain_steps(increase, framework_for_year(year))
     if increase is None:
         ui.empty_state("Kenaikan domain tidak dapat dihitung karena ada nilai domain yang tidak tercantum.")
+    elif not steps:
+        st.markdown(
+            f"Dihitung ulang dari indeks domain yang tercantum, indeks sudah mencapai "
+            f"{format_number(goal[1], trim_zeros=True)}; predikat **{row['predikat']}** tetap berlaku."
+        )
     else:
         st.markdown(
             f"Untuk mencapai **{goal[0]}** (indeks {format_number(goal[1], trim_zeros=True)}), kenaikan domain "
-            "paling kecil (domain berbobot terbesar lebih dulu): "
-            + "; ".join(
-                f"**{name}** +{format_number(value)}"
-                for name, value in zip(domains["domain"], increase, strict=True)
-                if value > 0
-            )  # fmt: skip
+            "paling kecil (domain berbobot terbesar lebih dulu; dibulatkan ke atas ke dua desimal): "
+            + "; ".join(f"**{name}** +{format_number(step)}" for name, step in steps)
         )
 else:
     plan = fewest_level_ups(levels.set_index("indikator")["tingkat"], framework_for_year(year), goal[1])

@@ -7,6 +7,7 @@ and one Indonesian sentence that says what it shows, built from the same numbers
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,11 +17,13 @@ from spbe import overview
 from spbe.cohorts import assign_cities, cohort_counts, default_assignment
 from spbe.figures import (
     MARKED_PROVENANCES,
+    MEAN_LABEL,
     FigureMeta,
     baik_share_figure,
     cohort_breakdown_figure,
     finish,
     gap_figure,
+    gap_words,
     national_domain_figure,
     national_index_figure,
     predikat_distribution_figure,
@@ -34,7 +37,6 @@ from spbe.tables import with_provenance
 # Columns of national_series.csv holding each domain's national index.
 NATIONAL_DOMAIN_COLUMNS = {"Kebijakan Internal SPBE": "kebijakan", "Tata Kelola SPBE": "tata_kelola",
                            "Manajemen SPBE": "manajemen", "Layanan SPBE": "layanan"}  # fmt: skip
-NATIONAL_SOURCE = "KemenPANRB, Laporan Pelaksanaan Evaluasi SPBE 2024 (Tabel 4); siaran pers KemenPANRB 11 Jul 2019"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,22 @@ class Chart:
 SIMULATION_NOTE = "Grafik ini memuat data simulasi, bukan data resmi."
 
 
+def cite(sources: Iterable[object]) -> str:
+    """One source line from the sources of what a chart uses, each named once, in order; missing skipped."""
+    named: list[str] = []
+    for source in sources:
+        parts = [] if pd.isna(source) else str(source).split("; ")
+        named += [part for part in parts if part and part not in named]
+    return "; ".join(named)
+
+
+def national_sources(store: Store, years: Iterable[int], *columns: str) -> list[str]:
+    """Where the national figures of `years` come from: national_series.csv names the source of each
+    row's index (sumber_indeks), domain indices (sumber_domain) and target (sumber_target)."""
+    rows = store.national_series().set_index("year").reindex(list(years))
+    return [source for column in columns for source in rows[column]]
+
+
 def make_chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame, caption: str) -> Chart:
     """Finish the figure and attach its data (with provenance) and caption."""
     if meta.provenance in MARKED_PROVENANCES:
@@ -56,48 +74,62 @@ def make_chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame,
     return Chart(slug, finish(fig, meta), meta, with_provenance(table, meta.provenance, meta.source), caption)
 
 
-def _gap_words(gap: float) -> str:
-    return f"{format_number(abs(gap))} di bawah target" if gap > 0 else f"{format_number(abs(gap))} di atas target"
-
-
 def national_chart(store: Store, year: int) -> Chart:
-    """The national index 2018-2024 against its target, the gap of `year` marked."""
-    series = store.national_series()
+    """The national index per year against its target, the gap of `year` marked.
+
+    A year without a published index (an import of 2025) shows the recomputed mean of its
+    instansi as a separate, labelled series; its rows keep their own provenance and source.
+    """
+    series = overview.index_series(store)
     summary = store.summary(year)
-    latest = series.iloc[-1]
+    latest = series.dropna(subset=["national_index"]).iloc[-1]
+    unpublished = series[series["national_index"].isna()]
+    published_years = series.loc[series["national_index"].notna(), "year"]
+    # Each published row cites where its index and target come from, and the figure all of them.
+    series.loc[series["national_index"].notna(), "source"] = [
+        cite(national_sources(store, [row_year], "sumber_indeks", "sumber_target")) for row_year in published_years
+    ]
     meta = FigureMeta(
         title="Indeks SPBE Nasional terhadap target",
-        subtitle=f"{series['year'].min()}–{series['year'].max()}; selisih tahun {year} ditandai",
-        source=NATIONAL_SOURCE,
-    )
-    table = series[["year", "national_index", "target_index", "source"]].rename(
-        columns={"year": "tahun", "national_index": "indeks_nasional", "target_index": "target", "source": "sumber"}
-    )
-    caption = (
-        f"Indeks SPBE Nasional {year} sebesar {format_number(summary['national_index_official'])} terhadap target "
-        f"{format_number(summary['target'], trim_zeros=True)} ({_gap_words(summary['gap'])})"
-        + (f"; pada {latest['year']} indeks mencapai {format_number(latest['national_index'])}."
-           if latest["year"] != year else ".")
+        subtitle=f"{series['year'].min()}–{series['year'].max()}"
+        + (f"; selisih tahun {year} ditandai" if summary["national_index_official"] is not None else ""),
+        source=cite(national_sources(store, published_years, "sumber_indeks")
+                    + national_sources(store, series.dropna(subset=["target_index"])["year"], "sumber_target")
+                    + [f"{MEAN_LABEL.lower()} {row.year}: {row.source}" for row in unpublished.itertuples()]),
+        provenance="mixed" if len(unpublished) else "resmi",
     )  # fmt: skip
+    table = series.rename(
+        columns={"year": "tahun", "national_index": "indeks_nasional", "target_index": "target", "source": "sumber"}
+    ).drop(columns=[] if len(unpublished) else ["rata_rata_instansi"])
+    if summary["national_index_official"] is None:
+        caption = overview.unpublished_index_words(summary)
+    else:
+        caption = (
+            f"Indeks SPBE Nasional {year} sebesar {format_number(summary['national_index_official'])}, "
+            f"{gap_words(summary['national_index_official'], summary['target'])}"
+        )
+    caption += (f"; pada {latest['year']} indeks mencapai {format_number(latest['national_index'])}."
+                if latest["year"] != year else ".")  # fmt: skip
     return make_chart(
         f"indeks_nasional_{year}", national_index_figure(series, highlight_year=year), meta, table, caption
     )
 
 
-def gap_chart(store: Store, year: int) -> Chart:
-    """The index of `year` as a bullet against its target."""
+def gap_chart(store: Store, year: int) -> Chart | None:
+    """The index of `year` as a bullet against its target (None without a published index or target)."""
     summary = store.summary(year)
     index, target = summary["national_index_official"], summary["target"]
+    if index is None or target is None:
+        return None
     meta = FigureMeta(
         title=f"Indeks SPBE Nasional {year} dan targetnya",
-        subtitle=_gap_words(summary["gap"]),
-        source=NATIONAL_SOURCE,
+        subtitle=gap_words(index, target),
+        source=cite(national_sources(store, [year], "sumber_indeks", "sumber_target")),
     )
-    table = pd.DataFrame({"tahun": [year], "indeks_nasional": [index], "target": [target], "selisih": [target - index]})
-    caption = (
-        f"Pada {year} indeks nasional {format_number(index)}, {_gap_words(summary['gap'])} "
-        f"{format_number(target, trim_zeros=True)}."
-    )
+    # selisih > 0: above the target, as the words say (never a bare sign that reads the other way)
+    table = pd.DataFrame({"tahun": [year], "indeks_nasional": [index], "target": [target],
+                          "selisih": [index - target], "keterangan": [gap_words(index, target)]})  # fmt: skip
+    caption = f"Pada {year} indeks nasional {format_number(index)}, {gap_words(index, target)}."
     return make_chart(f"selisih_target_{year}", gap_figure(index, target), meta, table, caption)
 
 
@@ -110,10 +142,12 @@ def predikat_chart(store: Store, year: int) -> Chart | None:
     below = overview.below_baik(store, year)
     shown_below = 100 - distribution.loc[distribution["predikat"].isin(["Baik", "Sangat Baik", "Memuaskan"]),
                                          "persen"].sum()  # fmt: skip
+    # The caption's share below Baik may be a published figure (2018: the press release): cite it too.
+    quoted = [below.source] if below is not None and below.source in set(store.published_2018()["source"]) else []
     meta = FigureMeta(
         title=f"Sebaran predikat instansi {year}",
         subtitle=f"{format_count(distribution['jumlah'].sum())} instansi",
-        source=years.at[year, "sumber"],
+        source=cite([years.at[year, "sumber"], *quoted]),
         provenance=years.at[year, "provenance"],
     )
     table = distribution[["predikat", "jumlah", "persen"]]
@@ -132,13 +166,12 @@ def baik_share_chart(store: Store, year: int) -> Chart | None:
     shares = overview.baik_share_table(store, year)
     years = store.years().set_index("tahun")
     if "target" in shares.columns:
-        subtitle, source = (
-            "dibandingkan target",
-            f"{years.at[year, 'sumber']}; target: Laporan Pelaksanaan Evaluasi SPBE",
-        )
+        subtitle = "dibandingkan target"
+        source = cite([years.at[year, "sumber"], f"target: {cite(shares['sumber_target'])}"])
     elif shares["terbitan"].notna().any():
-        subtitle = "dibandingkan angka terbitan 28 Mar 2019"
-        source = f"{years.at[year, 'sumber']}; angka terbitan: Okezone dan Tempo, 28 Mar 2019"
+        published = cite(shares["sumber_terbitan"])
+        subtitle = f"dibandingkan angka terbitan ({published})"
+        source = cite([years.at[year, "sumber"], f"angka terbitan: {published}"])
     else:
         subtitle, source = "menurut kelompok instansi", years.at[year, "sumber"]
     meta = FigureMeta(
@@ -176,12 +209,15 @@ def cohort_chart(store: Store, year: int, assignment: pd.DataFrame | None = None
     return make_chart(f"kohort_per_kota_{year}", cohort_breakdown_figure(counts), meta, counts.reset_index(), caption)
 
 
-def domain_chart(store: Store, year: int) -> Chart:
-    """The official national domain indices of `year`."""
-    national = store.national_series().set_index("year").loc[year]
+def domain_chart(store: Store, year: int) -> Chart | None:
+    """The official national domain indices of `year` (None for a year without them, e.g. an import)."""
+    series = store.national_series().set_index("year")
+    if year not in series.index:
+        return None
+    national = series.loc[year]
     names = framework_for_year(year).domains["domain"].tolist()
     table = pd.DataFrame({"domain": names, "indeks": [national[NATIONAL_DOMAIN_COLUMNS[name]] for name in names]})
-    meta = FigureMeta(title=f"Indeks domain nasional {year}", source=NATIONAL_SOURCE)
+    meta = FigureMeta(title=f"Indeks domain nasional {year}", source=cite([national["sumber_domain"]]))
     weakest = table.sort_values("indeks").iloc[0]
     caption = f"Domain terlemah secara nasional pada {year}: {weakest['domain']} ({format_number(weakest['indeks'])})."
     return make_chart(f"indeks_domain_{year}", national_domain_figure(table), meta, table, caption)
@@ -198,10 +234,13 @@ def lead_paragraph(store: Store, year: int) -> str:
     """The opening paragraph of a press release, from the year's numbers."""
     summary = store.summary(year)
     below = overview.below_baik(store, year)
-    text = (
-        f"Indeks SPBE Nasional tahun {year} tercatat {format_number(summary['national_index_official'])}, "
-        f"{_gap_words(summary['gap'])} {format_number(summary['target'], trim_zeros=True)}."
-    )
+    if summary["national_index_official"] is None:
+        text = overview.unpublished_index_words(summary) + "."
+    else:
+        text = (
+            f"Indeks SPBE Nasional tahun {year} tercatat {format_number(summary['national_index_official'])}, "
+            f"{gap_words(summary['national_index_official'], summary['target'])}."
+        )
     if summary["instansi_evaluated"]:
         text += f" Evaluasi mencakup {format_count(summary['instansi_evaluated'])} instansi pusat dan daerah"
         text += f"; {format_percent(below.pct)} di antaranya belum mencapai predikat Baik." if below else "."

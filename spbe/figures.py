@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from spbe.formatting import format_count, format_number, format_percent
 from spbe.predikat import LOWER_EDGES
+from spbe.rounding import decimal_value, round_half_up
 
 # Colour-blind-safe diverging scale (ColorBrewer RdBu, 5 classes, darkened ends); predikat is
 # always labelled too, never told by colour alone.
@@ -91,10 +92,34 @@ def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> 
     return fig
 
 
+# A year with per-instansi results but no published national index (an import of 2025) shows
+# the mean of its instansi under this name, never as the Indeks SPBE Nasional.
+MEAN_LABEL = "Rata-rata instansi (dihitung ulang)"
+
+
+def gap_words(index: float | None, target: float | None) -> str:
+    """The one wording of an index against its target, on screen, in captions, images and the CLI:
+    3,12 against 2,85 -> "0,27 poin di atas target 2,85"; 1,98 against 2,6 -> "0,62 poin di bawah target 2,6".
+
+    Taken on the decimal values (spbe.rounding): for figures published with two decimals the gap
+    is exactly the difference of the two numbers as printed.
+    """
+    if pd.isna(index) or pd.isna(target):
+        return "selisih terhadap target tidak tersedia"
+    gap = decimal_value(index) - decimal_value(target)
+    target_text = format_number(target, trim_zeros=True)
+    if gap == 0:
+        return f"tepat pada target {target_text}"
+    size = format_number(abs(gap)) if round_half_up(abs(gap), 2) else "kurang dari 0,01"  # a recomputed mean
+    return f"{size} poin {'di atas' if gap > 0 else 'di bawah'} target {target_text}"
+
+
 def national_index_figure(series: pd.DataFrame, highlight_year: int | None = None) -> go.Figure:
     """Indeks SPBE Nasional per year against its target; the gap of `highlight_year` is drawn.
 
-    `series` has columns year, national_index, target_index (one row per year).
+    `series` has columns year, national_index, target_index (one row per year) and may have
+    rata_rata_instansi: the recomputed mean of a year without a published index, drawn as its own
+    labelled series (hollow markers), never joined to the official line.
     """
     fig = go.Figure()
     fig.add_trace(
@@ -102,7 +127,8 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
             x=series["year"], y=series["target_index"], name="Target", mode="lines+markers",
             line={"color": TARGET_COLOR, "dash": "dash", "shape": "hv"},
             marker={"symbol": "line-ew", "size": 18, "line": {"width": 3, "color": TARGET_COLOR}},
-            hovertemplate="Target %{x}: %{y:.2f}<extra></extra>",
+            customdata=[format_number(v, trim_zeros=True) for v in series["target_index"]],
+            hovertemplate="Target %{x}: %{customdata}<extra></extra>",
         )
     )  # fmt: skip
     fig.add_trace(
@@ -110,22 +136,33 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
             x=series["year"], y=series["national_index"], name="Indeks SPBE Nasional",
             mode="lines+markers+text", line={"color": INDEX_COLOR, "width": 3}, marker={"size": 9},
             text=[format_number(v) for v in series["national_index"]], textposition="bottom center",
-            hovertemplate="Indeks %{x}: %{y:.2f}<extra></extra>",
+            hovertemplate="Indeks %{x}: %{text}<extra></extra>",
         )
     )  # fmt: skip
-    if highlight_year is not None and highlight_year in set(series["year"]):
-        row = series.loc[series["year"] == highlight_year].iloc[0]
-        gap = row["target_index"] - row["national_index"]
+    means = series.dropna(subset=["rata_rata_instansi"]) if "rata_rata_instansi" in series else series.iloc[:0]
+    if len(means):
+        fig.add_trace(
+            go.Scatter(
+                x=means["year"], y=means["rata_rata_instansi"], name=MEAN_LABEL, mode="markers+text",
+                marker={"size": 11, "symbol": "circle-open", "color": INDEX_COLOR, "line": {"width": 2}},
+                text=[format_number(v) for v in means["rata_rata_instansi"]], textposition="top center",
+                hovertemplate="Rata-rata instansi %{x} (dihitung ulang): %{text}<extra></extra>",
+            )
+        )  # fmt: skip
+    rows = series.dropna(subset=["national_index", "target_index"])
+    if highlight_year is not None and highlight_year in set(rows["year"]):
+        row = rows.loc[rows["year"] == highlight_year].iloc[0]
         fig.add_shape(
             type="line", x0=highlight_year, x1=highlight_year, y0=row["national_index"], y1=row["target_index"],
             line={"color": MUTED_COLOR, "width": 2, "dash": "dot"},
         )  # fmt: skip
-        label = f"selisih {format_number(abs(gap))}" + (" di bawah target" if gap > 0 else " di atas target")
         fig.add_annotation(
-            x=highlight_year, y=(row["national_index"] + row["target_index"]) / 2, text=label,
+            x=highlight_year, y=(row["national_index"] + row["target_index"]) / 2,
+            text=gap_words(row["national_index"], row["target_index"]),
             xanchor="left", xshift=8, showarrow=False, font={"color": MUTED_COLOR},
         )  # fmt: skip
-    fig.update_yaxes(title="Indeks (1–5)", range=[1, 4])
+    highest = max(series["national_index"].max(), means["rata_rata_instansi"].max() if len(means) else 0)
+    fig.update_yaxes(title="Indeks (1–5)", range=[1, min(5, max(4, highest + 0.3))])  # room for an imported mean
     fig.update_xaxes(dtick=1, title=None, range=[series["year"].min() - 0.4, series["year"].max() + 0.4])
     return fig
 
@@ -174,7 +211,8 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             y=rows["kelompok_tampil"], x=rows["persen"], orientation="h", name="Baik ke atas",
-            marker_color=PREDIKAT_COLORS["Baik"], hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+            marker_color=PREDIKAT_COLORS["Baik"], customdata=[format_percent(v, 1) for v in rows["persen"]],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )  # fmt: skip
     # Values in a column right of the axis, so target markers never sit on top of them.
@@ -194,7 +232,8 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
                 go.Scatter(
                     y=rows["kelompok_tampil"], x=rows[column], mode="markers", name=label,
                     marker={"symbol": symbol, "size": 16, "color": color, "line": {"width": 3, "color": color}},
-                    hovertemplate=f"{label} %{{y}}: %{{x:.1f}}%<extra></extra>",
+                    customdata=[format_percent(v, 1) for v in rows[column]],
+                    hovertemplate=f"{label} %{{y}}: %{{customdata}}<extra></extra>",
                 )
             )  # fmt: skip
     fig.update_xaxes(title="Persen instansi dengan predikat Baik ke atas", range=[0, 130], ticksuffix="%",
@@ -237,7 +276,7 @@ def group_heatmap_figure(means: pd.DataFrame, *, row: str, column: str, value: s
             z=table.to_numpy(), x=list(table.columns), y=list(table.index), zmin=1, zmax=5,
             colorscale=[[0, PREDIKAT_COLORS["Kurang"]], [0.5, "#f7f7f7"], [1, PREDIKAT_COLORS["Sangat Baik"]]],
             text=[[format_number(v) for v in line] for line in table.to_numpy()], texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
             colorbar={"title": "Rata-rata", "tickvals": [1, 2, 3, 4, 5]},
         )
     )  # fmt: skip
@@ -257,7 +296,8 @@ def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
         go.Bar(
             y=labels, x=rows["rata_rata"], orientation="h", marker_color=PREDIKAT_COLORS["Cukup"],
             text=[f"{format_number(v)} · Modul {m}" for v, m in zip(rows["rata_rata"], rows["modul"], strict=True)],
-            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+            textposition="outside", cliponaxis=False, customdata=[format_number(v) for v in rows["rata_rata"]],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )  # fmt: skip
     fig.update_xaxes(title="Rata-rata tingkat (1–5)", range=[0, 5.5])
@@ -283,7 +323,8 @@ def history_figure(history: pd.DataFrame) -> go.Figure:
             marker={"size": 12, "color": [PREDIKAT_COLORS.get(p, MUTED_COLOR) for p in history["predikat"]],
                     "symbol": ["circle-open" if s else "circle" for s in simulated], "line": {"width": 3}},
             text=labels,
-            textposition="top center", name="Indeks", hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+            textposition="top center", name="Indeks", customdata=[format_number(v) for v in history["indeks"]],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )  # fmt: skip
     fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")
@@ -304,7 +345,7 @@ def domain_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
             go.Bar(
                 x=comparison["domain"], y=comparison[series], name=series, marker_color=color,
                 text=[format_number(v) for v in comparison[series]], textposition="outside", cliponaxis=False,
-                hovertemplate=f"{series} · %{{x}}: %{{y:.2f}}<extra></extra>",
+                hovertemplate=f"{series} · %{{x}}: %{{text}}<extra></extra>",
             )
         )  # fmt: skip
     fig.update_layout(barmode="group")
@@ -386,7 +427,7 @@ def national_domain_figure(domains: pd.DataFrame) -> go.Figure:
         go.Bar(
             x=domains["domain"], y=domains["indeks"], marker_color=INDEX_COLOR, name="Indeks domain",
             text=[format_number(v) for v in domains["indeks"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )  # fmt: skip
     fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")

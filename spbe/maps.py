@@ -344,9 +344,14 @@ def map_chart(store: Store, year: int, metric: str = geo.DEFAULT_METRIC) -> Char
     view = map_view(store, year, metric)
     if view is None:
         return None
-    caption = f"{view.metric.label} pada {year} {_extremes(view.polygons, view.metric)}."
+    # Extremes over the provinces, as the tile map's caption says them: a pooled polygon (Papua with
+    # its 2022 provinces) would name another "lowest" than the tile map beside it in the kit.
+    caption = (
+        f"{view.metric.label} pada {year}, di antara {format_count(len(view.provinces))} provinsi, "
+        f"{_extremes(view.provinces, view.metric)}."
+    )
     if view.notes:
-        caption += f" Pada peta, {'; '.join(view.notes)}."
+        caption += f" Pada peta, {'; '.join(view.notes)}; wilayah gabungan diwarnai dengan nilai gabungannya."
     return make_chart(f"peta_provinsi_{year}", choropleth_figure(view), choropleth_meta(view),
                       choropleth_table(view), caption)  # fmt: skip
 

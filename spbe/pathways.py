@@ -20,16 +20,18 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from spbe.framework import Framework
-from spbe.predikat import INDEX_MAX, LOWER_EDGES, PREDIKAT, predikat_of
+from spbe.predikat import BELOW_BAIK, INDEX_MAX, LOWER_EDGES, PREDIKAT, rank
+from spbe.rounding import NOISE_DECIMALS, decimal_value  # float noise must not decide whether an edge is reached
 
 MAX_LEVEL = 5
-_NOISE_DECIMALS = 9  # as in spbe.predikat: float noise must not decide whether an edge is reached
+DOMAIN_STEP = Decimal("0.01")  # domain indices are published with two decimals
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,17 @@ class LevelUp:
     modul: str
 
 
-def next_predikat(index: float) -> tuple[str, float] | None:
-    """The predikat above the one of `index` and its lower edge; None for Memuaskan."""
-    rank = PREDIKAT.index(predikat_of(index))
-    if rank == len(PREDIKAT) - 1:
+def next_predikat(predikat: str) -> tuple[str, float] | None:
+    """The band directly above `predikat` and its lower edge; None for Memuaskan.
+
+    It takes the predikat, not the index: an official row keeps its published predikat even where
+    its printed, rounded index sits on the edge above it (Kab. Luwu 2024: 2,60 and Cukup), so the
+    next target is Baik (2,6), never the band above the one the rounded index would suggest.
+    """
+    above = rank(predikat) + 1
+    if above == len(PREDIKAT):
         return None
-    return PREDIKAT[rank + 1], LOWER_EDGES[rank]
+    return PREDIKAT[above], LOWER_EDGES[above - 1]
 
 
 def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: float) -> list[LevelUp] | None:
@@ -60,7 +67,7 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
     total = sum(weights.values())
     current = {number: int(levels[number]) for number in weights}
     index = sum(current[n] * w for n, w in weights.items()) / total
-    if round(index, _NOISE_DECIMALS) >= target:
+    if round(index, NOISE_DECIMALS) >= target:
         return []
     if target > INDEX_MAX:
         return None
@@ -72,7 +79,7 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
         negative_weight, level, number = heapq.heappop(candidates)
         plan.append(LevelUp(number, level, level + 1, modules[number]))
         index += -negative_weight / total
-        if round(index, _NOISE_DECIMALS) >= target:
+        if round(index, NOISE_DECIMALS) >= target:
             return plan
         if level + 1 < MAX_LEVEL:
             heapq.heappush(candidates, (negative_weight, level + 1, number))
@@ -90,17 +97,17 @@ def _weights_and_modules(framework: Framework) -> tuple[dict[int, float], dict[i
 def paths_for_year(levels: pd.DataFrame, results: pd.DataFrame, framework: Framework, *, to_baik: bool = True):
     """One row per instansi below the target: how many level-ups and which ones.
 
-    `levels` is long (instansi_id, indikator, tingkat); `results` has instansi_id and indeks.
-    With to_baik the target is Baik (2,6) for every instansi below it; otherwise the next
-    predikat above each instansi's own. Returns columns instansi_id, indeks, target_predikat,
-    langkah (number of level-ups), rencana (list of LevelUp), modul_utama (the module most
-    steps fall in).
+    `levels` is long (instansi_id, indikator, tingkat); `results` has instansi_id, indeks and
+    predikat. With to_baik the target is Baik (2,6) for every instansi whose predikat is below it;
+    otherwise the band directly above each instansi's own predikat. Returns columns instansi_id,
+    indeks, target_predikat, langkah (number of level-ups), rencana (list of LevelUp),
+    modul_utama (the module most steps fall in).
     """
     by_instansi = levels.pivot(index="instansi_id", columns="indikator", values="tingkat").to_dict("index")
     rows = []
     for row in results.itertuples(index=False):
-        goal = ("Baik", LOWER_EDGES[1]) if to_baik else next_predikat(row.indeks)
-        if goal is None or row.indeks >= goal[1] or row.instansi_id not in by_instansi:
+        goal = ("Baik", LOWER_EDGES[1]) if to_baik else next_predikat(row.predikat)
+        if goal is None or rank(row.predikat) >= rank(goal[0]) or row.instansi_id not in by_instansi:
             continue
         plan = fewest_level_ups(by_instansi[row.instansi_id], framework, goal[1])
         modules = pd.Series([step.modul for step in plan or []])
@@ -115,6 +122,15 @@ def paths_for_year(levels: pd.DataFrame, results: pd.DataFrame, framework: Frame
             }
         )
     return pd.DataFrame(rows, columns=["instansi_id", "indeks", "target_predikat", "langkah", "rencana", "modul_utama"])
+
+
+def domain_steps(increase: pd.Series, framework: Framework) -> list[tuple[str, Decimal]]:
+    """The domains to raise and by how much, each increase rounded UP to the two decimals domain
+    indices are published with: a needed 0,0032 reads +0,01 (enough), never +0,00."""
+    names = framework.domains.set_index("domain_no")["domain"]
+    steps = [(names[number], decimal_value(value).quantize(DOMAIN_STEP, ROUND_CEILING))
+             for number, value in increase.items()]  # fmt: skip
+    return [(name, step) for name, step in steps if step > 0]
 
 
 def describe_plan(plan: list[LevelUp] | None) -> str:
@@ -151,10 +167,18 @@ def domain_increase_needed(domains: pd.Series, framework: Framework, target: flo
 
 
 def what_if(results: pd.DataFrame, improved: pd.Series) -> tuple[float, float]:
-    """National mean and share below Baik (percent) if `improved` (instansi_id -> new index) held."""
-    indices = results.set_index("instansi_id")["indeks"].copy()
+    """National mean and share below Baik (percent) if `improved` (instansi_id -> new index) held.
+
+    An instansi left as it is keeps its predikat: an official one stands even where the printed
+    index sits on the edge above it (Kab. Luwu 2024, 2,60 and Cukup); an improved one is below
+    Baik while its new index is.
+    """
+    table = results.set_index("instansi_id")
+    indices = table["indeks"].copy()
     indices.update(improved)
-    below = np.round(indices.to_numpy(dtype=float), _NOISE_DECIMALS) < LOWER_EDGES[1]
+    changed = indices.index.isin(improved.index)
+    below = table["predikat"].isin(BELOW_BAIK).to_numpy(copy=True)
+    below[changed] = np.round(indices[changed].to_numpy(dtype=float), NOISE_DECIMALS) < LOWER_EDGES[1]
     return float(indices.mean()), 100.0 * float(below.mean())
 
 

@@ -17,6 +17,7 @@ from spbe.charts import Chart, lead_paragraph, standard_charts
 from spbe.export import FORMATS, PRESETS, Preset, render_many
 from spbe.figures import PROVENANCE_LABELS
 from spbe.store import Store
+from spbe.tables import csv_bytes
 
 Progress = Callable[[float, str], None]  # share done (0-1), what is being made
 
@@ -50,7 +51,7 @@ def build_kit(
             progress(done / steps, stem)
         images = render_many([(chart.fig, fmt) for fmt in formats], preset)
         files.update({f"{stem}.{fmt}": image for fmt, image in zip(formats, images, strict=True)})
-        files[f"{stem}.csv"] = chart.table.to_csv(index=False).encode("utf-8")
+        files[f"{stem}.csv"] = csv_bytes(chart.table)
         done += len(formats) + 1
     files["keterangan.md"] = captions(store, year, charts, formats).encode("utf-8")
     if progress:
@@ -73,7 +74,9 @@ def captions(store: Store, year: int, charts: list[Chart], formats: Iterable[str
             f"- Asal data: {PROVENANCE_LABELS.get(chart.meta.provenance, chart.meta.provenance)}",
             "",
         ]
-    sources = sorted({chart.meta.source for chart in charts})
+    # Each source once: a chart whose sources another chart already names in full adds no line.
+    parts = {chart.meta.source: set(chart.meta.source.split("; ")) for chart in charts}
+    sources = sorted(source for source, named in parts.items() if not any(named < other for other in parts.values()))
     lines += ["## Sumber", ""] + [f"- {source}" for source in sources]
     lines += ["", f"Diolah: Dasbor SPBE, {date.today().strftime('%d-%m-%Y')}.", ""]
     return "\n".join(lines)

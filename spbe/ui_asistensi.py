@@ -23,6 +23,8 @@ from spbe.figures import FigureMeta, module_needs_figure
 from spbe.formatting import format_number, plain
 from spbe.framework import framework_for_year
 from spbe.pathways import domain_increase_needed, index_after, paths_for_year
+from spbe.predikat import BELOW_BAIK
+from spbe.tables import csv_bytes
 
 _STATE = "penugasan"  # the assignment in force for this session
 _EDITOR = "editor_penugasan"
@@ -59,7 +61,7 @@ def assignment_editor() -> pd.DataFrame:
             "kota_penyelenggara", options=list(HOST_CITIES), required=True)},
     )  # fmt: skip
     left, right = st.columns(2)
-    left.download_button("Unduh CSV penugasan", edited.to_csv(index=False).encode("utf-8"),
+    left.download_button("Unduh CSV penugasan", csv_bytes(edited),
                          file_name="penugasan_kota_penyelenggara.csv", mime="text/csv", on_click="ignore")  # fmt: skip
     if right.button("Kembalikan usulan awal"):
         st.session_state[_STATE] = default
@@ -127,7 +129,7 @@ def paths_to_baik(data_dir: str, version: str, year: int) -> pd.DataFrame:
         paths["indeks_setelah"] = [index_after(indices[i], plan, framework) for i, plan in
                                    zip(paths["instansi_id"], paths["rencana"], strict=True)]  # fmt: skip
         return paths
-    below = results[results["indeks"] < 2.6]
+    below = results[results["predikat"].isin(BELOW_BAIK)]  # the official predikat, even on a band edge
     rows = []
     for row in below.itertuples(index=False):
         domains = pd.Series({no: getattr(row, f"domain_{no}") for no in framework.domains["domain_no"]})

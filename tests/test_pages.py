@@ -58,7 +58,7 @@ def test_overview_2018_tells_the_story_of_the_press_release():
 def test_overview_2018_charts_mark_the_gap_and_the_simulation():
     national, distribution, shares = chart_figures(open_page("ringkasan", tahun="2018"))
     assert trace_named(national, "Indeks SPBE Nasional")["y"] == [1.98, 2.18, 2.26, 2.24, 2.34, 2.79, 3.12]
-    assert "selisih 0,62 di bawah target" in annotations(national)
+    assert "0,62 poin di bawah target 2,6" in annotations(national)
     assert "SIMULASI – bukan data resmi" not in annotations(national)  # official series
     assert "SIMULASI – bukan data resmi" in annotations(distribution)
     assert "<b>81%</b> instansi belum mencapai predikat Baik" in annotations(distribution)
@@ -174,7 +174,7 @@ def test_domain_page_for_a_domain_only_year_explains_what_is_missing():
 def test_profile_from_a_link_shows_the_official_2024_values():
     at = open_page("profil", instansi="Kementerian Keuangan")
     assert not at.exception
-    assert metrics(at) == {"Indeks SPBE 2024": "4,74", "Predikat": "Memuaskan", "Tahun dievaluasi": "3"}
+    assert metrics(at) == {"Indeks SPBE 2024": "4,74", "Predikat": "Memuaskan", "Tahun dievaluasi (resmi)": "2"}
     history, domains = chart_figures(at)
     assert "Memuat data SIMULASI – bukan data resmi" in annotations(history)  # 2018 is simulated
     assert [t["name"] for t in domains["data"]] == [

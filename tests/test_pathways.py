@@ -1,6 +1,7 @@
 """Paths to Baik: the fewest level-ups, proven against brute force on small cases."""
 
 import itertools
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -12,12 +13,14 @@ from spbe.framework import Framework, framework_by_key
 from spbe.pathways import (
     describe_plan,
     domain_increase_needed,
+    domain_steps,
     fewest_level_ups,
     index_after,
     next_predikat,
     paths_for_year,
     what_if,
 )
+from spbe.scoring import index_from_domains
 from spbe.store import Store
 
 F2018 = framework_by_key("permenpanrb-5-2018")
@@ -81,9 +84,7 @@ def test_a_plan_prefers_the_heaviest_indicators_then_the_weakest():
 
 def test_an_instansi_already_there_needs_no_step_and_memuaskan_has_no_next_band():
     assert fewest_level_ups(pd.Series(3, index=F2020.indicator_numbers), F2020, 2.6) == []
-    assert next_predikat(4.5) is None
-    assert next_predikat(2.59) == ("Baik", 2.6)
-    assert next_predikat(2.6) == ("Sangat Baik", 3.5)
+    assert next_predikat("Memuaskan") is None
 
 
 def test_plans_read_as_grouped_steps():
@@ -110,3 +111,48 @@ def test_every_2018_instansi_below_baik_gets_a_path_that_reaches_it():
     mean, below_pct = what_if(results, pd.Series(after))
     assert below_pct == 0
     assert mean > 1.98
+
+
+# One predikat per instansi-year: an official predikat stands, even where the printed index sits on
+# the edge above it (2024: Kab. Luwu 2,60 Cukup, Kab. Pacitan 3,50 Baik, Kab. Nias Barat 1,80 Kurang).
+
+
+@pytest.mark.parametrize(
+    ("predikat", "target"),
+    [("Kurang", ("Cukup", 1.8)), ("Cukup", ("Baik", 2.6)), ("Baik", ("Sangat Baik", 3.5)),
+     ("Sangat Baik", ("Memuaskan", 4.2))],
+)  # fmt: skip
+def test_the_next_target_is_the_band_directly_above_the_predikat_at_its_lower_edge(predikat, target):
+    assert next_predikat(predikat) == target
+
+
+def test_official_rows_on_a_band_edge_aim_at_the_band_above_their_official_predikat():
+    results = Store().results(2024).set_index("nama")
+    for name, printed, official, goal in [
+        ("Kabupaten Luwu", 2.60, "Cukup", ("Baik", 2.6)),
+        ("Kabupaten Pacitan", 3.50, "Baik", ("Sangat Baik", 3.5)),
+        ("Kabupaten Nias Barat", 1.80, "Kurang", ("Cukup", 1.8)),
+    ]:
+        row = results.loc[name]
+        assert (row["indeks"], row["predikat"]) == (printed, official)
+        assert next_predikat(row["predikat"]) == goal
+
+
+def test_domain_steps_are_rounded_up_so_the_increase_shown_is_enough():
+    # Kab. Pacitan 2024: domains 4,70 / 3,00 / 2,09 / 3,94 give 3,49855, just under Sangat Baik.
+    domains = pd.Series({1: 4.70, 2: 3.00, 3: 2.09, 4: 3.94})
+    increase = domain_increase_needed(domains, F2020, 3.5)
+    assert increase[4] == pytest.approx((3.5 - 3.49855) * 100 / 45.5)  # 0,0032: half-up would print 0,00
+    steps = domain_steps(increase, F2020)
+    assert steps == [("Layanan SPBE", Decimal("0.01"))]
+    raised = domains + pd.Series({4: float(steps[0][1])}).reindex(domains.index, fill_value=0)
+    assert index_from_domains(raised.to_frame().T, F2020).iloc[0] >= 3.5
+
+
+def test_what_if_counts_an_official_row_on_the_baik_edge_by_its_predikat():
+    results = Store().results(2024)
+    _, below = what_if(results, pd.Series(dtype=float))
+    assert below == pytest.approx(100 * (127 + 19) / 615)  # Cukup 127 + Kurang 19, Kab. Luwu (2,60) among them
+    luwu = results.loc[results["nama"] == "Kabupaten Luwu", "instansi_id"].iloc[0]
+    _, after = what_if(results, pd.Series({luwu: 2.6}))
+    assert after == pytest.approx(100 * 145 / 615)

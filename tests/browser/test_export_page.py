@@ -26,5 +26,5 @@ def test_build_and_download_the_press_kit(server_url, page, tmp_path):
     charts = kit_charts(Store(), 2018)
     assert len(names) == 4 * len(charts) + 1  # every chart as png, svg, pdf and csv, plus keterangan.md
     assert {name.rsplit(".", 1)[1] for name in names} == {"png", "svg", "pdf", "csv", "md"}
-    assert "Indeks SPBE Nasional tahun 2018 tercatat 1,98, 0,62 di bawah target 2,6" in notes
+    assert "Indeks SPBE Nasional tahun 2018 tercatat 1,98, 0,62 poin di bawah target 2,6" in notes
     assert page.outside_requests == []
