@@ -1,5 +1,6 @@
 """Impor data: an admin loads results (every sheet and year of a file), sees exactly what changes, and commits
-them as one version."""
+them as one version. The versions and rollback come first, so an admin can roll back without an upload, also
+when the version in force cannot be read (every other page then shows only what to do)."""
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,7 @@ from spbe.framework import all_frameworks
 from spbe.importer import ImportRejected, parse_import
 from spbe.ingest import SHAPES, template_table
 from spbe.registry import read_registry
-from spbe.versions import BASE_VERSION, VersionStore
+from spbe.versions import BASE_VERSION, DataUnreadable, VersionError, VersionStore
 
 ui.leave_pages_folder_mode()
 st.title("Impor data evaluasi")
@@ -31,10 +32,11 @@ if not st.session_state.get("admin_masuk"):
         password = st.text_input("Sandi admin", type="password")
         submitted = st.form_submit_button("Masuk")
     if submitted:
-        if guard.attempt(password, stored_hash):
+        client = ui_impor.client_address()
+        if guard.attempt(password, stored_hash, client):
             st.session_state["admin_masuk"] = True
             st.rerun()
-        wait = guard.locked_for()
+        wait = guard.locked_for(client)
         st.error(f"Terlalu banyak percobaan; coba lagi dalam {int(wait // 60) + 1} menit." if wait
                  else "Sandi salah.")  # fmt: skip
     st.stop()
@@ -43,6 +45,38 @@ versions = VersionStore()
 if st.sidebar.button("Keluar"):
     st.session_state.pop("admin_masuk", None)
     st.rerun()
+
+# Versions and rollback first: reachable without an upload, also when the version in force is broken
+st.subheader("Versi data")
+try:
+    history, current = pd.DataFrame(versions.manifest()), versions.current()
+except DataUnreadable as fault:
+    ui.show_fault(fault)
+    st.stop()
+if not history.empty:  # a file of several years records them as a list
+    history["tahun"] = history["tahun"].map(lambda t: ", ".join(map(str, t)) if isinstance(t, list) else str(t))
+st.caption(f"Versi yang berlaku: **{current}**" + (" (data bawaan)" if current == BASE_VERSION else ""))
+choices = [BASE_VERSION, *history.get("versi", pd.Series(dtype=str)).tolist()]
+if current not in choices:  # put in force by hand or by an older rollback: it has no record
+    st.warning(f"Versi yang berlaku {current} tidak tercatat dalam manifest (folder sisa impor yang terputus). "
+               "Kembalikan ke salah satu versi yang tercatat.", icon=":material/warning:")  # fmt: skip
+if not history.empty:
+    st.dataframe(history, hide_index=True, width="stretch")
+target = st.selectbox("Kembalikan ke versi", choices, index=choices.index(current) if current in choices else None,
+                      key="versi_tujuan", placeholder="Pilih versi")  # fmt: skip
+if st.button("Kembalikan", disabled=target in (None, current)):
+    try:
+        versions.rollback(target)
+    except VersionError as refused:  # another import is being saved, or the folder cannot be written
+        ui.show_fault(refused)
+    else:
+        st.rerun()
+saved = st.session_state.pop("impor_tersimpan", None)  # set by "Simpan" below, before its rerun
+if saved:
+    st.success(f"Disimpan sebagai versi {saved[0]}; semua halaman kini memakai data ini.")
+    for saved_year in saved[1]:
+        st.page_link("pages/ringkasan.py", label=f"Lihat Ringkasan Nasional {saved_year}",
+                     query_params={"tahun": str(saved_year)})  # fmt: skip
 
 # Templates of the three shapes
 with st.expander("Templat berkas"):
@@ -68,14 +102,20 @@ except ImportRejected as rejected:
     st.error(f"{plain(uploaded.name)} ditolak: {format_count(rejected.total)} masalah. Tidak ada data yang diubah.",
              icon=":material/block:")  # fmt: skip
     st.dataframe(pd.DataFrame({"masalah": rejected.problems}), hide_index=True, width="stretch")
+    if rejected.total > len(rejected.problems):
+        st.caption(f"… dan {format_count(rejected.total - len(rejected.problems))} masalah lain tidak ditampilkan.")
     st.stop()
 
 years = ", ".join(str(part.year) for part in parsed.years)
 st.success(f"{plain(uploaded.name)}: tahun {years}; semua tahun disimpan bersama dalam satu versi.")
 for note in parsed.skipped:
     st.caption(plain(note))
-for part in parsed.years:
-    preview = versions.preview(part)
+try:
+    previews = [versions.preview(part) for part in parsed.years]
+except DataUnreadable as fault:  # the version in force is broken: roll back above first
+    ui.show_fault(fault)
+    st.stop()
+for part, preview in zip(parsed.years, previews, strict=True):
     sheets = f" (lembar {', '.join(part.sheets)})" if part.sheets else ""
     st.subheader(f"Tahun {part.year}")
     st.caption(plain(f"Bentuk {SHAPES[part.shape]}{sheets}; {format_count(part.rows_read)} baris, "
@@ -92,23 +132,10 @@ for part in parsed.years:
                f"{format_percent(preview.below_baik_after, 1)}")  # fmt: skip
     st.dataframe(part.results[["nama_sumber", "indeks", "predikat"]], hide_index=True, width="stretch")
 if st.button("Simpan sebagai versi baru", type="primary"):
-    version = versions.commit(parsed, who="admin")
-    st.success(f"Disimpan sebagai versi {version}; semua halaman kini memakai data ini.")
-    for part in parsed.years:
-        st.page_link("pages/ringkasan.py", label=f"Lihat Ringkasan Nasional {part.year}",
-                     query_params={"tahun": str(part.year)})  # fmt: skip
-
-# Versions and rollback
-st.subheader("Versi data")
-history = pd.DataFrame(versions.manifest())
-if not history.empty:  # a file of several years records them as a list
-    history["tahun"] = history["tahun"].map(lambda t: ", ".join(map(str, t)) if isinstance(t, list) else str(t))
-current = versions.current()
-st.caption(f"Versi yang berlaku: **{current}**" + (" (data bawaan)" if current == BASE_VERSION else ""))
-if not history.empty:
-    st.dataframe(history, hide_index=True, width="stretch")
-choices = [BASE_VERSION, *history.get("versi", pd.Series(dtype=str)).tolist()]
-target = st.selectbox("Kembalikan ke versi", choices, index=choices.index(current), key="versi_tujuan")
-if st.button("Kembalikan", disabled=target == current):
-    versions.rollback(target)
-    st.rerun()
+    try:
+        version = versions.commit(parsed, who="admin")
+    except VersionError as refused:  # another import is being saved, a folder cannot be written: nothing changed
+        ui.show_fault(refused)
+    else:
+        st.session_state["impor_tersimpan"] = (version, [part.year for part in parsed.years])
+        st.rerun()  # the versions section above then lists the new version

@@ -1,4 +1,7 @@
-"""Command line: python -m spbe <command>. Errors go to stderr in Indonesian with exit code 2."""
+"""Command line: python -m spbe <command>. Errors go to stderr in Indonesian with exit code 2.
+
+Invalid input lists every problem; a fault (a data file that cannot be read, a folder that
+cannot be written) is one line naming the file and what to do, never a traceback."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import sys
 from pathlib import Path
 
 from spbe import auth, prepare, simulation
+from spbe.atomic import os_error_reason
 from spbe.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
 from spbe.figures import gap_words
 from spbe.formatting import format_count, format_number, format_percent
@@ -32,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except (UnreadableFileError, InvalidLevelsError, ExportUnavailable, ImportRejected, ValueError) as error:
         print(f"Galat: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    except OSError as error:  # a file or folder the system refuses (permissions, disk): say which, in Indonesian
+        print(f"Galat: {os_error_reason(error)}", file=sys.stderr)
         return EXIT_INVALID_INPUT
 
 
@@ -207,6 +214,8 @@ def _versions(args: argparse.Namespace) -> int:
     versions = VersionStore()
     current = versions.current()
     print(f"{'*' if current == 'v0000' else ' '} v0000  data bawaan (resmi dan simulasi dalam repositori)")
+    if current not in versions.listed():  # put in force by hand or by an older rollback
+        print(f"* {current}  tidak tercatat dalam manifest (folder sisa); kembalikan ke versi yang tercatat")
     for entry in versions.manifest():
         mark = "*" if entry["versi"] == current else " "
         years = entry["tahun"] if isinstance(entry["tahun"], list) else [entry["tahun"]]  # a file of several years

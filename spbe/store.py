@@ -4,7 +4,9 @@ All SQL of the project outside the scoring engine lives here, parameterised. A S
 snapshot of the files into an in-memory DuckDB database when it is created (the data is small,
 so every query then takes milliseconds) and never writes to data/. Every query runs on its own
 cursor, so Streamlit's session threads can share one Store (a DuckDB connection itself is not
-thread-safe). Queries return pandas frames or plain values.
+thread-safe). Queries return pandas frames or plain values. A data file that cannot be read
+(corrupt, or not readable by this user) stops the load with a DataUnreadable that names the
+file and what to do (roll back to a version without it, fix permissions, rebuild the base).
 
 Grain of a year: `indicator` (levels per instansi and indicator: the 2018 simulation, imports),
 `domain` (domain indices and index per instansi: the official 2023 and 2024 tables) or
@@ -16,13 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from spbe import paths
 from spbe.db import connect
 from spbe.framework import all_frameworks, framework_for_year
 from spbe.predikat import PREDIKAT
-from spbe.versions import VersionStore
+from spbe.versions import DataUnreadable, VersionStore
 
 # The 38 provinces (Papua split of 2022) first appear in the official tables of 2023; earlier
 # years are shown on the 34 provinces of 2018.
@@ -74,6 +77,7 @@ class Store:
     # ------------------------------------------------------------------ loading
 
     def _load(self) -> None:
+        versions = VersionStore(self.data_dir)
         reference = self.data_dir / "reference"
         for table, file in (
             ("national_series", "national_series.csv"),
@@ -83,14 +87,19 @@ class Store:
             ("roster_2018", "roster_2018.csv"),
         ):
             sql = f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true)"  # noqa: S608 - fixed names
-            self._execute(sql, [str(reference / file)])
+            self._load_file(versions, sql, reference / file)
         registry = self.data_dir / "instansi.parquet"
-        self._execute("CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", [str(registry)])
-        versions = VersionStore(self.data_dir)
+        self._load_file(versions, "CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", registry)
         self.version = self._requested_version or versions.current()  # one complete version, read once
         files = versions.files(self.version)
-        self._load_partitioned("results", files["results"])
-        self._load_partitioned("levels", files["levels"])
+        try:
+            self._load_partitioned("results", files["results"])
+            self._load_partitioned("levels", files["levels"])
+        except (duckdb.Error, OSError) as error:
+            fault = self._first_unreadable(versions, [*files["results"], *files["levels"]])
+            if fault is None:  # no single file fails: not a fault of the data, let it surface as it is
+                raise
+            raise fault from error
         # Only official years carry the category published that year (spbe.datafiles); None elsewhere.
         self._execute("ALTER TABLE results ADD COLUMN IF NOT EXISTS kategori VARCHAR")
         frameworks = pd.concat(
@@ -117,6 +126,25 @@ class Store:
         else:
             schema = _EMPTY_SCHEMAS[table]
             self._execute(f"CREATE TABLE {table} ({schema})")
+
+    def _load_file(self, versions: VersionStore, sql: str, path: Path) -> None:
+        """Run a statement that reads one file; a file that cannot be read is a fault naming it."""
+        try:
+            self._execute(sql, [str(path)])
+        except (duckdb.Error, OSError) as error:
+            raise versions.unreadable(path, error) from error
+
+    def _first_unreadable(self, versions: VersionStore, files: list[str]) -> DataUnreadable | None:
+        """DuckDB read the files together: read each alone to name the one that fails."""
+        for file in files:
+            cursor = self._con.cursor()
+            try:
+                cursor.execute("SELECT * FROM read_parquet(?)", [file]).fetchall()
+            except (duckdb.Error, OSError) as error:
+                return versions.unreadable(file, error)
+            finally:
+                cursor.close()
+        return None
 
     def _execute(self, sql: str, params: dict | list | None = None) -> None:
         self._con.execute(sql, params or [])

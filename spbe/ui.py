@@ -16,9 +16,10 @@ import streamlit as st
 from spbe import paths
 from spbe.charts import Chart
 from spbe.figures import PROVENANCE_LABELS, FigureMeta, finish
+from spbe.formatting import plain
 from spbe.store import Store
 from spbe.tables import csv_bytes, with_provenance, xlsx_bytes
-from spbe.versions import VersionStore
+from spbe.versions import DataUnreadable, VersionStore
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "id"}
 
@@ -29,8 +30,20 @@ def store() -> Store:
     This is the cache at the source grain: the files are read into DuckDB once per version;
     filters are then applied per rerun by the store's parameterised queries (milliseconds).
     After an import or a rollback the next rerun of any session picks up the new version.
+    A data file that cannot be read stops the page with its fault (which file, what to do) in
+    place of Streamlit's error; a failed load is not cached, so the rerun after a rollback or a
+    repair reads the files again.
     """
-    return _store_of(str(paths.DATA_DIR), VersionStore().current())
+    try:
+        return _store_of(str(paths.DATA_DIR), VersionStore().current())
+    except DataUnreadable as fault:
+        show_fault(fault)
+        st.stop()
+
+
+def show_fault(fault: Exception) -> None:
+    """A fault's Indonesian message (which file, what to do), its file names shown as typed."""
+    st.error(plain(fault), icon=":material/error:")
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

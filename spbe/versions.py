@@ -5,34 +5,55 @@
                                        results (and levels) as they stand after that import
     data/imports/manifest.json         every version: time, file, SHA-256, rows, who, what changed
     data/imports/CURRENT               the version in force ("v0000" = the base alone)
+    data/imports/.lock                 locked (flock) by the one writer at work
 
 A commit builds the new overlay in a temporary folder beside the others, checks it, renames
 it into place, records it in the manifest, and only then rewrites CURRENT (write to a
 temporary file, rename). Readers take CURRENT once and read that version's files, which are
 never changed after their rename, so they see the old data or the new, never a mixture; a
-crash at any point leaves CURRENT naming a complete version. Rollback rewrites CURRENT.
+crash at any point leaves CURRENT naming a complete version. Rollback rewrites CURRENT, and
+accepts only versions the manifest lists (or v0000).
+
+Writers (commit, rollback) hold an exclusive lock on data/imports/.lock for their whole run,
+across processes and threads: they never share a version id nor build on the same version, and
+under the lock whatever a killed commit left behind (temporary folders and files, a version
+folder never recorded) is stale and removed. A writer waits LOCK_WAIT_S for the lock, then is
+refused. Readers never take the lock. Folders and files get the process umask's usual mode, so
+a version imported by one user can be served by another.
+
+Faults are reported in Indonesian, naming the file and what to do: VersionError for a refused
+request or write (VersionBusy while another writer holds the lock), DataUnreadable for a data
+file that cannot be read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import json
 import os
 import re
 import shutil
-import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from spbe import paths
-from spbe.atomic import write_atomic
+from spbe.atomic import os_error_reason, write_atomic
 from spbe.datafiles import write_levels, write_results
 from spbe.predikat import BELOW_BAIK
 
 BASE_VERSION = "v0000"
 _VERSION = re.compile(r"^v\d{4}$")
+LOCK_WAIT_S = 30.0  # a commit takes about a second; a writer queued behind several still gets its turn
+_LOCK_POLL_S = 0.05
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,14 @@ class VersionError(ValueError):
     """A version request cannot be honoured; the message says why, in Indonesian."""
 
 
+class VersionBusy(VersionError):
+    """Another commit or rollback held the lock for longer than a writer waits."""
+
+
+class DataUnreadable(VersionError):
+    """A data file cannot be read; the message names it and says what to do."""
+
+
 class VersionStore:
     def __init__(self, data_dir: Path | None = None):
         self.data_dir = Path(data_dir or paths.DATA_DIR)  # read at call time: SPBE_DATA_DIR, tests
@@ -60,13 +89,21 @@ class VersionStore:
     # ------------------------------------------------------------------ reading
 
     def current(self) -> str:
+        """The version CURRENT names, if its folder is there (else the base).
+
+        It may be a folder the manifest does not list (put in force by hand or by an older
+        rollback): it stays in force, and `listed` tells callers it has no record."""
         path = self.root / "CURRENT"
-        version = path.read_text().strip() if path.is_file() else BASE_VERSION
-        return version if version == BASE_VERSION or (self.folder / version).is_dir() else BASE_VERSION
+        version = self._read(path, Path.read_text).strip() if path.is_file() else BASE_VERSION
+        return version if _VERSION.match(version) and (self.folder / version).is_dir() else BASE_VERSION
 
     def manifest(self) -> list[dict]:
         path = self.root / "manifest.json"
-        return json.loads(path.read_text()) if path.is_file() else []
+        return self._read(path, lambda p: json.loads(p.read_text())) if path.is_file() else []
+
+    def listed(self) -> list[str]:
+        """The versions one can roll back to: v0000 and every version the manifest records."""
+        return [BASE_VERSION, *(entry["versi"] for entry in self.manifest())]
 
     def files(self, version: str | None = None) -> dict[str, list[str]]:
         """Parquet files of each kind ("results", "levels") in force: the base, overlaid by the version."""
@@ -86,8 +123,29 @@ class VersionStore:
         part = f"tahun={year}"
         results = [f for f in files["results"] if Path(f).parent.name == part]
         levels = [f for f in files["levels"] if Path(f).parent.name == part]
-        return (pd.read_parquet(results[0]) if results else pd.DataFrame(columns=["instansi_id", "indeks", "predikat"]),
-                pd.read_parquet(levels[0]) if levels else pd.DataFrame(columns=["instansi_id"]))  # fmt: skip
+        return (self._read(results[0], pd.read_parquet) if results
+                else pd.DataFrame(columns=["instansi_id", "indeks", "predikat"]),
+                self._read(levels[0], pd.read_parquet) if levels
+                else pd.DataFrame(columns=["instansi_id"]))  # fmt: skip
+
+    def unreadable(self, path: str | Path, error: Exception) -> DataUnreadable:
+        """The fault of a data file that cannot be read: which file, why, and what to do about it."""
+        path = Path(path)
+        if getattr(error, "errno", None) in _DENIED or "Permission denied" in str(error):
+            return DataUnreadable(
+                f"Berkas data {path} tidak dapat dibaca (izin ditolak). Perbaiki izinnya: pengguna yang menjalankan "
+                "dasbor atau perintah ini harus dapat membaca berkas itu dan folder-foldernya."
+            )  # fmt: skip
+        if path.parent == self.root:  # CURRENT, manifest.json
+            todo = f"pulihkan dari salinan sebelumnya {path.name}.prev di folder yang sama bila ada"
+        elif path.is_relative_to(self.folder):
+            target = self._rollback_target(path)
+            todo = (f"kembalikan data ke versi {target} dengan `python -m spbe rollback {target}` "
+                    "atau di halaman Impor data")  # fmt: skip
+        else:
+            todo = ("pulihkan berkas itu dari repositori, atau bangun ulang data bawaan dengan "
+                    "`python -m spbe prepare --force`")  # fmt: skip
+        return DataUnreadable(f"Berkas data {path} rusak atau tidak terbaca; {todo}.")
 
     # ------------------------------------------------------------------ preview and commit
 
@@ -108,22 +166,27 @@ class VersionStore:
         year of a file lands in the same version, so a file is never half-imported.
         """
         parts = parsed.years if hasattr(parsed, "years") else [parsed]
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for stale in self.folder.glob(".tmp-*"):  # left by an interrupted commit
-            shutil.rmtree(stale, ignore_errors=True)
-        previous = self.current()
-        version = self._next_id()
-        previews = [self.preview(part) for part in parts]
-        building = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=self.folder))
-        try:
-            if previous != BASE_VERSION:
-                shutil.copytree(self.folder / previous, building, dirs_exist_ok=True, copy_function=os.link)
-            for part in parts:
-                self._write_year(part, building)
-            os.rename(building, self.folder / version)
-        except BaseException:
-            shutil.rmtree(building, ignore_errors=True)
-            raise
+        with self._writing(), self._lock():
+            self._clean()
+            previous = self.current()
+            version = self._next_id()
+            previews = [self.preview(part) for part in parts]
+            building = self.folder / f".tmp-{version}"  # unique: under the lock, any older one was just removed
+            building.mkdir(parents=True)  # not mkdtemp: its 0700 would hide the version from other users
+            try:
+                if previous != BASE_VERSION:
+                    _link_files(self.folder / previous, building)
+                for part in parts:
+                    self._write_year(part, building)
+                os.rename(building, self.folder / version)
+            except BaseException:
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            self._record(parts, previews, version, previous, who, now)
+            self._set_current(version)
+        return version
+
+    def _record(self, parts, previews, version: str, previous: str, who: str, now: datetime | None) -> None:
         entry = {
             "versi": version, "sebelumnya": previous,
             "waktu": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"), "oleh": who,
@@ -137,15 +200,17 @@ class VersionStore:
         }  # fmt: skip
         manifest = [*self.manifest(), entry]
         write_atomic(self.root / "manifest.json", lambda tmp: tmp.write_text(json.dumps(manifest, indent=2)))
-        self._set_current(version)
-        return version
 
     def rollback(self, version: str) -> None:
-        """Make an earlier (or later) version current again; v0000 means the base alone."""
-        if version != BASE_VERSION and not (_VERSION.match(version) and (self.folder / version).is_dir()):
-            known = ", ".join([BASE_VERSION] + [e["versi"] for e in self.manifest()])
-            raise VersionError(f"Versi {version!r} tidak ada (tersedia: {known}).")
-        self._set_current(version)
+        """Make an earlier (or later) version current again; v0000 means the base alone.
+
+        Only versions the manifest records: a folder without a record (left by a killed commit)
+        was never checked into force and may be removed by the next commit."""
+        with self._writing(), self._lock():
+            known = self.listed()
+            if version not in known or (version != BASE_VERSION and not (self.folder / version).is_dir()):
+                raise VersionError(f"Versi {version!r} tidak ada (tersedia: {', '.join(known)}).")
+            self._set_current(version)
 
     # ------------------------------------------------------------------ helpers
 
@@ -161,6 +226,76 @@ class VersionStore:
             levels = pd.concat(parts, ignore_index=True) if parts else _empty_levels()
             write_levels(levels, parsed.year, folder)
 
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Hold the writers' lock: one commit or rollback at a time, across processes and threads.
+
+        flock belongs to the open file, so two threads that each open it also exclude each other,
+        and the kernel releases it when its holder dies: a killed commit never blocks the next."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            deadline = time.monotonic() + LOCK_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise VersionBusy("Impor lain sedang disimpan; coba lagi sebentar lagi. "
+                                          "Tidak ada data yang diubah.") from None  # fmt: skip
+                    time.sleep(_LOCK_POLL_S)
+            yield
+        finally:
+            os.close(handle)  # releases the lock
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write the system refuses (permissions, read-only or full disk) becomes a message that
+        names the file and what to do; CURRENT is written last, so the version in force stays."""
+        try:
+            yield
+        except OSError as error:
+            if error.errno in _DENIED:
+                todo = (f"Perbaiki izin folder {self.root}: pengguna yang menjalankan dasbor atau perintah ini "
+                        "harus dapat menulis di sana.")  # fmt: skip
+            else:
+                todo = f"Periksa folder {self.root} (ruang disk, izin), lalu coba lagi."
+            raise VersionError(f"Tidak dapat menyimpan: {os_error_reason(error)}. Versi yang berlaku tidak berubah. "
+                               f"{todo}") from error  # fmt: skip
+
+    def _clean(self) -> None:
+        """Remove what killed commits left behind. Called under the lock, when no other commit is
+        running: every temporary folder and file is stale, and so is a version folder that no record
+        lists (its commit died before the manifest), unless CURRENT names it."""
+        for stale in self.folder.glob(".tmp-*"):
+            shutil.rmtree(stale)
+        for stale in self.root.glob(".*.tmp"):  # .CURRENT.*.tmp, .manifest.json.*.tmp (spbe.atomic)
+            stale.unlink()
+        keep = {*self.listed(), self.current()}
+        for folder in self.folder.glob("v*"):
+            if _VERSION.match(folder.name) and folder.name not in keep:
+                shutil.rmtree(folder)
+
+    def _read(self, path: str | Path, read):
+        """read(path), a failure to read being a DataUnreadable that says what to do."""
+        try:
+            return read(Path(path))
+        except (OSError, ValueError, pa.ArrowException) as error:
+            raise self.unreadable(path, error) from error
+
+    def _rollback_target(self, broken: Path) -> str:
+        """The newest version recorded before the one holding a broken file that does not share the
+        file (versions share unchanged files as hard links), else v0000."""
+        holder, *inside = broken.relative_to(self.folder).parts
+        recorded = [entry["versi"] for entry in self.manifest()]
+        earlier = recorded[: recorded.index(holder)] if holder in recorded else []
+        for version in reversed(earlier):
+            copy = self.folder / version / Path(*inside)
+            if (self.folder / version).is_dir() and not (copy.exists() and copy.samefile(broken)):
+                return version
+        return BASE_VERSION
+
     def _next_id(self) -> str:
         numbers = [int(p.name[1:]) for p in self.folder.glob("v*") if _VERSION.match(p.name)]
         numbers += [int(e["versi"][1:]) for e in self.manifest()]
@@ -168,6 +303,15 @@ class VersionStore:
 
     def _set_current(self, version: str) -> None:
         write_atomic(self.root / "CURRENT", lambda tmp: tmp.write_text(version + "\n"))
+
+
+def _link_files(source: Path, target: Path) -> None:
+    """Hard-link every file of a version into a new one; folders get the umask's mode (copytree
+    would copy each folder's mode, and with it a 0700 of an older version)."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            (target / path.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target / path.relative_to(source))
 
 
 def _merge(before: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:

@@ -1,10 +1,12 @@
 """Shared test set-up: quiet AppTest logging and paths to the reference data."""
 
 import logging
+import shutil
 
 import pytest
 
-from spbe.paths import REFERENCE_DIR
+from spbe.paths import DATA_DIR, REFERENCE_DIR
+from spbe.registry import read_registry
 
 
 class _NoScriptRunContextWarning(logging.Filter):
@@ -21,3 +23,17 @@ for name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streaml
 @pytest.fixture(scope="session")
 def reference_dir():
     return REFERENCE_DIR
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """A private copy of data/ so imports never touch the checkout."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def registry():
+    """The instansi registry as the importer reads it (tests of the registry build their own)."""
+    return read_registry()

@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-import shutil
 import subprocess
 import sys
 import threading
@@ -18,24 +17,10 @@ from openpyxl import Workbook
 from spbe import cli
 from spbe.importer import ImportRejected, parse_import
 from spbe.paths import DATA_DIR, ROOT
-from spbe.registry import read_registry
 from spbe.store import Store
 from spbe.versions import BASE_VERSION, VersionError, VersionStore
 
 OFFICIAL = pd.read_csv(DATA_DIR / "reference" / "results_2023_2024.csv")
-
-
-@pytest.fixture
-def data_dir(tmp_path):
-    """A private copy of data/ so imports never touch the checkout."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("imports", "*.prev"))
-    return target
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return read_registry()
 
 
 def decimal_comma(value) -> str:
