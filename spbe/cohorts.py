@@ -4,6 +4,9 @@ The 2019 programme (press release of 11 Jul 2019) assisted 623 instansi, grouped
 predikat of their evaluation, in six host cities, with 80 trained pendamping and five modules.
 Which province went to which city was never published: the assignment here is a proposal
 (data/reference/asistensi_kota.csv) that planners can edit, upload and download.
+
+Anyone may upload an assignment (no login), so an upload is small (MAX_UPLOAD_BYTES, which the
+uploader states) and its messages are bounded: values cut, at most MAX_PROBLEMS_SHOWN problems.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ import io
 import numpy as np
 import pandas as pd
 
+from spbe.formatting import format_count
 from spbe.paths import REFERENCE_DIR
 from spbe.predikat import PREDIKAT
+from spbe.sheets import quoted, shortened
 
 HOST_CITIES = ("Jakarta", "Surabaya", "Medan", "Makassar", "Palembang", "Denpasar")
 NOT_EVALUATED = "Belum dievaluasi"
@@ -23,15 +28,21 @@ CITY_WITHOUT_PROVINCE = "Jakarta"  # instansi pusat have no province and meet in
 DEFAULT_PENDAMPING = 80  # trained in the ToT of 11-12 Jul 2019
 DEFAULT_WEIGHTS = {"Kurang": 3.0, "Cukup": 2.0, NOT_EVALUATED: 2.0, "Baik": 1.0, "Sangat Baik": 0.5, "Memuaskan": 0.0}
 ASSIGNMENT_COLUMNS = ("kode_provinsi", "kota_penyelenggara")
-MAX_UPLOAD_BYTES = 100_000  # 38 provinces fit in 3 KB; anything far larger is not an assignment table
+# 38 provinces fit in 3 KB. 1 MB is the smallest limit Streamlit's uploader can state (its
+# `max_upload_size` is in whole MB), so the limit the page shows is the one enforced here.
+MAX_UPLOAD_MB = 1
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_PROBLEMS_SHOWN = 50  # a real table has 38 rows; beyond this the rest are counted
 
 
 class AssignmentError(ValueError):
     """An uploaded assignment table is unusable; `problems` lists every reason in Indonesian."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        rest = len(problems) - MAX_PROBLEMS_SHOWN
+        more = [f"… dan {format_count(rest)} masalah lain"] if rest > 0 else []
+        self.problems = problems[:MAX_PROBLEMS_SHOWN] + more
+        super().__init__("\n".join(self.problems))
 
 
 def default_assignment() -> pd.DataFrame:
@@ -47,11 +58,15 @@ def read_assignment(data: bytes, file_name: str, provinces: pd.DataFrame) -> pd.
     province listed twice or not at all) and raised together; nothing is half-applied.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise AssignmentError([f"{file_name}: berkas terlalu besar ({len(data):,} bita; batas {MAX_UPLOAD_BYTES:,})"])
+        raise AssignmentError([f"{file_name}: berkas terlalu besar ({format_count(len(data))} bita; batas "
+                               f"{format_count(MAX_UPLOAD_BYTES)} bita)"])  # fmt: skip
     try:
         table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-    except Exception as error:  # any parser failure is one plain message to the planner
-        raise AssignmentError([f"{file_name}: tidak dapat dibaca sebagai CSV ({type(error).__name__})"]) from error
+    except UnicodeDecodeError as error:
+        raise AssignmentError([f"{file_name}: bukan teks UTF-8; simpan ulang sebagai CSV UTF-8"]) from error
+    except Exception as error:  # pandas' own messages are English: one plain message to the planner
+        raise AssignmentError([f"{file_name}: tidak dapat dibaca sebagai CSV (kosong, atau jumlah kolom tiap baris "
+                               "tidak sama); unduh CSV penugasan sebagai contoh"]) from error  # fmt: skip
     table.columns = [str(c).strip().lower() for c in table.columns]
     missing = [c for c in ASSIGNMENT_COLUMNS if c not in table.columns]
     if missing:
@@ -71,14 +86,16 @@ def check_assignment(table: pd.DataFrame, provinces: pd.DataFrame, file_name: st
     for line, (code, city) in enumerate(zip(table["kode_provinsi"], table["kota_penyelenggara"], strict=True), 2):
         code, city = str(code).strip(), str(city).strip()
         if code not in known:
-            problems.append(f"{file_name} baris {line}, kolom kode_provinsi: {code!r} bukan kode provinsi yang dikenal")
+            problems.append(f"{file_name} baris {line}, kolom kode_provinsi: {quoted(code)} bukan kode provinsi yang "
+                            "dikenal")  # fmt: skip
         if city not in HOST_CITIES:
             problems.append(
-                f"{file_name} baris {line}, kolom kota_penyelenggara: {city!r} bukan kota penyelenggara "
+                f"{file_name} baris {line}, kolom kota_penyelenggara: {quoted(city)} bukan kota penyelenggara "
                 f"({', '.join(HOST_CITIES)})"
             )
         if code in seen:
-            problems.append(f"{file_name} baris {line}, kolom kode_provinsi: provinsi {code} tercantum dua kali")
+            problems.append(f"{file_name} baris {line}, kolom kode_provinsi: provinsi {shortened(code)} tercantum "
+                            "dua kali")  # fmt: skip
         seen.add(code)
     absent = sorted(known - seen)
     if absent:

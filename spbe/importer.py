@@ -2,7 +2,9 @@
 
 A file is read (spbe.ingest: every sheet holding a results table), every problem is collected
 at once (naming file, sheet, row, column, value and what was expected) and the file is refused
-as a whole if there is any; nothing is half-imported. Each row belongs to the year the file
+as a whole if there is any; nothing is half-imported. What is shown stays small: the first
+MAX_PROBLEMS_SHOWN problems, each cut at MAX_PROBLEM_CHARS with quoted values cut at 60
+characters, and "… dan N masalah lain" for the rest. Each row belongs to the year the file
 states for it (tahun column, sheet name, title); a year the user gives only fills in where the
 file states none, and any disagreement is refused, so one year's results never land in another.
 A clean file becomes one ParsedImport per year: result rows (and indicator levels for the
@@ -14,22 +16,28 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 
-from spbe.formatting import format_number
+from spbe.formatting import format_count, format_number
 from spbe.framework import Framework, framework_for_year
 from spbe.ingest import RawTable, UnreadableFileError, levels_long, line_ranges, parse_number, read_tables, row_years
 from spbe.predikat import LOWER_EDGES, PREDIKAT, predikat_series
 from spbe.registry import alias_index, normalise_name
 from spbe.scoring import RECOMPUTE_TOLERANCE, InvalidLevelsError, score_levels
+from spbe.sheets import quoted
 
-MAX_PROBLEMS_SHOWN = 200
+MAX_PROBLEMS_SHOWN = 200  # a page or terminal shows these; the total is always said
+MAX_PROBLEM_CHARS = 500  # a problem longer than this is cut: no message may flood the page
 SUGGESTIONS = 3  # closest registry names offered for an unknown instansi; never applied automatically
+SUGGESTED_NAMES = 20  # unknown names that get suggestions (~50 ms each); later ones are rarely read
 
+# How scoring names an instansi in its messages; greedy, as a name may itself hold " tahun ".
+_SCORED_INSTANSI = re.compile(r"instansi (.+) tahun ")
 # Domain header names in the file -> the domain's name in each framework.
 _DOMAIN_HEADERS = {
     "kebijakan": "Kebijakan Internal SPBE", "tata_kelola": "Tata Kelola SPBE", "manajemen": "Manajemen SPBE",
@@ -41,10 +49,12 @@ class ImportRejected(ValueError):
     """The file cannot be imported; `problems` lists every reason (Indonesian, with location)."""
 
     def __init__(self, problems: list[str], total: int | None = None):
-        self.problems = problems[:MAX_PROBLEMS_SHOWN]
+        self.problems = [p if len(p) <= MAX_PROBLEM_CHARS else p[:MAX_PROBLEM_CHARS] + "…"
+                         for p in problems[:MAX_PROBLEMS_SHOWN]]  # fmt: skip
         self.total = total if total is not None else len(problems)
-        more = f"\n… dan {self.total - len(self.problems)} masalah lain" if self.total > len(self.problems) else ""
-        super().__init__(f"{self.total} masalah:\n" + "\n".join(self.problems) + more)
+        rest = self.total - len(self.problems)
+        more = f"\n… dan {format_count(rest)} masalah lain" if rest > 0 else ""
+        super().__init__(f"{format_count(self.total)} masalah:\n" + "\n".join(self.problems) + more)
 
 
 @dataclass
@@ -159,10 +169,11 @@ def _resolve(table: RawTable, aliases: dict[str, str], registry: pd.DataFrame) -
             problems.append(f"{table.where_lines(lines, 'instansi')}: nama instansi kosong")
             continue
         known_names = known_names or list(index_names(registry))
-        close = difflib.get_close_matches(name, known_names, n=SUGGESTIONS, cutoff=0.6)
+        close = (difflib.get_close_matches(name, known_names, n=SUGGESTIONS, cutoff=0.6)
+                 if len(problems) < SUGGESTED_NAMES else [])  # fmt: skip
         hint = f"; mungkin maksudnya: {'; '.join(close)}" if close else ""
-        problems.append(f"{table.where_lines(lines, 'instansi')}, nilai {name!r}: instansi tidak dikenal dalam "
-                        f"registri{hint}")  # fmt: skip
+        problems.append(f"{table.where_lines(lines, 'instansi')}, nilai {quoted(name)}: instansi tidak dikenal "
+                        f"dalam registri{hint}")  # fmt: skip
     return ids, problems
 
 
@@ -175,8 +186,9 @@ def _repeated_across_sheets(tables: list[RawTable], ids_of: list[pd.Series], yea
         for instansi_id, group in frame[frame["_id"].notna()].groupby("_id", sort=False):
             found.setdefault(instansi_id, []).append(f"lembar {table.sheet}, baris {line_ranges(group['_baris'])}")
             names.setdefault(instansi_id, group["instansi"].iloc[0])
-    return [f"{tables[0].file_name}, kolom instansi, nilai {names[i]!r}: instansi tahun {year} tercantum di lebih "
-            f"dari satu lembar ({'; '.join(places)})" for i, places in found.items() if len(places) > 1]  # fmt: skip
+    return [f"{tables[0].file_name}, kolom instansi, nilai {quoted(names[i])}: instansi tahun {year} tercantum "
+            f"di lebih dari satu lembar ({'; '.join(places)})"
+            for i, places in found.items() if len(places) > 1]  # fmt: skip
 
 
 def index_names(registry: pd.DataFrame) -> set[str]:
@@ -190,8 +202,8 @@ def _duplicates(table: RawTable, ids: pd.Series) -> list[str]:
     frame = table.frame.assign(_id=ids)
     repeated = frame[frame["_id"].notna() & frame["_id"].duplicated(keep=False)]
     return [
-        f"{table.where(int(group['_baris'].iloc[-1]), 'instansi')}, nilai {group['instansi'].iloc[0]!r}: "
-        f"instansi tercantum lebih dari sekali (baris {', '.join(map(str, group['_baris']))})"
+        f"{table.where(int(group['_baris'].iloc[-1]), 'instansi')}, nilai {quoted(group['instansi'].iloc[0])}: "
+        f"instansi tercantum lebih dari sekali (baris {line_ranges(group['_baris'])})"
         for _, group in repeated.groupby("_id")
     ]
 
@@ -226,18 +238,18 @@ def _domain_results(table: RawTable, framework: Framework, ids: pd.Series) -> tu
         domains = {no: parse_number(record[column]) for no, column in columns.items()}
         for no, column in columns.items():
             if domains[no] is None and record[column]:
-                problems.append(f"{table.where(line, column)}, nilai {record[column]!r}: bukan angka")
+                problems.append(f"{table.where(line, column)}, nilai {quoted(record[column])}: bukan angka")
             elif domains[no] is not None and not 0 <= domains[no] <= 5:
                 # Below 1 is real: indicators can score 0 (2023, Kab. Banyuasin, Layanan 0,30)
-                problems.append(f"{table.where(line, column)}, nilai {record[column]!r}: indeks domain harus 0-5")
+                problems.append(f"{table.where(line, column)}, nilai {quoted(record[column])}: indeks domain harus 0-5")
         if index is None or not 1 <= index <= 5:
-            problems.append(f"{table.where(line, 'indeks')}, nilai {record['indeks']!r}: indeks harus angka 1-5")
+            problems.append(f"{table.where(line, 'indeks')}, nilai {quoted(record['indeks'])}: indeks harus angka 1-5")
             continue
         if all(v is not None for v in domains.values()):
             recomputed = sum(domains[no] * weights[no] for no in domains) / weights.sum()
             if abs(recomputed - index) > RECOMPUTE_TOLERANCE:
                 problems.append(
-                    f"{table.where(line, 'indeks')}, nilai {record['indeks']!r}: tidak sesuai indeks domainnya "
+                    f"{table.where(line, 'indeks')}, nilai {quoted(record['indeks'])}: tidak sesuai indeks domainnya "
                     f"(dihitung {format_number(recomputed, 3)}; "
                     f"selisih lebih dari {format_number(RECOMPUTE_TOLERANCE, 3)})"
                 )
@@ -245,10 +257,10 @@ def _domain_results(table: RawTable, framework: Framework, ids: pd.Series) -> tu
         expected = predikat_series(pd.Series([index])).iloc[0]
         if predikat not in PREDIKAT:
             problems.append(
-                f"{table.where(line, 'predikat')}, nilai {predikat!r}: bukan predikat ({', '.join(PREDIKAT)})"
+                f"{table.where(line, 'predikat')}, nilai {quoted(predikat)}: bukan predikat ({', '.join(PREDIKAT)})"
             )
         elif predikat != expected and not _on_edge(index):
-            problems.append(f"{table.where(line, 'predikat')}, nilai {predikat!r}: indeks {record['indeks']} "
+            problems.append(f"{table.where(line, 'predikat')}, nilai {quoted(predikat)}: indeks {record['indeks']} "
                             f"berpredikat {expected}")  # fmt: skip
         rows.append({
             "instansi_id": ids.iloc[position], "nama_sumber": record["instansi"], "indeks": index,
@@ -279,7 +291,7 @@ def _level_results(table: RawTable, framework: Framework, ids: pd.Series, year: 
     try:
         scores = score_levels(scoring_input, framework)
     except InvalidLevelsError as invalid:
-        problems = [f"{table.where(p.row, p.column)}, nilai {names.get(p.value, p.value)!r}: "
+        problems = [f"{table.where(p.row, p.column)}, nilai {quoted(names.get(p.value, p.value))}: "
                     f"{_name_ids(p.message, names)}" for p in invalid.problems]  # fmt: skip
         return pd.DataFrame(), None, problems
     results = scores.index.rename(columns={"instansi": "instansi_id"}).drop(columns="tahun")
@@ -297,7 +309,6 @@ def _level_results(table: RawTable, framework: Framework, ids: pd.Series, year: 
 
 
 def _name_ids(message: str, names: dict[str, str]) -> str:
-    """Scoring speaks of instansi ids; say the names the file used instead."""
-    for instansi_id, name in names.items():
-        message = message.replace(f"instansi {instansi_id} ", f"instansi {name} ")
-    return message
+    """Scoring speaks of instansi ids ("instansi 35.78 tahun 2021"); say the names the file used instead.
+    One look-up per message: a file may hold thousands of names."""
+    return _SCORED_INSTANSI.sub(lambda found: f"instansi {names.get(found[1], found[1])} tahun ", message, count=1)

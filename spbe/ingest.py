@@ -19,33 +19,36 @@ title above the table ("Hasil Evaluasi SPBE Tahun 2023"). `row_years` gives each
 and reports every conflict between those and the year the user gave; a given year only fills
 in where the file states none, it never overrides the file.
 
-Limits refuse oversized or crafted files before they can exhaust memory: XLSX is opened
-read-only, and reading stops at the limits.
+Reading is bounded (spbe.sheets): the cells are read in a child process with a memory limit and
+a timeout, streaming and counting rows, cells and characters, so a small crafted file can neither
+exhaust the server's memory nor run for ever; it is refused with a message saying which limit.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
+import json
+import logging
 import re
-import zipfile
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from spbe.formatting import format_count
+from spbe.paths import ROOT
 from spbe.scoring import LEVEL_COLUMNS
+from spbe.sheets import MAX_FILE_BYTES, Refused, line_ranges, quoted
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # the biggest real export (600 instansi x 47 levels) is ~2 MB
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an XLSX is a ZIP: refuse bombs before parsing
-MAX_SHEETS = 30
-MAX_ROWS = 100_000  # 47 indicators x 2,000 instansi
-MAX_COLUMNS = 200  # CSV: refused beyond; XLSX: not read beyond
-MAX_CELLS = 2_000_000
 HEADER_SEARCH_ROWS = 25  # titles above the table: the header is searched in the first rows
-MAX_RANGES_SHOWN = 10  # row ranges quoted in one message
+# The reading child (spbe.sheets): its address space, and how long it may take. A real 1,7 MB
+# XLSX of 94.000 rows needs ~60 MB and 2-3 s; a file at every limit of spbe.sheets ~150 MB and
+# ~10 s on two busy cores. Crafted files meet one of those limits within seconds.
+PARSE_MEMORY_BYTES = 512 * 1024 * 1024
+PARSE_TIMEOUT_S = 60
+_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from spbe.sheets import main; main(int(sys.argv[2]))"
+_log = logging.getLogger(__name__)
 
 SHAPES = {"panjang": "panjang (tahun, instansi, indikator, tingkat)",
           "lebar": "lebar (satu baris per instansi, kolom I1..In)",
@@ -125,13 +128,10 @@ def read_tables(data: bytes, file_name: str) -> tuple[list[RawTable], list[str]]
             f"{file_name}: berkas {format_count(len(data))} bita melebihi batas {format_count(MAX_FILE_BYTES)} bita"
         )
     suffix = Path(file_name).suffix.lower()
-    if suffix == ".csv":
-        sheets = [(None, _csv_rows(data, file_name))]
-    elif suffix == ".xlsx":
-        sheets = _xlsx_sheets(data, file_name)
-    else:
+    if suffix not in (".csv", ".xlsx"):
         shown = suffix or "(tanpa akhiran)"
         raise UnreadableFileError(f"{file_name}: format {shown} tidak didukung; gunakan .csv atau .xlsx")
+    sheets = _read_in_child(data, file_name, suffix)
     tables, skipped_sheets = [], []
     for sheet, rows in sheets:
         found = _find_header(rows)
@@ -178,7 +178,7 @@ def row_years(table: RawTable, year: int | None) -> tuple[pd.Series, list[str]]:
     numbers = pd.to_numeric(cells.map(parse_number), errors="coerce")  # NaN where not a number
     whole = numbers.between(1000, 9999) & numbers.eq(numbers.round())
     for value, lines in frame.loc[cells.ne("") & ~whole, "_baris"].groupby(cells, sort=False):
-        problems.append(f"{table.where_lines(lines, 'tahun')}, nilai {value!r}: bukan tahun (bilangan bulat)")
+        problems.append(f"{table.where_lines(lines, 'tahun')}, nilai {quoted(value)}: bukan tahun (bilangan bulat)")
     cell_years = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     cell_years[whole] = numbers[whole].astype(int)
     reference = sheet_year if sheet_year is not None else year
@@ -198,18 +198,6 @@ def row_years(table: RawTable, year: int | None) -> tuple[pd.Series, list[str]]:
         problems.append(f"{table.where_lines(frame.loc[unknown, '_baris'], 'tahun')}: tahun kosong; "
                         "isi kolom tahun atau sebutkan tahunnya")  # fmt: skip
     return years, problems
-
-
-def line_ranges(lines) -> str:
-    """[5, 6, 7, 9] -> "5-7, 9": the rows a message is about, short enough to read."""
-    ranges: list[list[int]] = []
-    for line in sorted(set(int(n) for n in lines)):
-        if ranges and line == ranges[-1][1] + 1:
-            ranges[-1][1] = line
-        else:
-            ranges.append([line, line])
-    shown = [str(a) if a == b else f"{a}-{b}" for a, b in ranges[:MAX_RANGES_SHOWN]]
-    return ", ".join(shown) + (", …" if len(ranges) > MAX_RANGES_SHOWN else "")
 
 
 def read_levels(path: Path, year: int | None = None) -> pd.DataFrame:
@@ -245,7 +233,7 @@ def _repeated_across_sheets(long: pd.DataFrame) -> list[str]:
     """An instansi of one year in two sheets: which one counts is not for the reader to guess."""
     sheets = long.drop_duplicates(["tahun", "instansi", "_lembar"])
     repeated = sheets[sheets.duplicated(["tahun", "instansi"], keep=False)]
-    return [f"instansi {name!r} tahun {year} tercantum di lebih dari satu lembar ({', '.join(group['_lembar'])})"
+    return [f"instansi {quoted(name)} tahun {year} tercantum di lebih dari satu lembar ({', '.join(group['_lembar'])})"
             for (year, name), group in repeated.groupby(["tahun", "instansi"], sort=True)]  # fmt: skip
 
 
@@ -275,123 +263,45 @@ def parse_number(text: str) -> float | None:
         return None
 
 
-# ---------------------------------------------------------------- file formats
+# ---------------------------------------------------------------- reading, in a child process
 
 
-# Byte order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
-         (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"),
-         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE"))  # fmt: skip
+def _read_in_child(data: bytes, file_name: str, suffix: str) -> list[tuple[str | None, list[list[str]]]]:
+    """(sheet, rows of text cells) of the file, read by spbe.sheets in a child process.
 
-
-def _decode(data: bytes, file_name: str) -> str:
-    """CSV bytes as text, by what the bytes show; refused naming the encoding found otherwise."""
-    encoding, label = next(((codec, name) for bom, codec, name in _BOMS if data.startswith(bom)),
-                           _bomless_utf16(data) or ("utf-8", "UTF-8"))  # fmt: skip
+    A fresh interpreter (not a fork: the server has threads) limited to PARSE_MEMORY_BYTES and
+    killed after PARSE_TIMEOUT_S: whatever the file makes the reader do, this process only ever
+    holds the rows that come back, and those are bounded by the reader's own limits.
+    """
+    header = json.dumps({"name": file_name, "suffix": suffix}).encode() + b"\n"
+    command = [sys.executable, "-I", "-S", "-c", _CHILD, str(ROOT), str(PARSE_MEMORY_BYTES)]
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        if encoding != "utf-8":
-            raise UnreadableFileError(
-                f"{file_name}: berkas ber-encoding {label}, tetapi rusak di bita {format_count(error.start)}; "
-                "simpan ulang sebagai CSV UTF-8"
-            ) from error
-        try:  # not UTF-8: Excel on Windows writes its ANSI code page, Windows-1252
-            text, label = data.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError as error:
-            raise UnreadableFileError(
-                f"{file_name}: bukan teks UTF-8, UTF-16 maupun Windows-1252 (bita 0x{data[error.start]:02X} di "
-                f"posisi {format_count(error.start)}); simpan ulang sebagai CSV UTF-8"
-            ) from error
-    if "\x00" in text:
-        raise UnreadableFileError(f"{file_name}: berisi karakter NUL setelah dibaca sebagai {label}: berkas biner, "
-                                  "bukan tabel CSV; simpan ulang sebagai CSV UTF-8")  # fmt: skip
-    return text
-
-
-def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a BOM: mostly-ASCII text has a NUL in every other byte, odd (LE) or even (BE)."""
-    sample = data[:4096]
-    pairs = len(sample) // 2
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if pairs and odd >= pairs / 4 and even <= pairs / 20:
-        return "utf-16-le", "UTF-16 LE"
-    if pairs and even >= pairs / 4 and odd <= pairs / 20:
-        return "utf-16-be", "UTF-16 BE"
-    return None
-
-
-def _csv_rows(data: bytes, file_name: str) -> list[list[str]]:
-    text = _decode(data, file_name)
-    sample = text[:4096]
-    counts = {delimiter: sample.count(delimiter) for delimiter in (",", ";", "\t")}
-    # Indonesian Excel writes ';', its "Unicode text" (UTF-16) writes tabs; ',' wins a tie.
-    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    rows = []
+        child = subprocess.run(command, input=header + data, capture_output=True, timeout=PARSE_TIMEOUT_S,
+                               check=False)  # fmt: skip
+    except subprocess.TimeoutExpired as error:
+        raise UnreadableFileError(f"{file_name}: pembacaan dihentikan setelah {format_count(PARSE_TIMEOUT_S)} "
+                                  "detik; berkas terlalu rumit untuk sebuah tabel hasil") from error  # fmt: skip
     try:
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-            rows.append(row)
-            _check_size(len(rows), len(row), file_name)
-    except csv.Error as error:
-        raise UnreadableFileError(f"{file_name}: CSV rusak di baris {len(rows) + 1} ({error})") from error
-    return rows
+        answer = json.loads(child.stdout)
+    except ValueError as error:  # no answer: the child died (a signal, a fault); the server log says how
+        _log.warning("file reader for %r ended with code %s: %s", file_name, child.returncode,
+                     child.stderr.decode(errors="replace")[-2000:])  # fmt: skip
+        why = "pembacanya berhenti tanpa hasil; berkas mungkin rusak atau terlalu rumit untuk sebuah tabel hasil"
+        raise UnreadableFileError(f"{file_name}: berkas tidak dapat dibaca: {why}") from error
+    if "memory" in answer:
+        raise UnreadableFileError(f"{file_name}: membaca berkas ini memerlukan lebih dari "
+                                  f"{format_count(PARSE_MEMORY_BYTES // 2**20)} MB memori; berkas terlalu rumit "
+                                  "untuk sebuah tabel hasil")  # fmt: skip
+    if "refused" in answer:
+        raise UnreadableFileError(refusal_text(Refused(answer["refused"])))
+    return [(sheet, rows) for sheet, rows in answer["sheets"]]
 
 
-def _xlsx_sheets(data: bytes, file_name: str) -> list[tuple[str, list[list[str]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise UnreadableFileError(f"{file_name}: bukan berkas XLSX yang sah") from error
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise UnreadableFileError(
-            f"{file_name}: isi XLSX terlalu besar setelah diekstrak ({format_count(unzipped)} bita)"
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for damaged files
-        raise UnreadableFileError(f"{file_name}: XLSX tidak dapat dibuka ({type(error).__name__})") from error
-    try:
-        if len(workbook.sheetnames) > MAX_SHEETS:
-            raise UnreadableFileError(f"{file_name}: {len(workbook.sheetnames)} lembar melebihi batas {MAX_SHEETS}")
-        sheets = []
-        for sheet in workbook.worksheets:
-            rows = []
-            # Bounded reads: a crafted sheet dimension cannot make a row or the sheet unbounded;
-            # columns past MAX_COLUMNS are never part of the three shapes and are not read.
-            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1):
-                cells = ["" if v is None else _cell_text(v) for v in row]
-                while cells and cells[-1] == "":
-                    cells.pop()
-                rows.append(cells)
-                _check_size(len(rows), len(cells), file_name)
-            sheets.append((sheet.title, rows))
-        return sheets
-    except UnreadableFileError:
-        raise
-    except Exception as error:
-        raise UnreadableFileError(f"{file_name}: XLSX tidak dapat dibaca ({type(error).__name__})") from error
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _check_size(rows: int, columns: int, file_name: str) -> None:
-    if rows > MAX_ROWS:
-        raise UnreadableFileError(
-            f"{file_name}: lebih dari {format_count(MAX_ROWS)} baris; bagi berkas per tahun atau per wilayah"
-        )
-    if columns > MAX_COLUMNS:
-        raise UnreadableFileError(f"{file_name}: baris {rows} memiliki lebih dari {MAX_COLUMNS} kolom")
-    if rows * max(columns, 1) > MAX_CELLS:
-        raise UnreadableFileError(f"{file_name}: lebih dari {format_count(MAX_CELLS)} sel")
+def refusal_text(refused: Refused) -> str:
+    """The reader's message, one problem a line, its counts in Indonesian ("200.000")."""
+    return "\n".join(template.format(**{key: format_count(value) if isinstance(value, int) else value
+                                        for key, value in values.items()})
+                     for template, values in refused.lines)  # fmt: skip
 
 
 # ---------------------------------------------------------------- table structure

@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from spbe.db import connect
+from spbe.formatting import format_count
 from spbe.framework import Framework, framework_for_year
 from spbe.predikat import LOWER_EDGES, predikat_series
+from spbe.sheets import quoted
 
 LEVEL_COLUMNS = ("tahun", "instansi", "indikator", "tingkat")
 MAX_PROBLEMS_LISTED = 200  # a longer list helps nobody; the total is still reported
@@ -38,7 +40,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"baris {self.row}" if self.row is not None else "berkas"
-        return f"{where}, kolom {self.column}, nilai {self.value!r}: {self.message}"
+        return f"{where}, kolom {self.column}, nilai {quoted(self.value)}: {self.message}"
 
 
 class InvalidLevelsError(ValueError):
@@ -47,8 +49,9 @@ class InvalidLevelsError(ValueError):
     def __init__(self, problems: list[Problem], total: int):
         self.problems = problems
         self.total = total
-        more = f"\n... dan {total - len(problems)} masalah lain" if total > len(problems) else ""
-        super().__init__(f"{total} masalah pada tabel tingkat indikator:\n" + "\n".join(map(str, problems)) + more)
+        more = f"\n… dan {format_count(total - len(problems))} masalah lain" if total > len(problems) else ""
+        super().__init__(f"{format_count(total)} masalah pada tabel tingkat indikator:\n"
+                         + "\n".join(map(str, problems)) + more)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from spbe import charts, ui
 from spbe.charts import Chart, make_chart
 from spbe.cohorts import (
     HOST_CITIES,
+    MAX_UPLOAD_MB,
     AssignmentError,
     assign_cities,
     cohort_counts,
@@ -34,17 +37,23 @@ _MESSAGE = "penugasan_pesan"
 def assignment_editor() -> pd.DataFrame:
     """Edit, upload, download or reset the province -> host city proposal; returns the one in force.
 
-    A rejected upload shows every problem and leaves the assignment as it was.
+    A rejected upload shows every problem and leaves the assignment as it was. Anyone may upload
+    here (no login): the uploader refuses files over MAX_UPLOAD_MB in the browser and says so, the
+    server checks the size again, and the file is released as soon as it has been read.
     """
     default = default_assignment()
     if _STATE not in st.session_state:
         st.session_state[_STATE] = default
-    uploaded = st.file_uploader("Unggah CSV penugasan (kolom kode_provinsi, kota_penyelenggara)", type=["csv"],
-                                key="unggah_penugasan")  # fmt: skip
+    uploaded = st.file_uploader(
+        f"Unggah CSV penugasan (kolom kode_provinsi, kota_penyelenggara; paling besar {MAX_UPLOAD_MB} MB)",
+        type=["csv"], key="unggah_penugasan", max_upload_size=MAX_UPLOAD_MB,
+    )  # fmt: skip
     if uploaded is not None and st.session_state.get("penugasan_berkas") != uploaded.file_id:
         st.session_state["penugasan_berkas"] = uploaded.file_id
+        data = uploaded.getvalue()
+        _release(uploaded)
         try:
-            st.session_state[_STATE] = read_assignment(uploaded.getvalue(), uploaded.name, default)
+            st.session_state[_STATE] = read_assignment(data, uploaded.name, default)
             st.session_state.pop(_EDITOR, None)  # the editor starts again from the uploaded table
             st.session_state[_MESSAGE] = ("success", f"{plain(uploaded.name)} dipakai sebagai penugasan.")
         except AssignmentError as refused:
@@ -69,6 +78,15 @@ def assignment_editor() -> pd.DataFrame:
         st.session_state.pop(_MESSAGE, None)
         st.rerun()
     return edited
+
+
+def _release(uploaded) -> None:
+    """Drop an upload's bytes from the server once read. Streamlit keeps every file a session
+    uploaded until the session ends; its own chat input releases files this way. The uploader
+    still shows the file name; only its bytes are gone."""
+    context = get_script_run_ctx()
+    if context is not None and isinstance(context.uploaded_file_mgr, MemoryUploadedFileManager):
+        context.uploaded_file_mgr.remove_file(session_id=context.session_id, file_id=uploaded.file_id)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from spbe.cohorts import (
     COHORTS,
     DEFAULT_WEIGHTS,
     HOST_CITIES,
+    MAX_UPLOAD_BYTES,
     AssignmentError,
     allocate_pendamping,
     assign_cities,
@@ -150,7 +151,7 @@ def test_garbage_and_huge_uploads_are_refused(provinces):
     with pytest.raises(AssignmentError, match="kolom wajib tidak ada"):
         read_assignment(b"\x00\x01\x02garbage", "kota.csv", provinces)
     with pytest.raises(AssignmentError, match="terlalu besar"):
-        read_assignment(b"a" * 200_000, "kota.csv", provinces)
+        read_assignment(b"a" * (MAX_UPLOAD_BYTES + 1), "kota.csv", provinces)
 
 
 def test_the_plan_exports_a_summary_and_one_sheet_per_city(store, roster_2018):

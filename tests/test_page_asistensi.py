@@ -1,8 +1,9 @@
 """AppTest of the Asistensi page: 623 instansi in six cities, pendamping, uploads, what-if."""
 
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
-from spbe.cohorts import default_assignment
+from spbe.cohorts import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, default_assignment
 from spbe.paths import ROOT
 from tests.helpers import chart_figures
 
@@ -87,3 +88,47 @@ def test_a_domain_only_year_plans_by_domain():
     assert not at.exception
     assert sum(city_totals(at).values()) == 615
     assert any("per domain" in c.value for c in at.caption)
+
+
+def test_the_host_city_uploader_states_the_1_mb_limit_it_enforces():
+    uploader = open_asistensi().file_uploader[0]
+    assert uploader.proto.max_upload_size_mb == MAX_UPLOAD_MB == 1  # the browser refuses larger files, saying so
+    assert "paling besar 1 MB" in uploader.label
+
+
+def test_a_host_city_file_over_the_limit_is_refused_in_indonesian_numbers_and_changes_nothing():
+    at = open_asistensi()
+    before = city_totals(at)
+    at.file_uploader[0].set_value(("besar.csv", b"a" * (MAX_UPLOAD_BYTES + 1), "text/csv")).run()
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "besar.csv: berkas terlalu besar (1.048.577 bita; batas 1.048.576 bita)" in errors
+    assert city_totals(at) == before
+
+
+def test_an_uploaded_host_city_file_is_released_once_read(monkeypatch):
+    managers = []  # the upload stores of the runs: Streamlit keeps a session's files in one until it ends
+    add_file = MemoryUploadedFileManager.add_file
+
+    def recorded(self, session_id, file):
+        managers.append(self)
+        add_file(self, session_id, file)
+
+    monkeypatch.setattr(MemoryUploadedFileManager, "add_file", recorded)
+    at = open_asistensi()
+    table = default_assignment().to_csv(index=False).encode()
+    at.file_uploader[0].set_value(("kota.csv", table, "text/csv")).run()
+    assert not at.exception
+    assert "kota.csv dipakai sebagai penugasan" in " ".join(s.value for s in at.success).replace("\\", "")
+    assert managers
+    held = [record for manager in managers for files in manager.file_storage.values() for record in files.values()]
+    assert held == []
+
+
+def test_a_host_city_refusal_cuts_long_values_and_lists_at_most_50_problems():
+    rows = "".join(f"{'9' * 500},Bandung\n" for _ in range(150))
+    at = open_asistensi()
+    at.file_uploader[0].set_value(("buruk.csv", f"kode_provinsi,kota_penyelenggara\n{rows}".encode(), "text/csv")).run()
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert f"kolom kode_provinsi: '{'9' * 60}…' bukan kode provinsi" in errors
+    assert "… dan 400 masalah lain" in errors
+    assert len(errors) < 15_000
