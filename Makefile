@@ -8,12 +8,12 @@ BIN := $(VENV)/bin
 .PHONY: run test lint bench data
 
 run: $(VENV)/.runtime-installed
-	-@scripts/ensure_chromium.sh || echo "(continuing without Chromium: export is disabled)"
+	-@scripts/ensure_chromium.sh || echo "(continuing: without chromium-headless-shell image export is disabled)"
 	$(BIN)/python -m spbe prepare
 	$(BIN)/streamlit run dashboard.py --server.port 8501
 
 test: $(VENV)/.dev-installed
-	@scripts/ensure_chromium.sh || [ "$$CI" != "true" ] || { echo "CI: Chromium is required" >&2; exit 1; }
+	@scripts/ensure_chromium.sh --test || [ "$$CI" != "true" ] || { echo "CI: Chromium and strace are required" >&2; exit 1; }
 	$(BIN)/python -m spbe prepare
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --ignore=tests/test_bench_smoke.py

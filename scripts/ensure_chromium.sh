@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# Make sure Debian Chromium is present for static export (Kaleido) and browser tests.
-# Installs it with apt when run as root on Debian/Ubuntu; otherwise says what is missing.
-# Exit 0 when Chromium is available; 1 when it is not (callers decide whether that matters).
+# Make sure the Debian packages behind static export and the browser tests are present:
+#   chromium-headless-shell  Kaleido's export browser (no browser profile, so it never calls Google)
+#   chromium                 the browser tests (Playwright)
+#   strace                   with --test: the offline-export test watches the export with it
+# Installs what is missing with apt when run as root on Debian/Ubuntu; otherwise says what is missing.
+# Exit 0 when everything is available; 1 when not (callers decide whether that matters).
 set -u
-for candidate in "${BROWSER_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
-  if [ -n "$candidate" ] && [ -x "$candidate" ]; then
-    exit 0
-  fi
-done
-if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Chromium with apt-get (needed for image export and browser tests)..."
-  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then
-    exit 0
-  fi
-  echo "apt-get could not install chromium." >&2
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ]; }
+missing=()
+have chromium || have chromium-browser || [ -x "${BROWSER_PATH:-/nonexistent}" ] || missing+=(chromium)
+have chromium-headless-shell || missing+=(chromium-headless-shell)
+if [ "${1:-}" = "--test" ] && ! have strace; then
+  missing+=(strace)
 fi
-cat >&2 <<'MSG'
-Chromium is not installed. The dashboard runs without it, but image export (PNG/SVG/PDF)
-and the browser tests need it. Install it as root with:
-    apt-get update && apt-get install -y chromium
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${missing[*]} with apt-get (needed for image export and the tests)..."
+  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
+    exit 0
+  fi
+  echo "apt-get could not install ${missing[*]}." >&2
+fi
+cat >&2 <<MSG
+Not installed: ${missing[*]}. The dashboard runs without them, but image export (PNG/SVG/PDF)
+needs chromium-headless-shell, the browser tests need chromium and the offline-export test strace.
+Install them as root with:
+    apt-get update && apt-get install -y ${missing[*]}
 MSG
 exit 1

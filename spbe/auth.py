@@ -2,27 +2,38 @@
 
 The hash comes from Streamlit secrets (`admin_password_hash`) or the environment variable
 SPBE_ADMIN_PASSWORD_HASH; `python -m spbe hash-password` makes one. Without a hash the import
-page stays closed. Failures are counted per server process (not per browser session, which a
-new tab would reset): each failure costs a pause, and too many in a window lock the form.
+page stays closed.
+
+Failures are counted by one guard per server process (`PROCESS_GUARD`, a module attribute: no
+cache a client can clear holds it, and a new browser tab does not reset it). Each attempt is
+reserved under the guard's lock before the slow hash, so however many arrive at once, no more
+passwords are checked than the limit allows. Each failure costs a pause and is logged (client
+address and time, never the password). Five failures in 15 minutes lock out that client; twenty
+from all clients together lock out everyone, so one stranger cannot lock the admin out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 ENV_VARIABLE = "SPBE_ADMIN_PASSWORD_HASH"
 SECRET_NAME = "admin_password_hash"
 MIN_PASSWORD_LENGTH = 12
 ITERATIONS = 600_000  # OWASP 2023 guidance for PBKDF2-HMAC-SHA256
 FAILURE_PAUSE_S = 1.0
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per client address in the window
+MAX_FAILURES_GLOBAL = 20  # all clients together in the window
 LOCKOUT_S = 15 * 60
+
+log = logging.getLogger(__name__)
 
 
 def hash_password(password: str, *, iterations: int = ITERATIONS) -> str:
@@ -51,29 +62,48 @@ def configured_hash(secrets_source: Callable[[], str | None] | None = None) -> s
 
 
 class LoginGuard:
-    """Counts failures in a sliding window and locks logins out after too many."""
+    """Failures in a sliding window, per client and over all clients; too many lock logins out."""
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
         self._clock, self._sleep = clock, sleep
-        self._failures: list[float] = []
+        self._failures: list[tuple[float, str]] = []  # (time, client), attempts in progress included
         self._lock = threading.Lock()
 
-    def locked_for(self) -> float:
-        """Seconds until logins are accepted again (0 when open)."""
+    def locked_for(self, client: str = "") -> float:
+        """Seconds until `client` may try again (0 when open)."""
         with self._lock:
-            now = self._clock()
-            self._failures = [t for t in self._failures if now - t < LOCKOUT_S]
-            if len(self._failures) < MAX_FAILURES:
-                return 0.0
-            return LOCKOUT_S - (now - self._failures[-MAX_FAILURES])
+            return self._wait(client)
 
-    def attempt(self, password: str, stored: str) -> bool:
-        """Check a password unless locked out; every failure is recorded and costs a pause."""
-        if self.locked_for() > 0:
-            return False
+    def _wait(self, client: str) -> float:
+        now = self._clock()
+        self._failures = [(t, c) for t, c in self._failures if now - t < LOCKOUT_S]
+
+        def wait(times: list[float], limit: int) -> float:  # open again when the limit-th latest failure expires
+            return LOCKOUT_S - (now - times[-limit]) if len(times) >= limit else 0.0
+
+        own = [t for t, c in self._failures if c == client]
+        return max(wait(own, MAX_FAILURES), wait([t for t, _ in self._failures], MAX_FAILURES_GLOBAL))
+
+    def attempt(self, password: str, stored: str, client: str = "") -> bool:
+        """Check a password unless `client` is locked out; every failure is recorded, logged and costs a pause."""
+        with self._lock:  # reserve the attempt as a failure first: concurrent attempts see it before the hash ends
+            if self._wait(client) > 0:
+                log.warning("Admin login refused (locked out) from %r at %s", client or "?", _now())
+                return False
+            reservation = (self._clock(), client)
+            self._failures.append(reservation)
         if verify_password(password, stored):
+            with self._lock:
+                if reservation in self._failures:  # gone only if the window passed during the hash
+                    self._failures.remove(reservation)
             return True
-        with self._lock:
-            self._failures.append(self._clock())
+        log.warning("Failed admin login from %r at %s", client or "?", _now())
         self._sleep(FAILURE_PAUSE_S)
         return False
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+PROCESS_GUARD = LoginGuard()

@@ -1,14 +1,20 @@
-"""Static images of figures (PNG, SVG, PDF) through Kaleido and Debian Chromium.
+"""Static images of figures (PNG, SVG, PDF) through Kaleido and Debian's chromium-headless-shell.
 
 One Kaleido server per process, started on first use and kept: the first image costs about
 two seconds (Chromium starts), the next ones a fraction of that. The server is not
 thread-safe (two threads received each other's images in tests on these machines), and
 Streamlit runs every session in its own thread, so every render holds one process-wide lock.
+
+Export is offline. The browser is Debian's chromium-headless-shell, never the full Chromium:
+the full browser calls Google at start-up whatever its flags (its profile's sign-in account
+list and component updates, and the IPv6 reachability check that each such request makes),
+while the headless shell renders without a browser profile and has none of those services.
+OFFLINE_FLAGS are a second wall: background services off, and no host name resolved at all
+(plotly.js, the page and the map topology are local files, so nothing needs one).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
@@ -41,6 +47,18 @@ PRESETS = {
     "a4": Preset("a4", "Cetak A4 lanskap 300 dpi (3508 × 2480)", 1754, 1240, 2),  # 297 x 210 mm at 300 dpi
 }
 MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+# Chromium flags beyond choreographer's own: no background services, no name resolution.
+OFFLINE_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
 
 
 class ExportUnavailable(RuntimeError):
@@ -52,8 +70,8 @@ _server_started = False
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("BROWSER_PATH"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):  # fmt: skip
+    """The export browser, Debian's chromium-headless-shell (not BROWSER_PATH: the browser tests' full Chromium)."""
+    for candidate in ("/usr/bin/chromium-headless-shell", shutil.which("chromium-headless-shell")):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -62,8 +80,8 @@ def chromium_path() -> str | None:
 def ensure_available() -> None:
     if chromium_path() is None:
         raise ExportUnavailable(
-            "Ekspor gambar membutuhkan Chromium, yang belum terpasang di server ini. "
-            "Pasang dengan: apt-get install -y chromium (dasbor lainnya tetap berjalan)."
+            "Ekspor gambar membutuhkan Chromium tanpa layar, yang belum terpasang di server ini. "
+            "Pasang dengan: apt-get install -y chromium-headless-shell (dasbor lainnya tetap berjalan)."
         )
 
 
@@ -103,5 +121,17 @@ def _start_server(kaleido) -> None:
     global _server_started
     if not _server_started:
         # mathjax=False: MathJax would otherwise be fetched from a CDN
-        kaleido.start_sync_server(mathjax=False, timeout=RENDER_TIMEOUT_S, silence_warnings=True)
+        kaleido.start_sync_server(mathjax=False, timeout=RENDER_TIMEOUT_S, silence_warnings=True,
+                                  path=chromium_path(), browser_cls=_offline_chromium())  # fmt: skip
         _server_started = True
+
+
+def _offline_chromium() -> type:
+    """choreographer's Chromium (kaleido passes browser_cls through to it), started with OFFLINE_FLAGS."""
+    from choreographer.browsers import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self) -> list[str]:
+            return [*super().get_cli(), *OFFLINE_FLAGS]
+
+    return OfflineChromium

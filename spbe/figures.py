@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from spbe.formatting import format_count, format_number, format_percent
+from spbe.formatting import figure_text, format_count, format_number, format_percent
 from spbe.predikat import LOWER_EDGES
 from spbe.rounding import decimal_value, round_half_up
 
@@ -72,12 +72,16 @@ class FigureMeta:
 
 
 def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> go.Figure:
-    """Apply the template, title, source footer and (for simulated data) the SIMULASI mark."""
+    """Apply the template, title, source footer and (for simulated data) the SIMULASI mark.
+
+    The texts of `meta` are plain text, never markup: a tag in them shows as typed."""
     made_on = made_on or date.today()
-    title = meta.title + (f"<br><sup>{meta.subtitle}</sup>" if meta.subtitle else "")
+    # Title, subtitle and source are plain text that may hold a file name or a user name from an import:
+    # escaped, so plotly shows any tag in them as typed (a link would be live); the markup is only ours.
+    title = figure_text(meta.title) + (f"<br><sup>{figure_text(meta.subtitle)}</sup>" if meta.subtitle else "")
     fig.update_layout(template=SPBE_TEMPLATE, title={"text": title})
     footer = f"Sumber: {meta.source} · Diolah: Dasbor SPBE, {made_on.strftime('%d-%m-%Y')}"
-    footer = "<br>".join(textwrap.wrap(footer, FOOTER_WIDTH))
+    footer = "<br>".join(figure_text(line) for line in textwrap.wrap(footer, FOOTER_WIDTH))
     fig.add_annotation(
         # Pixels below the plot area, inside the bottom margin, at every export size.
         text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-FOOTER_OFFSET, xanchor="left", yanchor="top",

@@ -1,4 +1,5 @@
-"""The one place numbers become text: Indonesian locale (decimal comma, dot for thousands).
+"""The one place numbers become text: Indonesian locale (decimal comma, dot for thousands); and where text
+from files and users is escaped for the markup it lands in (Streamlit markdown, plotly text, keterangan.md).
 
 Rounding is half-up on the decimal value, as in the official reports (spbe.rounding): not the
 banker's rounding Python and babel use by default (0,625 must print as 0,63), and not on the
@@ -6,6 +7,8 @@ binary float (the mean 23/8, stored as 2.8749999999999996, prints as 2,88).
 """
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 from babel.numbers import format_decimal
@@ -48,3 +51,20 @@ def plain(text: object) -> str:
     """Text from a file or a form, safe inside Streamlit markdown: every markup character is escaped,
     so a name like `![x](http://…)` or `<img …>` shows as typed and loads nothing."""
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def figure_text(text: object) -> str:
+    """Text from data or a user, safe inside plotly text (titles, footers, labels): plotly renders some HTML
+    (<a href>, <b>, <br>) and entities, so & < > become entities and a name like `<a href=…>` shows as typed."""
+    return html.escape(str(text), quote=False)
+
+
+# HTML becomes entities (no "<" at all, even where the file is read as HTML); links, emphasis and code a backslash.
+_MARKDOWN_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"} | {c: f"\\{c}" for c in "\\`*_[]"}
+
+
+def markdown_text(text: object) -> str:
+    """Text from data or a user inside a Markdown file (keterangan.md), on one line: the characters that start
+    HTML, entities, links, emphasis or code are escaped, so `<script>` or `[x](http://…)` shows as typed.
+    Official wording holds none of them and reads unchanged, ready to paste into a release."""
+    return "".join(_MARKDOWN_ESCAPES.get(c, c) for c in " ".join(str(text).split()))

@@ -1,7 +1,9 @@
 """The press kit of a year: every standard chart in every format, its data, and the captions.
 
 keterangan.md holds a lead paragraph built from the year's numbers, one caption per figure
-and the sources, in Indonesian, so a press officer can paste it into a release unchanged.
+and the sources, in Indonesian, so a press officer can paste it into a release unchanged. Titles,
+captions and sources may name an imported file or its importer: they are escaped (spbe.formatting.
+markdown_text), so no tag or link in them is live.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from spbe.atomic import write_atomic
 from spbe.charts import Chart, lead_paragraph, standard_charts
 from spbe.export import FORMATS, PRESETS, Preset, render_many
 from spbe.figures import PROVENANCE_LABELS
+from spbe.formatting import markdown_text
 from spbe.store import Store
 from spbe.tables import csv_bytes
 
@@ -65,19 +68,19 @@ def captions(store: Store, year: int, charts: list[Chart], formats: Iterable[str
     for number, chart in enumerate(charts, start=1):
         stem = f"{number:02d}_{chart.slug}"
         lines += [
-            f"## {number}. {chart.meta.title}",
+            f"## {number}. {markdown_text(chart.meta.title)}",
             "",
-            chart.caption,
+            markdown_text(chart.caption),
             "",
             f"- Berkas: {', '.join(f'`{stem}.{fmt}`' for fmt in formats)}; data: `{stem}.csv`",
-            f"- Sumber: {chart.meta.source}",
+            f"- Sumber: {markdown_text(chart.meta.source)}",
             f"- Asal data: {PROVENANCE_LABELS.get(chart.meta.provenance, chart.meta.provenance)}",
             "",
         ]
     # Each source once: a chart whose sources another chart already names in full adds no line.
     parts = {chart.meta.source: set(chart.meta.source.split("; ")) for chart in charts}
     sources = sorted(source for source, named in parts.items() if not any(named < other for other in parts.values()))
-    lines += ["## Sumber", ""] + [f"- {source}" for source in sources]
+    lines += ["## Sumber", ""] + [f"- {markdown_text(source)}" for source in sources]
     lines += ["", f"Diolah: Dasbor SPBE, {date.today().strftime('%d-%m-%Y')}.", ""]
     return "\n".join(lines)
 
