@@ -162,10 +162,10 @@ class VersionStore:
     def commit(self, parsed, who: str = "admin", now: datetime | None = None) -> str:
         """Write a new version with the import merged into its year(s), then make it current.
 
-        `parsed` is one year (spbe.importer.ParsedImport) or a whole file (ParsedFile): every
-        year of a file lands in the same version, so a file is never half-imported.
+        `parsed` is a whole file (spbe.importer.ParsedFile): every year of it lands in the same
+        version, so a file is never half-imported.
         """
-        parts = parsed.years if hasattr(parsed, "years") else [parsed]
+        parts = parsed.years
         with self._writing(), self._lock():
             self._clean()
             previous = self.current()
