@@ -25,7 +25,7 @@ from spbe.cohorts import (
 from spbe.figures import FigureMeta, module_needs_figure
 from spbe.formatting import format_number, plain
 from spbe.framework import framework_for_year
-from spbe.pathways import domain_increase_needed, index_after, paths_for_year
+from spbe.pathways import domain_increase_needed, domain_steps, index_after, paths_for_year
 from spbe.predikat import BELOW_BAIK
 from spbe.tables import csv_bytes
 
@@ -155,8 +155,7 @@ def paths_to_baik(data_dir: str, version: str, year: int) -> pd.DataFrame:
         rows.append({
             "instansi_id": row.instansi_id, "indeks": row.indeks,
             "kenaikan_domain": None if increase is None else "; ".join(
-                f"{name} +{format_number(value)}"
-                for name, value in zip(framework.domains["domain"], increase, strict=True) if value > 0
+                f"{name} +{format_number(step)}" for name, step in domain_steps(increase, framework)
             ),
             "indeks_setelah": None if increase is None else 2.6,
         })  # fmt: skip
