@@ -16,11 +16,13 @@ test: $(VENV)/.dev-installed
 	@scripts/ensure_chromium.sh --test || [ "$$CI" != "true" ] || { echo "CI: Chromium and strace are required" >&2; exit 1; }
 	$(BIN)/python -m spbe prepare
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --ignore=tests/test_bench_smoke.py
 	$(BIN)/python -m pytest tests/test_bench_smoke.py  # own process: its browser runs need a fresh event loop
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.dev-installed

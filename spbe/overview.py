@@ -118,8 +118,13 @@ def baik_share_table(store: Store, year: int) -> pd.DataFrame:
     if not targets.empty:
         shares = store.baik_share_by_group(year, "kelompok_target")
         return shares.merge(
-            targets.rename(columns={"group": "kelompok_tampil", "target_share_baik_or_better_pct": "target",
-                                    "source": "sumber_target"})[["kelompok_tampil", "target", "sumber_target"]],
+            targets.rename(
+                columns={
+                    "group": "kelompok_tampil",
+                    "target_share_baik_or_better_pct": "target",
+                    "source": "sumber_target",
+                }
+            )[["kelompok_tampil", "target", "sumber_target"]],
             on="kelompok_tampil",
             how="left",
         )
@@ -127,8 +132,9 @@ def baik_share_table(store: Store, year: int) -> pd.DataFrame:
     published = store.published_2018()
     published = published[published["year"] == year][["group", "share_baik_or_better_pct", "source"]]
     return shares.merge(
-        published.rename(columns={"group": "kelompok_tampil", "share_baik_or_better_pct": "terbitan",
-                                  "source": "sumber_terbitan"}),
+        published.rename(
+            columns={"group": "kelompok_tampil", "share_baik_or_better_pct": "terbitan", "source": "sumber_terbitan"}
+        ),
         on="kelompok_tampil",
         how="left",
     )

@@ -19,7 +19,6 @@ INDEX_MIN, INDEX_MAX = 1.0, 5.0
 BELOW_BAIK = ("Kurang", "Cukup")
 
 
-
 def predikat_of(index: float) -> str:
     """Predikat of one unrounded index; an index outside 1-5 is an error, not a band."""
     return str(predikat_series(pd.Series([index])).iloc[0])
