@@ -8,9 +8,8 @@ import streamlit as st
 from spbe import auth, ui, ui_impor
 from spbe.formatting import format_count, format_number, format_percent, plain
 from spbe.framework import all_frameworks
-from spbe.importer import ImportRejected, parse_import
+from spbe.importer import ImportRejected
 from spbe.ingest import SHAPES, template_table
-from spbe.registry import read_registry
 from spbe.versions import BASE_VERSION, DataUnreadable, VersionError, VersionStore
 
 ui.leave_pages_folder_mode()
@@ -97,7 +96,7 @@ if year_text.strip() and not (year_text.strip().isdigit() and len(year_text.stri
     st.stop()
 year = int(year_text) if year_text.strip() else None
 try:
-    parsed = parse_import(uploaded.getvalue(), uploaded.name, read_registry(), year, who="admin")
+    parsed = ui_impor.parse_upload(uploaded.getvalue(), uploaded.name, year)
 except ImportRejected as rejected:
     st.error(f"{plain(uploaded.name)} ditolak: {format_count(rejected.total)} masalah. Tidak ada data yang diubah.",
              icon=":material/block:")  # fmt: skip

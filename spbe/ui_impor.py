@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from spbe import auth
+from spbe.importer import ImportRejected, ParsedFile, parse_import
+from spbe.registry import read_registry
+
+_PARSED = "impor_terbaca"  # (sha256, file name, year) -> ParsedFile or ImportRejected of this session
 
 
 def admin_hash() -> str | None:
@@ -35,3 +41,20 @@ def client_address() -> str:
         return address
     forwarded = st.context.headers.get("X-Forwarded-For") or ""
     return forwarded.split(",")[-1].strip() or "localhost"
+
+
+def parse_upload(data: bytes, file_name: str, year: int | None) -> ParsedFile:
+    """The upload parsed once per session, file and year: every widget on the page reruns it, and a
+    large workbook takes seconds in its child process (spbe.ingest). Raises ImportRejected as
+    parse_import does, from the memo as well."""
+    key = (hashlib.sha256(data).hexdigest(), file_name, year)
+    memo = st.session_state.get(_PARSED)
+    if memo is None or memo[0] != key:
+        try:
+            memo = (key, parse_import(data, file_name, read_registry(), year, who="admin"))
+        except ImportRejected as rejected:
+            memo = (key, rejected)
+        st.session_state[_PARSED] = memo
+    if isinstance(memo[1], ImportRejected):
+        raise memo[1]
+    return memo[1]

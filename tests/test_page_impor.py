@@ -89,3 +89,22 @@ def test_a_workbook_of_two_years_previews_each_year_lists_skipped_sheets_and_com
     assert (admin_env / "imports" / "CURRENT").read_text().strip() == "v0001"
     history = at.dataframe[0].value  # the version table, at the top, already lists the new version
     assert history["tahun"].tolist() == ["2023, 2024"]
+
+
+def test_an_upload_is_parsed_once_per_file_and_year_however_often_the_page_reruns(admin_env, monkeypatch):
+    from spbe import importer
+
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return importer.parse_import(*args, **kwargs)
+
+    monkeypatch.setattr("spbe.ui_impor.parse_import", counting)
+    at = log_in(open_import())
+    at.file_uploader[0].set_value(("hasil_2024.xlsx", report_style_xlsx(2024), "application/octet-stream")).run()
+    at.run().run()  # any widget change reruns the whole page
+    assert calls == ["hasil_2024.xlsx"]
+    at.text_input(key="tahun_impor").set_value("2024").run()  # another year: parsed again
+    assert calls == ["hasil_2024.xlsx", "hasil_2024.xlsx"]
+    assert {m.label: m.value for m in at.metric}["Diganti"] == "615"
