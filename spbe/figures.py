@@ -40,6 +40,7 @@ PROVENANCE_LABELS = {
 }
 MARKED_PROVENANCES = ("simulasi", "campuran")  # the image itself must say so
 FOOTER_WIDTH = 150  # characters per footer line at slide width
+GAP_LABEL_ROOM = 230  # right margin (px) for "0,27 poin di atas target 2,85" beside the last year
 FOOTER_MARGIN = 130  # bottom margin (px) holding the x-axis labels and title, then the footer
 FOOTER_OFFSET = 78  # footer's distance (px) below the plot area, clear of the axis title
 
@@ -165,6 +166,8 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
             text=gap_words(row["national_index"], row["target_index"]),
             xanchor="left", xshift=8, showarrow=False, font={"color": MUTED_COLOR},
         )  # fmt: skip
+        if highlight_year == series["year"].max():  # the label runs right of the last year: give it the room
+            fig.update_layout(margin={"r": GAP_LABEL_ROOM})
     highest = max(series["national_index"].max(), means["rata_rata_instansi"].max() if len(means) else 0)
     fig.update_yaxes(title="Indeks (1–5)", range=[1, min(5, max(4, highest + 0.3))])  # room for an imported mean
     fig.update_xaxes(dtick=1, title=None, range=[series["year"].min() - 0.4, series["year"].max() + 0.4])

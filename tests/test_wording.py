@@ -8,7 +8,7 @@ import pytest
 
 from spbe import charts, overview
 from spbe.cli import main
-from spbe.figures import gap_words
+from spbe.figures import GAP_LABEL_ROOM, gap_words
 from spbe.predikat import PREDIKAT
 from spbe.presskit import captions, kit_charts
 from spbe.store import Store
@@ -137,3 +137,9 @@ def test_both_map_captions_name_the_same_highest_and_lowest_province(store, year
     notes = captions(store, year, kit_charts(store, year, [f"peta_provinsi_{year}", f"peta_petak_{year}"]))
     assert [match.groups() for match in EXTREMES.finditer(notes)] == [extremes, extremes]
     assert "di antara 38 provinsi" in notes and "digabung ke Papua" in notes  # the grouping is said aloud
+
+
+def test_the_gap_label_beside_the_last_year_gets_room_to_be_read_whole(store):
+    """'0,27 poin di atas target 2,85' runs right of 2024, the last year: the right margin holds it."""
+    assert charts.national_chart(store, 2024).fig.layout.margin.r == GAP_LABEL_ROOM
+    assert charts.national_chart(store, 2018).fig.layout.margin.r != GAP_LABEL_ROOM  # 2018 is labelled inside
