@@ -34,8 +34,14 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "bench" / "BROWSER_RESULTS.md"
 CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1400, "height": 4000}  # tall: Streamlit draws a chart only once it is in the viewport
 OVERVIEW_PATH = "/?tahun=2018"
 OVERVIEW_YEAR = 2018
@@ -204,10 +210,23 @@ def streamlit_process(log_path: Path):
     port = _free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -252,8 +271,8 @@ def static_server(directory: Path):
 
 def overview_figures(year: int = OVERVIEW_YEAR) -> list:
     """The three finished figures of pages/ringkasan.py for `year`, from the same chart functions."""
-    from spbe import charts
-    from spbe.store import Store
+    from spbe.data.store import Store
+    from spbe.present import charts
 
     store = Store()
     built = (chart(store, year) for chart in (charts.national_chart, charts.predikat_chart, charts.baik_share_chart))
@@ -267,10 +286,16 @@ def static_html(figures: list, sizes: list[tuple[int, int]]) -> str:
     from spbe.ui import PLOTLY_CONFIG
 
     parts = [
-        pio.to_html(fig, include_plotlyjs=(i == 0), full_html=False, config=PLOTLY_CONFIG,
-                    default_width=f"{width}px", default_height=f"{height}px")
+        pio.to_html(
+            fig,
+            include_plotlyjs=(i == 0),
+            full_html=False,
+            config=PLOTLY_CONFIG,
+            default_width=f"{width}px",
+            default_height=f"{height}px",
+        )
         for i, (fig, (width, height)) in enumerate(zip(figures, sizes, strict=True))
-    ]  # fmt: skip
+    ]
     body = "\n".join(f"<section>{part}</section>" for part in parts)
     head = '<head><meta charset="utf-8"><title>static overview</title></head>'
     return f'<!DOCTYPE html>\n<html lang="id">{head}\n<body>{body}</body></html>\n'
@@ -291,8 +316,9 @@ def load_overview(browser, url: str) -> dict:
     try:
         start = time.monotonic()
         page.goto(url, wait_until="commit")
-        page.wait_for_function("() => window.__bench && window.__bench.drawnAt !== null", polling="raf",
-                               timeout=TIMEOUT_MS)  # fmt: skip
+        page.wait_for_function(
+            "() => window.__bench && window.__bench.drawnAt !== null", polling="raf", timeout=TIMEOUT_MS
+        )
         wall_ms = (time.monotonic() - start) * 1000
         marks = page.evaluate("() => window.__bench.overview()")
         marks["wall_ms"] = wall_ms
@@ -307,7 +333,7 @@ def load_overview(browser, url: str) -> dict:
 
 def search_sequence(changes: int, year: int = SEBARAN_YEAR) -> list[tuple[str, int]]:
     """`changes` searches with their expected row counts; consecutive counts differ, none is empty."""
-    from spbe.store import Filters, Store
+    from spbe.data.store import Filters, Store
 
     store = Store()
     counts = {text: len(store.results(year, Filters(cari=text.strip() or None))) for text in SEARCHES}
@@ -370,7 +396,7 @@ def asistensi_sequence(changes: int, timing: bool = True) -> tuple[list[tuple[st
     timing each rerun (script, store queries, serialisation; no websocket, no browser)."""
     from streamlit.testing.v1 import AppTest
 
-    from spbe.cohorts import HOST_CITIES
+    from spbe.model.cohorts import HOST_CITIES
 
     at = AppTest.from_file(str(ROOT / "pages" / "asistensi.py"), default_timeout=120)
     at.query_params["tahun"] = str(ASISTENSI_YEAR)
@@ -412,8 +438,9 @@ def asistensi_changes(browser, url: str, sequence: list[tuple[str, str]], deep_l
     context, page = _new_page(browser, 1)
     try:
         page.goto(url + ASISTENSI_PATH)
-        page.wait_for_function("l => window.__bench.metricValue(l) !== null", arg=ASISTENSI_METRIC, polling="raf",
-                               timeout=TIMEOUT_MS)  # fmt: skip
+        page.wait_for_function(
+            "l => window.__bench.metricValue(l) !== null", arg=ASISTENSI_METRIC, polling="raf", timeout=TIMEOUT_MS
+        )
         _wait_quiet(page)
         if not _on_page(page, "Asistensi SPBE", ASISTENSI_YEAR):
             deep_link_failures.append(page.url)
@@ -501,9 +528,15 @@ def machine(browser_version: str) -> dict:
     import plotly
     import streamlit
 
-    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model, "chromium": browser_version,
-            "python": platform.python_version(), "streamlit": streamlit.__version__, "plotly": plotly.__version__,
-            "date": datetime.now().isoformat(timespec="seconds")}  # fmt: skip
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": model,
+        "chromium": browser_version,
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "plotly": plotly.__version__,
+        "date": datetime.now().isoformat(timespec="seconds"),
+    }
 
 
 def _median_marks(samples: list[dict]) -> dict:
@@ -551,12 +584,19 @@ def run(runs: int = 5, changes: int = 20, asistensi: bool = True) -> dict:
     dash_ms = [s["drawn"] for s in dashboard]
     static_ms = [s["drawn"] for s in static]
     overview_result = {
-        "dashboard_ms": dash_ms, "static_ms": static_ms, "dashboard_median_ms": median(dash_ms),
-        "static_median_ms": median(static_ms), "ratio": median(dash_ms) / median(static_ms),
-        "goal_ratio": OVERVIEW_GOAL_RATIO, "chart_sizes": sizes, "static_html_bytes": html_bytes,
-        "dashboard_marks": _median_marks(dashboard), "static_marks": _median_marks(static),
-        "dashboard_samples": dashboard, "static_samples": static,
-    }  # fmt: skip
+        "dashboard_ms": dash_ms,
+        "static_ms": static_ms,
+        "dashboard_median_ms": median(dash_ms),
+        "static_median_ms": median(static_ms),
+        "ratio": median(dash_ms) / median(static_ms),
+        "goal_ratio": OVERVIEW_GOAL_RATIO,
+        "chart_sizes": sizes,
+        "static_html_bytes": html_bytes,
+        "dashboard_marks": _median_marks(dashboard),
+        "static_marks": _median_marks(static),
+        "dashboard_samples": dashboard,
+        "static_samples": static,
+    }
     overview_result["met"] = overview_result["ratio"] <= OVERVIEW_GOAL_RATIO
 
     filter_result = summarise_changes(changes_, reruns)
@@ -582,12 +622,20 @@ def summarise_changes(changes: list[dict], apptest_rerun: dict) -> dict:
 
     phases = [phase(c) for c in changes]
     result = {
-        "latencies_ms": latencies, "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
-        "max_ms": max(latencies), "min_ms": min(latencies), "goal_p95_ms": FILTER_GOAL_P95_MS,
-        "phases_median_ms": {k: median(p[k] for p in phases if p[k] is not None) for k in phases[0]
-                             if any(p[k] is not None for p in phases)},
-        "changes": changes, "apptest_rerun": apptest_rerun,
-    }  # fmt: skip
+        "latencies_ms": latencies,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "max_ms": max(latencies),
+        "min_ms": min(latencies),
+        "goal_p95_ms": FILTER_GOAL_P95_MS,
+        "phases_median_ms": {
+            k: median(p[k] for p in phases if p[k] is not None)
+            for k in phases[0]
+            if any(p[k] is not None for p in phases)
+        },
+        "changes": changes,
+        "apptest_rerun": apptest_rerun,
+    }
     result["met"] = result["p95_ms"] < FILTER_GOAL_P95_MS
     return result
 
@@ -609,8 +657,10 @@ def tables(result: dict) -> str:
     ]
     for name, key in (("dashboard (Streamlit)", "dashboard_ms"), ("static HTML (plotly.js inline)", "static_ms")):
         values = ov[key]
-        lines.append(f"| {name} | {_ms(median(values))} | {_ms(min(values))} | {_ms(max(values))} | "
-                     f"{', '.join(_ms(v) for v in values)} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {_ms(median(values))} | {_ms(min(values))} | {_ms(max(values))} | "
+            f"{', '.join(_ms(v) for v in values)} |"
+        )
     lines += [
         f"| **ratio dashboard / static** | **{ov['ratio']:.2f}x** | | | goal ≤ {OVERVIEW_GOAL_RATIO}x |",
         "",
@@ -642,9 +692,11 @@ def verdicts(result: dict) -> str:
         overview = f"**met**: {ov['ratio']:.2f}x ≤ {OVERVIEW_GOAL_RATIO}x"
     else:
         over = ov["dashboard_median_ms"] - OVERVIEW_GOAL_RATIO * ov["static_median_ms"]
-        overview = (f"**missed**: {ov['ratio']:.2f}x against ≤ {OVERVIEW_GOAL_RATIO}x; the dashboard would have to "
-                    f"be {_ms(over)} ms faster (median {_ms(ov['dashboard_median_ms'])} ms, allowed "
-                    f"{_ms(OVERVIEW_GOAL_RATIO * ov['static_median_ms'])} ms)")  # fmt: skip
+        overview = (
+            f"**missed**: {ov['ratio']:.2f}x against ≤ {OVERVIEW_GOAL_RATIO}x; the dashboard would have to "
+            f"be {_ms(over)} ms faster (median {_ms(ov['dashboard_median_ms'])} ms, allowed "
+            f"{_ms(OVERVIEW_GOAL_RATIO * ov['static_median_ms'])} ms)"
+        )
     if fl["met"]:
         filters = f"**met**: p95 {_ms(fl['p95_ms'])} ms < {FILTER_GOAL_P95_MS:.0f} ms"
     else:
@@ -694,52 +746,62 @@ def phase_table(result: dict) -> str:
         ("that message → element shows the new state (client)", "figure_msg_to_drawn"),
         ("request sent → last message of the rerun", "send_to_last_msg"),
     ]
-    lines = ["| filter change phase (median over the changes), ms | " + " | ".join(n for n, _ in pages) + " |",
-             "|---|" + "---:|" * len(pages)]  # fmt: skip
+    lines = [
+        "| filter change phase (median over the changes), ms | " + " | ".join(n for n, _ in pages) + " |",
+        "|---|" + "---:|" * len(pages),
+    ]
     for label, key in rows:
         lines.append(f"| {label} | " + " | ".join(_ms(r["phases_median_ms"].get(key)) for _, r in pages) + " |")
-    lines.append("| page rerun under AppTest (in-process, no browser) | "
-                 + " | ".join(_ms(r["apptest_rerun"]["median_ms"]) for _, r in pages) + " |")  # fmt: skip
-    lines.append("| end-to-end latency p50 / p95 | "
-                 + " | ".join(f"{_ms(r['p50_ms'])} / {_ms(r['p95_ms'])}" for _, r in pages) + " |")  # fmt: skip
+    lines.append(
+        "| page rerun under AppTest (in-process, no browser) | "
+        + " | ".join(_ms(r["apptest_rerun"]["median_ms"]) for _, r in pages)
+        + " |"
+    )
+    lines.append(
+        "| end-to-end latency p50 / p95 | "
+        + " | ".join(f"{_ms(r['p50_ms'])} / {_ms(r['p95_ms'])}" for _, r in pages)
+        + " |"
+    )
     return "\n".join(lines)
 
 
 def report(result: dict) -> str:
     m = result["machine"]
-    return "\n".join([
-        "# Browser benchmark results",
-        "",
-        "Generated by `bench/browser_bench.py`; rerun it to refresh every number in this file.",
-        "",
-        "```sh",
-        "PYTHONPATH=. .venv/bin/python -m bench.browser_bench                  # --runs 5 --changes 20 (~1-2 min)",
-        "PYTHONPATH=. .venv/bin/python -m bench.browser_bench --runs 9 --changes 40 --json out.json --no-report",
-        "```",
-        "",
-        "From Python: `bench.browser_bench.run(runs, changes)` returns the dict the `--json` file holds",
-        "(a smoke test can call `run(1, 2)`). Nothing asserts a timing.",
-        "",
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), Chromium {m['chromium']} headless, Python {m['python']}, "
-        f"Streamlit {m['streamlit']}, plotly {m['plotly']}; {m['date']}. Server, browser and bench share the CPUs.",
-        "",
-        "## Results",
-        "",
-        tables(result),
-        "",
-        "## Verdicts",
-        "",
-        verdicts(result),
-        "",
-        "## Where the time goes",
-        "",
-        breakdown(result),
-        "",
-        METHOD,
-        "",
-        findings(result),
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "# Browser benchmark results",
+            "",
+            "Generated by `bench/browser_bench.py`; rerun it to refresh every number in this file.",
+            "",
+            "```sh",
+            "PYTHONPATH=. .venv/bin/python -m bench.browser_bench                  # --runs 5 --changes 20 (~1-2 min)",
+            "PYTHONPATH=. .venv/bin/python -m bench.browser_bench --runs 9 --changes 40 --json out.json --no-report",
+            "```",
+            "",
+            "From Python: `bench.browser_bench.run(runs, changes)` returns the dict the `--json` file holds",
+            "(a smoke test can call `run(1, 2)`). Nothing asserts a timing.",
+            "",
+            f"Machine: {m['nproc']} CPUs ({m['cpu']}), Chromium {m['chromium']} headless, Python {m['python']}, "
+            f"Streamlit {m['streamlit']}, plotly {m['plotly']}; {m['date']}. Server, browser and bench share the CPUs.",
+            "",
+            "## Results",
+            "",
+            tables(result),
+            "",
+            "## Verdicts",
+            "",
+            verdicts(result),
+            "",
+            "## Where the time goes",
+            "",
+            breakdown(result),
+            "",
+            METHOD,
+            "",
+            findings(result),
+            "",
+        ]
+    )
 
 
 METHOD = """## What is measured, and how
@@ -753,7 +815,7 @@ METHOD = """## What is measured, and how
   **Every load uses a fresh browser context** (cold HTTP cache, no service worker, new websocket);
   the browser process itself stays up.
 - **Static page.** The three figures of `pages/ringkasan.py` for 2018, built in the bench by the
-  same calls (`Store()`, `spbe.overview`, `national_index_figure`, `predikat_distribution_figure`,
+  same calls (`Store()`, `spbe.present.overview`, `national_index_figure`, `predikat_distribution_figure`,
   `baik_share_figure`, `finish(fig, FigureMeta(...))`), written into one HTML file with
   `plotly.io.to_html(..., full_html=False)`: plotly.js inline before the first figure
   (`include_plotlyjs=True`), not repeated for the others; same plotly config as the dashboard

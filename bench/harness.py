@@ -71,15 +71,25 @@ def run_score(sizes: list[int], repeat: int, memory: bool = False) -> dict:
     slope = exponents.get("duckdb_df")
     grow = f"; growth exponent (sizes >= 1M) {slope:.2f}" if slope is not None else ""
     out["budgets"] = [
-        _budget(f"scoring {rows} (DuckDB, DataFrame, validated)", f"< {SCORE_GOAL_S:g} s", big["duckdb_df_s"], "s",
-                big["duckdb_df_s"] < SCORE_GOAL_S,
-                f"median of {repeat}; runs {', '.join(f'{t:.2f}' for t in big['duckdb_df_runs'])} s; from Parquet "
-                f"{big['duckdb_parquet_s']:.2f} s{grow}"),
-        _budget(f"scoring {rows}: speed-up over pandas", f">= {SCORE_GOAL_RATIO:g}x", big["ratio_df"], "x",
-                big["ratio_df"] >= SCORE_GOAL_RATIO,
-                f"pandas df {big['pandas_df_s']:.2f} s / DuckDB df {big['duckdb_df_s']:.2f} s (medians); "
-                f"Parquet path {big['ratio_parquet']:.1f}x"),
-    ]  # fmt: skip
+        _budget(
+            f"scoring {rows} (DuckDB, DataFrame, validated)",
+            f"< {SCORE_GOAL_S:g} s",
+            big["duckdb_df_s"],
+            "s",
+            big["duckdb_df_s"] < SCORE_GOAL_S,
+            f"median of {repeat}; runs {', '.join(f'{t:.2f}' for t in big['duckdb_df_runs'])} s; from Parquet "
+            f"{big['duckdb_parquet_s']:.2f} s{grow}",
+        ),
+        _budget(
+            f"scoring {rows}: speed-up over pandas",
+            f">= {SCORE_GOAL_RATIO:g}x",
+            big["ratio_df"],
+            "x",
+            big["ratio_df"] >= SCORE_GOAL_RATIO,
+            f"pandas df {big['pandas_df_s']:.2f} s / DuckDB df {big['duckdb_df_s']:.2f} s (medians); "
+            f"Parquet path {big['ratio_parquet']:.1f}x",
+        ),
+    ]
     if not all(b["met"] for b in out["budgets"]):
         out["profile"] = score_bench.profile_steps(big["rows"])
     return out
@@ -101,10 +111,20 @@ def store_budgets(results: list[dict], repeat: int) -> list[dict]:
     worst = max(real, key=lambda r: max(r["p95_ms"], r["first_ms"]))
     slowest_p95 = max(real, key=lambda r: r["p95_ms"])
     measured = max(worst["p95_ms"], worst["first_ms"])
-    detail = (f"{worst['query']}: first call {worst['first_ms']:.1f} ms, p95 {worst['p95_ms']:.1f} ms over {repeat} "
-              f"runs; slowest p95 {slowest_p95['query']} {slowest_p95['p95_ms']:.1f} ms")  # fmt: skip
-    return [_budget("store: slowest view query at real size (max of p95 and first call)", f"< {GOAL_MS:g} ms",
-                    measured, "ms", measured < GOAL_MS, detail)]  # fmt: skip
+    detail = (
+        f"{worst['query']}: first call {worst['first_ms']:.1f} ms, p95 {worst['p95_ms']:.1f} ms over {repeat} "
+        f"runs; slowest p95 {slowest_p95['query']} {slowest_p95['p95_ms']:.1f} ms"
+    )
+    return [
+        _budget(
+            "store: slowest view query at real size (max of p95 and first call)",
+            f"< {GOAL_MS:g} ms",
+            measured,
+            "ms",
+            measured < GOAL_MS,
+            detail,
+        )
+    ]
 
 
 def run_presskit(repeat: int, charts: int | None = None, formats: tuple[str, ...] | None = None) -> dict:
@@ -114,8 +134,9 @@ def run_presskit(repeat: int, charts: int | None = None, formats: tuple[str, ...
     kit = "2018 kit" if charts is None else f"2018 kit cut to {charts} chart(s), {result['formats']}"
     for budget in result["budgets"]:
         budget["name"] = budget["name"].replace("press kit 2018", "press kit") + f" ({kit})"
-        budget["detail"] = (f"persistent {result['persistent_s']:.2f} s, one-shot {result['one_shot_s']:.2f} s "
-                            f"(medians of {repeat})")  # fmt: skip
+        budget["detail"] = (
+            f"persistent {result['persistent_s']:.2f} s, one-shot {result['one_shot_s']:.2f} s (medians of {repeat})"
+        )
     return result
 
 
@@ -125,31 +146,51 @@ def run_browser(runs: int, changes: int) -> dict:
     result = browser_bench.run(runs, changes)
     ov, fl, asis = result["overview"], result["filter"], result["asistensi"]
     result["budgets"] = [
-        _budget("overview / static page (median cold load, all charts drawn)", f"<= {ov['goal_ratio']:g}x",
-                ov["ratio"], "x", ov["ratio"] <= ov["goal_ratio"],
-                f"dashboard {ov['dashboard_median_ms']:,.0f} ms, static {ov['static_median_ms']:,.0f} ms, {runs} "
-                "loads each"),
-        _budget(f"filter change p95, Sebaran Predikat ({len(fl['latencies_ms'])} changes)",
-                f"< {fl['goal_p95_ms']:.0f} ms", fl["p95_ms"], "ms", fl["p95_ms"] < fl["goal_p95_ms"],
-                f"p50 {fl['p50_ms']:.0f} ms, max {fl['max_ms']:.0f} ms"),
-        _budget(f"filter change p95, Asistensi ({len(asis['latencies_ms'])} changes)",
-                f"< {asis['goal_p95_ms']:.0f} ms", asis["p95_ms"], "ms", asis["p95_ms"] < asis["goal_p95_ms"],
-                f"p50 {asis['p50_ms']:.0f} ms, max {asis['max_ms']:.0f} ms"),
-    ]  # fmt: skip
+        _budget(
+            "overview / static page (median cold load, all charts drawn)",
+            f"<= {ov['goal_ratio']:g}x",
+            ov["ratio"],
+            "x",
+            ov["ratio"] <= ov["goal_ratio"],
+            f"dashboard {ov['dashboard_median_ms']:,.0f} ms, static {ov['static_median_ms']:,.0f} ms, {runs} "
+            "loads each",
+        ),
+        _budget(
+            f"filter change p95, Sebaran Predikat ({len(fl['latencies_ms'])} changes)",
+            f"< {fl['goal_p95_ms']:.0f} ms",
+            fl["p95_ms"],
+            "ms",
+            fl["p95_ms"] < fl["goal_p95_ms"],
+            f"p50 {fl['p50_ms']:.0f} ms, max {fl['max_ms']:.0f} ms",
+        ),
+        _budget(
+            f"filter change p95, Asistensi ({len(asis['latencies_ms'])} changes)",
+            f"< {asis['goal_p95_ms']:.0f} ms",
+            asis["p95_ms"],
+            "ms",
+            asis["p95_ms"] < asis["goal_p95_ms"],
+            f"p50 {asis['p50_ms']:.0f} ms, max {asis['max_ms']:.0f} ms",
+        ),
+    ]
     result["markdown"] = browser_bench.tables(result) + "\n\n" + browser_bench.breakdown(result)
     return result
 
 
-def run_load(sessions: int, duration_s: float, think_s: list[float], stress_s: float,
-             pages: list[str] | None = None) -> dict:  # fmt: skip
+def run_load(
+    sessions: int, duration_s: float, think_s: list[float], stress_s: float, pages: list[str] | None = None
+) -> dict:
     from bench import load_bench
 
     return load_bench.run(sessions, duration_s, pages, think_s=tuple(think_s), stress_s=stress_s)
 
 
 RUNNERS: dict[str, Callable[..., dict]] = {
-    "score": run_score, "store": run_store, "presskit": run_presskit, "browser": run_browser, "load": run_load,
-}  # fmt: skip
+    "score": run_score,
+    "store": run_store,
+    "presskit": run_presskit,
+    "browser": run_browser,
+    "load": run_load,
+}
 
 
 class LoadSampler:
@@ -206,11 +247,20 @@ def machine() -> dict:
         out = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
     except OSError:
         out = "not installed"
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal:"))  # fmt: skip
-    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model, "memory_gb": round(mem_kb / 1024**2, 1),
-            "kernel": platform.release(), "python": platform.python_version(), **versions, "chromium": out,
-            "date": datetime.now().isoformat(timespec="seconds"), "loadavg_at_start": os.getloadavg()}  # fmt: skip
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:")
+    )
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": model,
+        "memory_gb": round(mem_kb / 1024**2, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        **versions,
+        "chromium": out,
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "loadavg_at_start": os.getloadavg(),
+    }
 
 
 def run_all(names: list[str], mode: str) -> dict:
@@ -242,18 +292,19 @@ def _num(value: float, unit: str) -> str:
 
 HOW = {
     "store": (
-        "`spbe.store.Store` view queries (the calls `pages/*.py` make, incl. conversion to pandas), at the real "
+        "`spbe.data.store.Store` view queries (the calls `pages/*.py` make, incl. conversion to pandas), at the real "
         "size of `data/` and at 100x (synthetic copies, untimed to build). One `Store`; every query once untimed "
         '("first call"), then all round-robin; median and p95 per query. Details: bench/README.md.'
     ),
     "score": (
-        "`spbe.scoring.score_levels` (DuckDB) against a pandas implementation of the same formula, from 620 "
+        "`spbe.model.scoring.score_levels` (DuckDB) against a pandas implementation of the same formula, from 620 "
         "instansi to 20 million indicator rows, DataFrame and Parquet inputs, rotating order, results compared "
         "to 1e-9. Medians; growth exponent = slope of log time vs log rows for sizes >= 1M. Peak-RSS "
         "subprocesses are skipped by the harness (`python -m bench.score_bench` still measures them)."
     ),
     "presskit": (
-        "The 2018 press kit (every standard chart in PNG, SVG, PDF at the slide preset): `spbe.presskit.build_kit` "
+        "The 2018 press kit (every standard chart in PNG, SVG, PDF at the slide preset): "
+        "`spbe.present.presskit.build_kit` "
         "with its persistent Kaleido server in a fresh process (imports and Chromium start included), against "
         "one-shot `plotly.io.write_image` per file (a new Chromium per file), alternating, in subprocesses."
     ),
@@ -282,27 +333,44 @@ HOW = {
         "throughout."
     ),
 }
-TITLES = {"store": "Store queries", "score": "Scoring", "presskit": "Press kit", "browser": "Browser",
-          "load": "Load and server memory"}  # fmt: skip
+TITLES = {
+    "store": "Store queries",
+    "score": "Scoring",
+    "presskit": "Press kit",
+    "browser": "Browser",
+    "load": "Load and server memory",
+}
 
 
 def _presskit_md(r: dict) -> str:
-    return "\n".join([
-        f"Kit: charts {r['charts']}, formats {r['formats']}.",
-        "",
-        "| variant | median | runs |",
-        "|---|---:|---|",
-        f"| persistent Kaleido server (`build_kit`) | {r['persistent_s']:.2f} s | "
-        f"{', '.join(f'{t:.2f}' for t in r['persistent_runs'])} s |",
-        f"| one-shot `write_image` per file | {r['one_shot_s']:.2f} s | "
-        f"{', '.join(f'{t:.2f}' for t in r['one_shot_runs'])} s |",
-        f"| **ratio one-shot / persistent** | **{r['ratio']:.1f}x** | |",
-        *(["", "Steps of each persistent run, s:", "", "| step | " + " | ".join(
-            f"run {i + 1}" for i in range(len(r["persistent_steps"]))) + " |",
-           "|---|" + "---:|" * len(r["persistent_steps"])]
-          + [f"| {k} | " + " | ".join(f"{s_[k]:.2f}" for s_ in r["persistent_steps"]) + " |"
-             for k in r["persistent_steps"][0]] if r.get("persistent_steps") else []),
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"Kit: charts {r['charts']}, formats {r['formats']}.",
+            "",
+            "| variant | median | runs |",
+            "|---|---:|---|",
+            f"| persistent Kaleido server (`build_kit`) | {r['persistent_s']:.2f} s | "
+            f"{', '.join(f'{t:.2f}' for t in r['persistent_runs'])} s |",
+            f"| one-shot `write_image` per file | {r['one_shot_s']:.2f} s | "
+            f"{', '.join(f'{t:.2f}' for t in r['one_shot_runs'])} s |",
+            f"| **ratio one-shot / persistent** | **{r['ratio']:.1f}x** | |",
+            *(
+                [
+                    "",
+                    "Steps of each persistent run, s:",
+                    "",
+                    "| step | " + " | ".join(f"run {i + 1}" for i in range(len(r["persistent_steps"]))) + " |",
+                    "|---|" + "---:|" * len(r["persistent_steps"]),
+                ]
+                + [
+                    f"| {k} | " + " | ".join(f"{s_[k]:.2f}" for s_ in r["persistent_steps"]) + " |"
+                    for k in r["persistent_steps"][0]
+                ]
+                if r.get("persistent_steps")
+                else []
+            ),
+        ]
+    )
 
 
 def _load_md(r: dict) -> str:
@@ -318,38 +386,62 @@ def _load_md(r: dict) -> str:
         "",
         "| phase | page | changes | p50 ms | p95 ms | max ms |",
         "|---|---|---:|---:|---:|---:|",
-    ]  # fmt: skip
+    ]
     for label, summary, _ in phases:
         for kind, s in summary["by_page"].items():
-            lines.append(f"| {label} | {kind} | {s['changes']} | {s['p50_ms']:,.0f} | {s['p95_ms']:,.0f} | "
-                         f"{s['max_ms']:,.0f} |")  # fmt: skip
-        lines.append(f"| {label} | **all** | {summary['changes']} | {summary['p50_ms']:,.0f} | "
-                     f"{summary['p95_ms']:,.0f} | {summary['max_ms']:,.0f} |")  # fmt: skip
+            lines.append(
+                f"| {label} | {kind} | {s['changes']} | {s['p50_ms']:,.0f} | {s['p95_ms']:,.0f} | {s['max_ms']:,.0f} |"
+            )
+        lines.append(
+            f"| {label} | **all** | {summary['changes']} | {summary['p50_ms']:,.0f} | "
+            f"{summary['p95_ms']:,.0f} | {summary['max_ms']:,.0f} |"
+        )
     lines += ["", f"Errors: {r['errors']} ({', '.join(f'{k}: {v}' for k, v in r['error_counts'].items()) or 'none'})."]
-    labels = {"enter_to_send": "Enter → rerun request sent", "send_to_figure_msg": "request → message carrying the "
-              "watched element", "figure_msg_to_drawn": "that message → new state shown (client)",
-              "send_to_last_msg": "request → last message of the rerun"}  # fmt: skip
-    lines += ["", "| step of a change (median over all changes), ms | " + " | ".join(p[0] for p in phases) + " |",
-              "|---|" + "---:|" * len(phases)]  # fmt: skip
-    lines += [f"| {labels[k]} | " + " | ".join(f"{p[1]['phases_median_ms'].get(k, float('nan')):,.0f}"
-                                              for p in phases) + " |" for k in labels]  # fmt: skip
+    labels = {
+        "enter_to_send": "Enter → rerun request sent",
+        "send_to_figure_msg": "request → message carrying the watched element",
+        "figure_msg_to_drawn": "that message → new state shown (client)",
+        "send_to_last_msg": "request → last message of the rerun",
+    }
+    lines += [
+        "",
+        "| step of a change (median over all changes), ms | " + " | ".join(p[0] for p in phases) + " |",
+        "|---|" + "---:|" * len(phases),
+    ]
+    lines += [
+        f"| {labels[k]} | " + " | ".join(f"{p[1]['phases_median_ms'].get(k, float('nan')):,.0f}" for p in phases) + " |"
+        for k in labels
+    ]
     for label, _, c in phases:
-        lines += ["", f"CPU {label} ({c['wall_s']:.0f} s x {c['capacity_s'] / c['wall_s']:.0f} CPUs = "
-                  f"{c['capacity_s']:.0f} CPU-s available), from /proc: streamlit server {c['server_s']:.0f} CPU-s, "
-                  f"Chromium + Playwright driver {c['browser_s']:.0f}, bench process {c['bench_s']:.0f}, other work on "
-                  f"the machine {c['other_s']:.0f} (machine busy {c['machine_busy_s']:.0f})."]  # fmt: skip
+        lines += [
+            "",
+            f"CPU {label} ({c['wall_s']:.0f} s x {c['capacity_s'] / c['wall_s']:.0f} CPUs = "
+            f"{c['capacity_s']:.0f} CPU-s available), from /proc: streamlit server {c['server_s']:.0f} CPU-s, "
+            f"Chromium + Playwright driver {c['browser_s']:.0f}, bench process {c['bench_s']:.0f}, other work on "
+            f"the machine {c['other_s']:.0f} (machine busy {c['machine_busy_s']:.0f}).",
+        ]
     rss = r["rss"]
-    lines += ["", "| server memory (streamlit process + descendants), MB | VmRSS | of which descendants |",
-              "|---|---:|---:|"]  # fmt: skip
-    for label, key in (("just started", "start"), ("after warm-up (1 session per scenario page)", "idle_after_warmup"),
-                       (f"{r['sessions']} sessions open", "sessions_open"), ("after the load phase", "after_load"),
-                       ("**after every page visited by every session**", "after_pages"),
-                       ("after closing every context (+2 s)", "contexts_closed"),
-                       ("peak of the 0.5 s samples", "peak_sampled")):  # fmt: skip
+    lines += [
+        "",
+        "| server memory (streamlit process + descendants), MB | VmRSS | of which descendants |",
+        "|---|---:|---:|",
+    ]
+    for label, key in (
+        ("just started", "start"),
+        ("after warm-up (1 session per scenario page)", "idle_after_warmup"),
+        (f"{r['sessions']} sessions open", "sessions_open"),
+        ("after the load phase", "after_load"),
+        ("**after every page visited by every session**", "after_pages"),
+        ("after closing every context (+2 s)", "contexts_closed"),
+        ("peak of the 0.5 s samples", "peak_sampled"),
+    ):
         lines.append(f"| {label} | {rss[key]['total_mb']:,.0f} | {rss[key]['children_mb']:,.0f} |")
     visits = r["page_visit_ms_median"]
-    lines += ["", "Page visits through the sidebar, median ms until ready (concurrent sessions): "
-              + ", ".join(f"`{p}` {ms:,.0f}" for p, ms in visits.items())]  # fmt: skip
+    lines += [
+        "",
+        "Page visits through the sidebar, median ms until ready (concurrent sessions): "
+        + ", ".join(f"`{p}` {ms:,.0f}" for p, ms in visits.items()),
+    ]
     return "\n".join(lines)
 
 
@@ -362,9 +454,12 @@ def _score_md(r: dict) -> str:
 
 
 MARKDOWN: dict[str, Callable[[dict], str]] = {
-    "store": lambda r: r["markdown"], "score": _score_md, "presskit": _presskit_md,
-    "browser": lambda r: r["markdown"], "load": _load_md,
-}  # fmt: skip
+    "store": lambda r: r["markdown"],
+    "score": _score_md,
+    "presskit": _presskit_md,
+    "browser": lambda r: r["markdown"],
+    "load": _load_md,
+}
 
 # What could be tried when a budget is missed (keyed by the start of the budget's name).
 SUGGESTIONS = {
@@ -383,10 +478,10 @@ SUGGESTIONS = {
     "on another machine.",
     "server memory": "see the RSS table: baseline is the interpreter + DuckDB store; per-session growth comes "
     "from session state and cached elements.",
-    "scoring": "group on a dictionary-encoded instansi key in `spbe.scoring._aggregate` (the one `GROUP BY` is "
+    "scoring": "group on a dictionary-encoded instansi key in `spbe.model.scoring._aggregate` (the one `GROUP BY` is "
     "~85% of the time, see the steps), see bench/README.md.",
     "store": "see bench/README.md (select only displayed columns, precompute per-instansi aspects).",
-    "press kit": "render all charts in one `render_many` call in `spbe.presskit.build_kit` (one Kaleido "
+    "press kit": "render all charts in one `render_many` call in `spbe.present.presskit.build_kit` (one Kaleido "
     "round trip per kit instead of per chart); the steps table shows build_kit is ~90% of the time.",
 }
 

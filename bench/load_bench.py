@@ -99,8 +99,13 @@ def tree_rss(pid: int) -> dict:
     children = descendants(pid)
     server = _status_kb(pid) / 1024
     kids = sum(_status_kb(c) for c in children) / 1024
-    return {"server_mb": server, "children_mb": kids, "total_mb": server + kids, "children": len(children),
-            "server_hwm_mb": _status_kb(pid, "VmHWM") / 1024}  # fmt: skip
+    return {
+        "server_mb": server,
+        "children_mb": kids,
+        "total_mb": server + kids,
+        "children": len(children),
+        "server_hwm_mb": _status_kb(pid, "VmHWM") / 1024,
+    }
 
 
 def _cpu_ticks(pid: int) -> int:
@@ -119,17 +124,28 @@ def cpu_snapshot(server_pid: int) -> dict:
     browser = set(descendants(os.getpid())) - server
     total = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     busy = sum(total) - total[3] - total[4]  # minus idle and iowait
-    return {"server_s": sum(_cpu_ticks(p) for p in server) / hz, "browser_s": sum(_cpu_ticks(p) for p in browser) / hz,
-            "bench_s": _cpu_ticks(os.getpid()) / hz, "machine_busy_s": busy / hz, "wall": time.monotonic()}  # fmt: skip
+    return {
+        "server_s": sum(_cpu_ticks(p) for p in server) / hz,
+        "browser_s": sum(_cpu_ticks(p) for p in browser) / hz,
+        "bench_s": _cpu_ticks(os.getpid()) / hz,
+        "machine_busy_s": busy / hz,
+        "wall": time.monotonic(),
+    }
 
 
 def cpu_split(before: dict, after: dict) -> dict:
     """Where the CPU went between two snapshots; `other` = the machine's busy time not ours (other work)."""
     d = {k: after[k] - before[k] for k in before}
     ours = d["server_s"] + d["browser_s"] + d["bench_s"]
-    return {"wall_s": d["wall"], "capacity_s": d["wall"] * len(os.sched_getaffinity(0)),
-            "server_s": d["server_s"], "browser_s": d["browser_s"], "bench_s": d["bench_s"],
-            "other_s": max(0.0, d["machine_busy_s"] - ours), "machine_busy_s": d["machine_busy_s"]}  # fmt: skip
+    return {
+        "wall_s": d["wall"],
+        "capacity_s": d["wall"] * len(os.sched_getaffinity(0)),
+        "server_s": d["server_s"],
+        "browser_s": d["browser_s"],
+        "bench_s": d["bench_s"],
+        "other_s": max(0.0, d["machine_busy_s"] - ours),
+        "machine_busy_s": d["machine_busy_s"],
+    }
 
 
 class RssSampler:
@@ -182,8 +198,9 @@ class Session:
         try:
             if self.kind == "sebaran":
                 await self.page.goto(self.url + bb.SEBARAN_PATH, timeout=OPEN_TIMEOUT_MS)
-                await self.page.wait_for_function("() => window.__bench.drawnAt !== null",
-                                                  timeout=OPEN_TIMEOUT_MS, polling=100)  # fmt: skip
+                await self.page.wait_for_function(
+                    "() => window.__bench.drawnAt !== null", timeout=OPEN_TIMEOUT_MS, polling=100
+                )
             else:
                 await self.page.goto(self.url + bb.ASISTENSI_PATH, timeout=OPEN_TIMEOUT_MS)
                 await self.page.wait_for_function(
@@ -202,13 +219,13 @@ class Session:
         ws.on("socketerror", lambda message: self.error("websocket", str(message)))
 
     async def _quiet(self, quiet_ms: int, timeout_ms: int) -> None:
-        await self.page.wait_for_function(f"() => performance.now() - window.__bench.lastRecvAt() > {quiet_ms}",
-                                          timeout=timeout_ms, polling=50)  # fmt: skip
+        await self.page.wait_for_function(
+            f"() => performance.now() - window.__bench.lastRecvAt() > {quiet_ms}", timeout=timeout_ms, polling=50
+        )
 
     async def change_until(self, deadline: float, phase: str, think_s: tuple[float, float]) -> None:
         """Change the filter until `deadline` (time.monotonic), thinking `think_s` seconds between changes."""
-        box = (self.page.get_by_label("Cari nama instansi") if self.kind == "sebaran"
-               else bb.asistensi_select(self.page))  # fmt: skip
+        box = self.page.get_by_label("Cari nama instansi") if self.kind == "sebaran" else bb.asistensi_select(self.page)
         changes = self.changes.setdefault(phase, [])
         while time.monotonic() < deadline:
             # The user looks at the page first, also before the first change: ten users do not all
@@ -226,19 +243,28 @@ class Session:
                 spec = expected if self.kind == "sebaran" else {"label": bb.ASISTENSI_METRIC, "value": expected}
                 await self.page.evaluate("e => window.__bench.arm(e)", spec)
                 await box.press("Enter", timeout=CHANGE_TIMEOUT_MS)
-                await self.page.wait_for_function("() => window.__bench.key.histAt !== null",
-                                                  timeout=CHANGE_TIMEOUT_MS, polling="raf")  # fmt: skip
+                await self.page.wait_for_function(
+                    "() => window.__bench.key.histAt !== null", timeout=CHANGE_TIMEOUT_MS, polling="raf"
+                )
                 await self._quiet(QUIET_MS, CHANGE_TIMEOUT_MS)
             except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError and friends: counted, go on
                 self.error("timeout" if "Timeout" in type(exc).__name__ else "change", repr(exc))
                 continue
             title = bb.HISTOGRAM_TITLE if self.kind == "sebaran" else bb.ASISTENSI_METRIC
             marks = await self.page.evaluate("t => window.__bench.collect(t)", title)
-            changes.append({**marks, "ms": marks["hist"] - marks["key"], "step": text,
-                            "t_s": round(time.monotonic() - self.started, 2)})  # fmt: skip
+            changes.append(
+                {
+                    **marks,
+                    "ms": marks["hist"] - marks["key"],
+                    "step": text,
+                    "t_s": round(time.monotonic() - self.started, 2),
+                }
+            )
             if await self.page.evaluate("() => window.__bench.exceptions()"):
-                self.error("exception", await self.page.evaluate(
-                    "() => document.querySelector('[data-testid=stException]').innerText"))  # fmt: skip
+                self.error(
+                    "exception",
+                    await self.page.evaluate("() => document.querySelector('[data-testid=stException]').innerText"),
+                )
                 break  # the page shows a traceback: stop this session rather than count it again and again
 
     def latencies(self, phase: str) -> list[float]:
@@ -257,8 +283,9 @@ class Session:
                 await self.page.wait_for_function(
                     "() => document.querySelector('h1') && !document.querySelector('[data-testid=stStatusWidget]')"
                     f" && performance.now() - window.__bench.lastRecvAt() > {PAGE_QUIET_MS}",
-                    timeout=OPEN_TIMEOUT_MS, polling=100,
-                )  # fmt: skip
+                    timeout=OPEN_TIMEOUT_MS,
+                    polling=100,
+                )
                 if await self.page.evaluate("() => window.__bench.exceptions()"):
                     self.error("exception", f"on /{path}")
                 visits.append({"page": "/" + path, "ms": (time.monotonic() - start) * 1000})
@@ -299,8 +326,12 @@ async def _drive(
                 await s.open(browser)
                 await s.context.close()
             rss_idle = tree_rss(pid)
-            users = [Session(i, "sebaran" if i % 2 == 0 else "asistensi", seqs["sebaran" if i % 2 == 0 else
-                             "asistensi"], url) for i in range(sessions)]  # fmt: skip
+            users = [
+                Session(
+                    i, "sebaran" if i % 2 == 0 else "asistensi", seqs["sebaran" if i % 2 == 0 else "asistensi"], url
+                )
+                for i in range(sessions)
+            ]
             start = time.monotonic()
             opened = await asyncio.gather(*(s.open(browser) for s in users))
             open_s = time.monotonic() - start
@@ -332,10 +363,23 @@ async def _drive(
             version = browser.version
         finally:
             await browser.close()
-    return {"users": users, "open_s": open_s, "load_s": load_s, "visit_s": visit_s, "visits": visits, "cpu": cpu_load,
-            "stress_cpu": stress_cpu,
-            "rss": {"idle_after_warmup": rss_idle, "sessions_open": rss_open, "after_load": rss_after_load,
-                    "after_pages": rss_pages, "contexts_closed": rss_closed}, "chromium": version}  # fmt: skip
+    return {
+        "users": users,
+        "open_s": open_s,
+        "load_s": load_s,
+        "visit_s": visit_s,
+        "visits": visits,
+        "cpu": cpu_load,
+        "stress_cpu": stress_cpu,
+        "rss": {
+            "idle_after_warmup": rss_idle,
+            "sessions_open": rss_open,
+            "after_load": rss_after_load,
+            "after_pages": rss_pages,
+            "contexts_closed": rss_closed,
+        },
+        "chromium": version,
+    }
 
 
 def _summary(users: list[Session], phase: str) -> dict:
@@ -345,8 +389,12 @@ def _summary(users: list[Session], phase: str) -> dict:
     for kind in ("sebaran", "asistensi"):
         values = [ms for s in users if s.kind == kind for ms in s.latencies(phase)]
         if values:
-            by_kind[kind] = {"changes": len(values), "p50_ms": bb.percentile(values, 50),
-                             "p95_ms": bb.percentile(values, 95), "max_ms": max(values)}  # fmt: skip
+            by_kind[kind] = {
+                "changes": len(values),
+                "p50_ms": bb.percentile(values, 50),
+                "p95_ms": bb.percentile(values, 95),
+                "max_ms": max(values),
+            }
     marks = [m for s in users for m in s.changes.get(phase, [])]
     steps = {}
     for name, a, b in PHASES:
@@ -354,9 +402,14 @@ def _summary(users: list[Session], phase: str) -> dict:
         if values:
             steps[name] = median(values)
     nan = float("nan")
-    return {"changes": len(latencies), "p50_ms": bb.percentile(latencies, 50) if latencies else nan,
-            "p95_ms": bb.percentile(latencies, 95) if latencies else nan, "max_ms": max(latencies, default=nan),
-            "by_page": by_kind, "phases_median_ms": steps}  # fmt: skip
+    return {
+        "changes": len(latencies),
+        "p50_ms": bb.percentile(latencies, 50) if latencies else nan,
+        "p95_ms": bb.percentile(latencies, 95) if latencies else nan,
+        "max_ms": max(latencies, default=nan),
+        "by_page": by_kind,
+        "phases_median_ms": steps,
+    }
 
 
 def run(
@@ -382,26 +435,51 @@ def run(
     users = driven.pop("users")
     errors = [e for s in users for e in s.errors]
     peak = max(sampler.samples, key=lambda r: r["total_mb"]) if sampler.samples else tree_rss(0)
-    rss = {"start": rss_start, **driven.pop("rss"), "peak_sampled": peak,
-           "samples_mb": [round(r["total_mb"], 1) for r in sampler.samples]}  # fmt: skip
+    rss = {
+        "start": rss_start,
+        **driven.pop("rss"),
+        "peak_sampled": peak,
+        "samples_mb": [round(r["total_mb"], 1) for r in sampler.samples],
+    }
     error_counts: dict[str, int] = {}
     for e in errors:
         error_counts[e["what"]] = error_counts.get(e["what"], 0) + 1
     visits = [v for session in driven.pop("visits") for v in session]
     result = {
-        "sessions": sessions, "duration_s": duration_s, "think_s": list(think_s), "stress_duration_s": stress_s,
-        "pages": ["/" + p for p in pages], **_summary(users, "think"),
+        "sessions": sessions,
+        "duration_s": duration_s,
+        "think_s": list(think_s),
+        "stress_duration_s": stress_s,
+        "pages": ["/" + p for p in pages],
+        **_summary(users, "think"),
         "stress": _summary(users, "stress") if stress_s > 0 else None,
-        "samples": [{"session": s.number, "kind": s.kind, "phase": phase, "t_s": m["t_s"], "step": m["step"],
-                     "ms": m["ms"]} for s in users for phase, changes in s.changes.items() for m in changes],
-        "errors": len(errors), "error_counts": error_counts, "error_samples": errors[:20],
-        "per_session": [{"session": s.number, "kind": s.kind, "changes": len(s.latencies("think")),
-                         "p50_ms": bb.percentile(s.latencies("think"), 50) if s.latencies("think") else None,
-                         "errors": len(s.errors)} for s in users],
-        "page_visit_ms_median": {p: median(v["ms"] for v in visits if v["page"] == p)
-                                 for p in dict.fromkeys(v["page"] for v in visits)},
-        "rss": rss, "rss_mb": rss["after_pages"]["total_mb"], "server_log_tail": log_tail, **driven,
-    }  # fmt: skip
+        "samples": [
+            {"session": s.number, "kind": s.kind, "phase": phase, "t_s": m["t_s"], "step": m["step"], "ms": m["ms"]}
+            for s in users
+            for phase, changes in s.changes.items()
+            for m in changes
+        ],
+        "errors": len(errors),
+        "error_counts": error_counts,
+        "error_samples": errors[:20],
+        "per_session": [
+            {
+                "session": s.number,
+                "kind": s.kind,
+                "changes": len(s.latencies("think")),
+                "p50_ms": bb.percentile(s.latencies("think"), 50) if s.latencies("think") else None,
+                "errors": len(s.errors),
+            }
+            for s in users
+        ],
+        "page_visit_ms_median": {
+            p: median(v["ms"] for v in visits if v["page"] == p) for p in dict.fromkeys(v["page"] for v in visits)
+        },
+        "rss": rss,
+        "rss_mb": rss["after_pages"]["total_mb"],
+        "server_log_tail": log_tail,
+        **driven,
+    }
     result["budgets"] = budgets(result)
     return result
 
@@ -418,22 +496,41 @@ def budgets(result: dict) -> list[dict]:
     n, secs = result["sessions"], result["duration_s"]
     low, high = result["think_s"]
     stress = result.get("stress")
-    stress_note = (f"; back to back for {result['stress_duration_s']:g} s (no budget): p50 {stress['p50_ms']:.0f} ms, "
-                   f"p95 {stress['p95_ms']:.0f} ms over {stress['changes']} changes" if stress else "")  # fmt: skip
+    stress_note = (
+        f"; back to back for {result['stress_duration_s']:g} s (no budget): p50 {stress['p50_ms']:.0f} ms, "
+        f"p95 {stress['p95_ms']:.0f} ms over {stress['changes']} changes"
+        if stress
+        else ""
+    )
     errors = ", ".join(f"{k}: {v}" for k, v in result["error_counts"].items()) or "none"
     return [
-        {"name": f"load: filter change p95, {n} sessions for {secs:g} s ({low:g}-{high:g} s think time)",
-         "goal": f"< {GOAL_P95_MS:.0f} ms", "measured": result["p95_ms"], "unit": "ms",
-         "met": bool(result["p95_ms"] < GOAL_P95_MS),
-         "detail": f"p50 {result['p50_ms']:.0f} ms, max {result['max_ms']:.0f} ms over {result['changes']} changes"
-                   + stress_note},
-        {"name": f"load: errors, {n} sessions for {secs:g} s", "goal": "0", "measured": float(result["errors"]),
-         "unit": "errors", "met": result["errors"] == 0, "detail": errors},
-        {"name": f"server memory after {n} sessions visited every page", "goal": f"< {GOAL_RSS_MB:.0f} MB",
-         "measured": result["rss_mb"], "unit": "MB", "met": bool(result["rss_mb"] < GOAL_RSS_MB),
-         "detail": f"VmRSS of the streamlit process + {result['rss']['after_pages']['children']} descendants; "
-                   f"sampled peak {result['rss']['peak_sampled']['total_mb']:.0f} MB"},
-    ]  # fmt: skip
+        {
+            "name": f"load: filter change p95, {n} sessions for {secs:g} s ({low:g}-{high:g} s think time)",
+            "goal": f"< {GOAL_P95_MS:.0f} ms",
+            "measured": result["p95_ms"],
+            "unit": "ms",
+            "met": bool(result["p95_ms"] < GOAL_P95_MS),
+            "detail": f"p50 {result['p50_ms']:.0f} ms, max {result['max_ms']:.0f} ms over {result['changes']} changes"
+            + stress_note,
+        },
+        {
+            "name": f"load: errors, {n} sessions for {secs:g} s",
+            "goal": "0",
+            "measured": float(result["errors"]),
+            "unit": "errors",
+            "met": result["errors"] == 0,
+            "detail": errors,
+        },
+        {
+            "name": f"server memory after {n} sessions visited every page",
+            "goal": f"< {GOAL_RSS_MB:.0f} MB",
+            "measured": result["rss_mb"],
+            "unit": "MB",
+            "met": bool(result["rss_mb"] < GOAL_RSS_MB),
+            "detail": f"VmRSS of the streamlit process + {result['rss']['after_pages']['children']} descendants; "
+            f"sampled peak {result['rss']['peak_sampled']['total_mb']:.0f} MB",
+        },
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -451,10 +548,15 @@ def main(argv: list[str] | None = None) -> None:
     low, high = (float(x) for x in args.think.split(","))
     result = run(args.sessions, args.duration, think_s=(low, high), stress_s=args.stress)
     for budget in result["budgets"]:
-        print(f"- {budget['name']}: {budget['measured']:.1f} {budget['unit']} (goal {budget['goal']}) "
-              f"{'met' if budget['met'] else 'MISSED'}; {budget['detail']}")  # fmt: skip
-    print(json.dumps({k: result[k] for k in ("by_page", "phases_median_ms", "error_counts", "page_visit_ms_median")},
-                     indent=2))  # fmt: skip
+        print(
+            f"- {budget['name']}: {budget['measured']:.1f} {budget['unit']} (goal {budget['goal']}) "
+            f"{'met' if budget['met'] else 'MISSED'}; {budget['detail']}"
+        )
+    print(
+        json.dumps(
+            {k: result[k] for k in ("by_page", "phases_median_ms", "error_counts", "page_visit_ms_median")}, indent=2
+        )
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=str))
 

@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python -m bench.presskit_bench [--repeat 3] [--json PATH]
 
 Both variants render the same figures (every standard chart of 2018 in PNG, SVG and PDF at
-the slide preset) in one run, alternating. "persistent" is spbe.presskit.build_kit as the
+the slide preset) in one run, alternating. "persistent" is spbe.present.presskit.build_kit as the
 dashboard and the CLI use it, in a fresh process so that Chromium's start is included;
 "one-shot" calls plotly.io.write_image per file, which starts a new Chromium every time.
 Goal (issue "Press-ready figures"): persistent at least 5x faster, and under 10 s.
@@ -34,8 +34,8 @@ def step(name):
     global mark
     now = time.perf_counter()
     steps[name], mark = now - mark, now
-from spbe.presskit import build_kit, kit_charts
-from spbe.store import Store
+from spbe.present.presskit import build_kit, kit_charts
+from spbe.data.store import Store
 step("imports")
 store = Store()
 step("Store()")
@@ -52,9 +52,9 @@ print(time.perf_counter() - t, len(files))
 _ONE_SHOT = f"""
 import sys, time, warnings
 import plotly.io as pio
-from spbe.export import PRESETS
-from spbe.presskit import kit_charts
-from spbe.store import Store
+from spbe.present.export import PRESETS
+from spbe.present.presskit import kit_charts
+from spbe.data.store import Store
 t = time.perf_counter()
 preset, out, limit, formats = PRESETS["slide"], sys.argv[1], sys.argv[2], sys.argv[3].split(",")
 count = 0
@@ -72,8 +72,9 @@ print(time.perf_counter() - t, count)
 
 def _run(code: str, *args: str, steps: list | None = None) -> tuple[float, int]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=True, timeout=900)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=900
+    )
     for line in done.stdout.splitlines():
         if line.startswith("STEPS ") and steps is not None:
             steps.append(json.loads(line.removeprefix("STEPS ")))
@@ -86,14 +87,16 @@ def run(repeat: int = 3, charts: int | None = None, formats: tuple[str, ...] | N
 
     The full kit by default; `charts=N` keeps the first N standard charts and `formats` (e.g. ("png",))
     the given formats, for a smoke run (the budgets then concern that smaller kit)."""
-    from spbe.export import FORMATS
+    from spbe.present.export import FORMATS
 
     limit, fmts = "all" if charts is None else str(charts), ",".join(formats or FORMATS)
     persistent, one_shot, steps = [], [], []
     for turn in range(repeat):
         with tempfile.TemporaryDirectory() as out:
-            order = [("persistent", lambda: _run(_PERSISTENT, limit, fmts, steps=steps)),
-                     ("one-shot", lambda out=out: _run(_ONE_SHOT, out, limit, fmts))]  # fmt: skip
+            order = [
+                ("persistent", lambda: _run(_PERSISTENT, limit, fmts, steps=steps)),
+                ("one-shot", lambda out=out: _run(_ONE_SHOT, out, limit, fmts)),
+            ]
             for name, call in order if turn % 2 == 0 else order[::-1]:
                 seconds, files = call()
                 (persistent if name == "persistent" else one_shot).append(seconds)
@@ -109,11 +112,21 @@ def run(repeat: int = 3, charts: int | None = None, formats: tuple[str, ...] | N
     }
     result["ratio"] = result["one_shot_s"] / result["persistent_s"]
     result["budgets"] = [
-        {"name": "press kit speed-up over one-shot", "goal": f">= {GOAL_RATIO}x", "measured": result["ratio"],
-         "unit": "x", "met": result["ratio"] >= GOAL_RATIO},
-        {"name": "press kit 2018 (persistent)", "goal": f"< {GOAL_SECONDS} s", "measured": result["persistent_s"],
-         "unit": "s", "met": result["persistent_s"] < GOAL_SECONDS},
-    ]  # fmt: skip
+        {
+            "name": "press kit speed-up over one-shot",
+            "goal": f">= {GOAL_RATIO}x",
+            "measured": result["ratio"],
+            "unit": "x",
+            "met": result["ratio"] >= GOAL_RATIO,
+        },
+        {
+            "name": "press kit 2018 (persistent)",
+            "goal": f"< {GOAL_SECONDS} s",
+            "measured": result["persistent_s"],
+            "unit": "s",
+            "met": result["persistent_s"] < GOAL_SECONDS,
+        },
+    ]
     return result
 
 
@@ -130,8 +143,10 @@ def main() -> None:
     print(f"| one-shot write_image | {result['one_shot_s']:.2f} s | {result['one_shot_runs']} |")
     print(f"ratio one-shot / persistent: {result['ratio']:.1f}x")
     for budget in result["budgets"]:
-        print(f"- {budget['name']}: {budget['measured']:.2f} {budget['unit']} (goal {budget['goal']}) "
-              f"{'met' if budget['met'] else 'MISSED'}")  # fmt: skip
+        print(
+            f"- {budget['name']}: {budget['measured']:.2f} {budget['unit']} (goal {budget['goal']}) "
+            f"{'met' if budget['met'] else 'MISSED'}"
+        )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 

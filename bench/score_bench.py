@@ -1,4 +1,4 @@
-"""Scoring benchmark: spbe.scoring.score_levels (DuckDB) against a plain pandas baseline.
+"""Scoring benchmark: spbe.model.scoring.score_levels (DuckDB) against a plain pandas baseline.
 
     PYTHONPATH=. .venv/bin/python -m bench.score_bench [--sizes 29140 1000000 ...] [--repeat 3]
                                                        [--json PATH] [--no-memory] [--profile]
@@ -24,9 +24,9 @@ from statistics import median
 import numpy as np
 import pandas as pd
 
-from spbe.framework import Framework, framework_for_year
-from spbe.predikat import predikat_series
-from spbe.scoring import Scores, score_levels
+from spbe.model.framework import Framework, framework_for_year
+from spbe.model.predikat import predikat_series
+from spbe.model.scoring import Scores, score_levels
 
 YEAR = 2024  # scored with PermenPANRB 59/2020, 47 indicators
 SEED = 20240
@@ -115,8 +115,12 @@ def peak_rss_mb(variant: str, path: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
         [sys.executable, "-m", "bench.score_bench", "--child", variant, path],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -226,10 +230,10 @@ def markdown(results: list[dict]) -> str:
 def profile_steps(rows: int) -> dict[str, float]:
     """Seconds per step of score_levels on a DataFrame, for finding where the time goes.
 
-    Mirrors score_levels (spbe/scoring.py) step by step; update it when that function changes.
+    Mirrors score_levels (spbe/model/scoring.py) step by step; update it when that function changes.
     """
-    from spbe import scoring
-    from spbe.db import connect
+    from spbe.core.db import connect
+    from spbe.model import scoring
 
     framework = framework_for_year(YEAR)
     df = make_levels(rows)

@@ -1,11 +1,11 @@
-"""Store benchmark: the dashboard's view queries (spbe.store.Store) at real size and at k x real size.
+"""Store benchmark: the dashboard's view queries (spbe.data.store.Store) at real size and at k x real size.
 
     PYTHONPATH=. .venv/bin/python -m bench.store_bench [--repeat 20] [--scale 1,100] [--json PATH]
 
 Scale 1 is data/ as it is. Scale k > 1 is a temporary data dir (removed afterwards) holding a
 copy of data/reference, the registry with every instansi k times ("<id>#1" ... "<id>#<k-1>"
 beside the original id) and every year's results and levels k times, values perturbed with a
-seeded RNG, written by spbe.datafiles (the one writer). Years stay the same, so every per-year
+seeded RNG, written by spbe.data.datafiles (the one writer). Years stay the same, so every per-year
 query touches k times the rows. Run on demand, never from pytest; nothing here asserts a timing.
 See bench/README.md.
 """
@@ -28,10 +28,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from spbe.datafiles import write_levels, write_results
-from spbe.paths import DATA_DIR
-from spbe.predikat import INDEX_MAX, INDEX_MIN, predikat_series
-from spbe.store import Filters, Store
+from spbe.data.datafiles import write_levels, write_results
+from spbe.data.paths import DATA_DIR
+from spbe.data.store import Filters, Store
+from spbe.model.predikat import INDEX_MAX, INDEX_MIN, predikat_series
 
 SEED = 20250
 YEAR = 2024  # latest year with per-instansi results (domain grain)
@@ -212,9 +212,11 @@ def markdown(results: list[dict], goal_scale: int = 1) -> str:
             cells.append("n/a (load)" if query == "Store() load" else "yes" if r["p95_ms"] < GOAL_MS else "**no**")
         lines.append("| " + " | ".join(cells) + " |")
     loads = [r for r in results if r["query"] == "Store() load"]
-    lines += ["", "Rows in the store: " + "; ".join(
-        f"{r['scale']}x: {r['results_rows']:,} results, {r['levels_rows']:,} levels" for r in loads
-    )]  # fmt: skip
+    lines += [
+        "",
+        "Rows in the store: "
+        + "; ".join(f"{r['scale']}x: {r['results_rows']:,} results, {r['levels_rows']:,} levels" for r in loads),
+    ]
     return "\n".join(lines)
 
 

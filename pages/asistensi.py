@@ -3,18 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from spbe import ui, ui_asistensi
-from spbe.cohorts import (
+from spbe import ui
+from spbe.core.formatting import format_number, format_percent
+from spbe.data.store import ROSTER_YEAR
+from spbe.model.cohorts import (
     COHORTS,
     DEFAULT_PENDAMPING,
     DEFAULT_WEIGHTS,
     HOST_CITIES,
     allocate_pendamping,
 )
-from spbe.formatting import format_number, format_percent
-from spbe.pathways import describe_plan, what_if
-from spbe.plan_export import Plan, plan_csv, plan_xlsx
-from spbe.store import ROSTER_YEAR
+from spbe.model.pathways import describe_plan, what_if
+from spbe.present.plan_export import Plan, plan_csv, plan_xlsx
+from spbe.ui import asistensi as ui_asistensi
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -33,8 +34,10 @@ ui.provenance_badge(provenance)
 
 # 1. Host cities: a proposal the planner can change
 with st.expander("Kota penyelenggara per provinsi (usulan, dapat diubah)", expanded=False):
-    st.info("Pembagian provinsi ke kota penyelenggara adalah **usulan** menurut geografi; alokasi asistensi "
-            "2019 yang sebenarnya tidak pernah dipublikasikan. Instansi pusat berkumpul di Jakarta.")  # fmt: skip
+    st.info(
+        "Pembagian provinsi ke kota penyelenggara adalah **usulan** menurut geografi; alokasi asistensi "
+        "2019 yang sebenarnya tidak pernah dipublikasikan. Instansi pusat berkumpul di Jakarta."
+    )
     assignment = ui_asistensi.assignment_editor()
 view = ui_asistensi.cohort_view(str(store.data_dir), store.version, year, assignment)
 participants, counts = view.participants, view.counts
@@ -45,18 +48,28 @@ ui.show_chart(view.cohort_chart, key="kohort")
 for tab, city in zip(st.tabs(list(HOST_CITIES)), HOST_CITIES, strict=True):
     members = participants[participants["kota_penyelenggara"] == city]
     members = members.assign(urutan=members["kohort"].map(COHORTS.index)).sort_values(["urutan", "nama"])
-    tab.dataframe(members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]],
-                  hide_index=True, width="stretch")  # fmt: skip
+    tab.dataframe(
+        members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]],
+        hide_index=True,
+        width="stretch",
+    )
 
 # 3. Pendamping in proportion to workload
 st.subheader("Pendamping")
-total = st.number_input("Jumlah pendamping", min_value=0, max_value=2000, value=DEFAULT_PENDAMPING, step=1,
-                        key="pendamping", bind="query-params")  # fmt: skip
+total = st.number_input(
+    "Jumlah pendamping",
+    min_value=0,
+    max_value=2000,
+    value=DEFAULT_PENDAMPING,
+    step=1,
+    key="pendamping",
+    bind="query-params",
+)
 st.caption("Bobot beban per kohort (instansi berpredikat rendah membutuhkan pendampingan lebih banyak):")
 weights = {
     cohort: column.number_input(
         cohort, min_value=0.0, max_value=10.0, value=DEFAULT_WEIGHTS[cohort], step=0.5, key=f"bobot_{cohort}"
-    )  # fmt: skip
+    )
     for column, cohort in zip(st.columns(len(COHORTS)), COHORTS, strict=True)
 }
 allocation = allocate_pendamping(counts, weights, int(total))
@@ -64,9 +77,10 @@ st.dataframe(
     allocation.reset_index().rename(
         columns={"beban": "beban (berbobot)", "instansi_per_pendamping": "instansi per pendamping"}
     ),
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
     column_config={"instansi per pendamping": st.column_config.NumberColumn(format="%.1f")},
-)  # fmt: skip
+)
 
 # 4. Module needs per city and cohort
 st.subheader("Kebutuhan modul")
@@ -97,18 +111,30 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
         st.caption(
             "Kenaikan indeks domain paling kecil agar indeks mencapai 2,6 (domain berbobot terbesar lebih dulu)."
         )
-    st.dataframe(shown.sort_values("indeks"), hide_index=True, width="stretch",
-                 column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")})  # fmt: skip
+    st.dataframe(
+        shown.sort_values("indeks"),
+        hide_index=True,
+        width="stretch",
+        column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")},
+    )
     results = store.results(year)
     before_mean, before_below = what_if(results, pd.Series(dtype=float))
     after_mean, after_below = what_if(results, cohort_paths.set_index("instansi_id")["indeks_setelah"].dropna())
     one, two = st.columns(2)
     scenario = f"jika seluruh kohort {cohort} di {city} menyelesaikan jalurnya"
-    one.metric("Rata-rata indeks instansi", format_number(after_mean), delta=format_number(after_mean - before_mean),
-               help=f"{scenario}; sebelumnya {format_number(before_mean)}")  # fmt: skip
-    two.metric("Di bawah predikat Baik", format_percent(after_below, 1),
-               delta=format_number(after_below - before_below, 1) + " poin", delta_color="inverse",
-               help=f"{scenario}; sebelumnya {format_percent(before_below, 1)}")  # fmt: skip
+    one.metric(
+        "Rata-rata indeks instansi",
+        format_number(after_mean),
+        delta=format_number(after_mean - before_mean),
+        help=f"{scenario}; sebelumnya {format_number(before_mean)}",
+    )
+    two.metric(
+        "Di bawah predikat Baik",
+        format_percent(after_below, 1),
+        delta=format_number(after_below - before_below, 1) + " poin",
+        delta_color="inverse",
+        help=f"{scenario}; sebelumnya {format_percent(before_below, 1)}",
+    )
 
 
 paths = ui_asistensi.paths_to_baik(str(store.data_dir), store.version, year)
@@ -118,8 +144,17 @@ paths_section(participants, paths)
 st.subheader("Unduh rencana")
 plan = Plan(year, provenance, source, participants, counts, allocation, view.needs, paths)
 one, two = st.columns(2)
-one.download_button("Rencana (XLSX: ringkasan + satu lembar per kota)", lambda: plan_xlsx(plan),
-                    file_name=f"rencana_asistensi_{year}.xlsx", on_click="ignore",
-                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-two.download_button("Rencana (CSV)", lambda: plan_csv(plan), file_name=f"rencana_asistensi_{year}.csv",
-                    mime="text/csv", on_click="ignore")  # fmt: skip
+one.download_button(
+    "Rencana (XLSX: ringkasan + satu lembar per kota)",
+    lambda: plan_xlsx(plan),
+    file_name=f"rencana_asistensi_{year}.xlsx",
+    on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+two.download_button(
+    "Rencana (CSV)",
+    lambda: plan_csv(plan),
+    file_name=f"rencana_asistensi_{year}.csv",
+    mime="text/csv",
+    on_click="ignore",
+)

@@ -5,12 +5,13 @@ when the version in force cannot be read (every other page then shows only what 
 import pandas as pd
 import streamlit as st
 
-from spbe import auth, ui, ui_impor
-from spbe.formatting import format_count, format_number, format_percent, plain
-from spbe.framework import all_frameworks
-from spbe.importer import ImportRejected
-from spbe.ingest import SHAPES, template_table
-from spbe.versions import BASE_VERSION, DataUnreadable, VersionError, VersionStore
+from spbe import auth, ui
+from spbe.core.formatting import format_count, format_number, format_percent, plain
+from spbe.data.importer import ImportRejected
+from spbe.data.ingest import SHAPES, template_table
+from spbe.data.versions import BASE_VERSION, DataUnreadable, VersionError, VersionStore
+from spbe.model.framework import all_frameworks
+from spbe.ui import impor as ui_impor
 
 ui.leave_pages_folder_mode()
 st.title("Impor data evaluasi")
@@ -36,8 +37,7 @@ if not st.session_state.get("admin_masuk"):
             st.session_state["admin_masuk"] = True
             st.rerun()
         wait = guard.locked_for(client)
-        st.error(f"Terlalu banyak percobaan; coba lagi dalam {int(wait // 60) + 1} menit." if wait
-                 else "Sandi salah.")  # fmt: skip
+        st.error(f"Terlalu banyak percobaan; coba lagi dalam {int(wait // 60) + 1} menit." if wait else "Sandi salah.")
     st.stop()
 
 versions = VersionStore()
@@ -57,12 +57,20 @@ if not history.empty:  # a file of several years records them as a list
 st.caption(f"Versi yang berlaku: **{current}**" + (" (data bawaan)" if current == BASE_VERSION else ""))
 choices = [BASE_VERSION, *history.get("versi", pd.Series(dtype=str)).tolist()]
 if current not in choices:  # put in force by hand or by an older rollback: it has no record
-    st.warning(f"Versi yang berlaku {current} tidak tercatat dalam manifest (folder sisa impor yang terputus). "
-               "Kembalikan ke salah satu versi yang tercatat.", icon=":material/warning:")  # fmt: skip
+    st.warning(
+        f"Versi yang berlaku {current} tidak tercatat dalam manifest (folder sisa impor yang terputus). "
+        "Kembalikan ke salah satu versi yang tercatat.",
+        icon=":material/warning:",
+    )
 if not history.empty:
     st.dataframe(history, hide_index=True, width="stretch")
-target = st.selectbox("Kembalikan ke versi", choices, index=choices.index(current) if current in choices else None,
-                      key="versi_tujuan", placeholder="Pilih versi")  # fmt: skip
+target = st.selectbox(
+    "Kembalikan ke versi",
+    choices,
+    index=choices.index(current) if current in choices else None,
+    key="versi_tujuan",
+    placeholder="Pilih versi",
+)
 if st.button("Kembalikan", disabled=target in (None, current)):
     try:
         versions.rollback(target)
@@ -74,21 +82,32 @@ saved = st.session_state.pop("impor_tersimpan", None)  # set by "Simpan" below, 
 if saved:
     st.success(f"Disimpan sebagai versi {saved[0]}; semua halaman kini memakai data ini.")
     for saved_year in saved[1]:
-        st.page_link("pages/ringkasan.py", label=f"Lihat Ringkasan Nasional {saved_year}",
-                     query_params={"tahun": str(saved_year)})  # fmt: skip
+        st.page_link(
+            "pages/ringkasan.py",
+            label=f"Lihat Ringkasan Nasional {saved_year}",
+            query_params={"tahun": str(saved_year)},
+        )
 
 # Templates of the three shapes
 with st.expander("Templat berkas"):
     framework = st.selectbox("Kerangka", all_frameworks(), format_func=lambda f: f.title, key="templat_kerangka")
     for column, (shape, label) in zip(st.columns(3), SHAPES.items(), strict=True):
-        column.download_button(f"Templat {shape}", template_table(shape, framework).to_csv(index=False).encode(),
-                               file_name=f"templat_{shape}_{framework.first_year}.csv", mime="text/csv",
-                               help=label, on_click="ignore")  # fmt: skip
+        column.download_button(
+            f"Templat {shape}",
+            template_table(shape, framework).to_csv(index=False).encode(),
+            file_name=f"templat_{shape}_{framework.first_year}.csv",
+            mime="text/csv",
+            help=label,
+            on_click="ignore",
+        )
 
 # Upload, check, preview
 uploaded = st.file_uploader("Berkas hasil evaluasi (CSV atau XLSX)", type=["csv", "xlsx"], key="berkas_impor")
-year_text = st.text_input("Tahun evaluasi (kosongkan bila berkas menyebut tahunnya: kolom tahun, nama lembar, judul)",
-                          key="tahun_impor", max_chars=4)  # fmt: skip
+year_text = st.text_input(
+    "Tahun evaluasi (kosongkan bila berkas menyebut tahunnya: kolom tahun, nama lembar, judul)",
+    key="tahun_impor",
+    max_chars=4,
+)
 if uploaded is None:
     st.stop()
 if year_text.strip() and not (year_text.strip().isdigit() and len(year_text.strip()) == 4):
@@ -98,8 +117,10 @@ year = int(year_text) if year_text.strip() else None
 try:
     parsed = ui_impor.parse_upload(uploaded.getvalue(), uploaded.name, year)
 except ImportRejected as rejected:
-    st.error(f"{plain(uploaded.name)} ditolak: {format_count(rejected.total)} masalah. Tidak ada data yang diubah.",
-             icon=":material/block:")  # fmt: skip
+    st.error(
+        f"{plain(uploaded.name)} ditolak: {format_count(rejected.total)} masalah. Tidak ada data yang diubah.",
+        icon=":material/block:",
+    )
     st.dataframe(pd.DataFrame({"masalah": rejected.problems}), hide_index=True, width="stretch")
     if rejected.total > len(rejected.problems):
         st.caption(f"… dan {format_count(rejected.total - len(rejected.problems))} masalah lain tidak ditampilkan.")
@@ -117,18 +138,25 @@ except DataUnreadable as fault:  # the version in force is broken: roll back abo
 for part, preview in zip(parsed.years, previews, strict=True):
     sheets = f" (lembar {', '.join(part.sheets)})" if part.sheets else ""
     st.subheader(f"Tahun {part.year}")
-    st.caption(plain(f"Bentuk {SHAPES[part.shape]}{sheets}; {format_count(part.rows_read)} baris, "
-                     f"{format_count(len(part.results))} instansi."))  # fmt: skip
+    st.caption(
+        plain(
+            f"Bentuk {SHAPES[part.shape]}{sheets}; {format_count(part.rows_read)} baris, "
+            f"{format_count(len(part.results))} instansi."
+        )
+    )
     columns = st.columns(4)
     columns[0].metric("Ditambah", format_count(len(preview.added)))
     columns[1].metric("Diganti", format_count(len(preview.replaced)))
     columns[2].metric("Tetap", format_count(len(preview.kept)))
     columns[3].metric(
-        f"Rata-rata indeks {part.year}", format_number(preview.mean_after),
+        f"Rata-rata indeks {part.year}",
+        format_number(preview.mean_after),
         delta=None if preview.mean_before is None else format_number(preview.mean_after - preview.mean_before),
-    )  # fmt: skip
-    st.caption(f"Di bawah predikat Baik: {format_percent(preview.below_baik_before, 1)} → "
-               f"{format_percent(preview.below_baik_after, 1)}")  # fmt: skip
+    )
+    st.caption(
+        f"Di bawah predikat Baik: {format_percent(preview.below_baik_before, 1)} → "
+        f"{format_percent(preview.below_baik_after, 1)}"
+    )
     st.dataframe(part.results[["nama_sumber", "indeks", "predikat"]], hide_index=True, width="stretch")
 if st.button("Simpan sebagai versi baru", type="primary"):
     try:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from spbe import maps, ui
-from spbe.formatting import format_count
-from spbe.geo import DEFAULT_METRIC, METRICS
+from spbe import ui
+from spbe.core.formatting import format_count
+from spbe.present import maps
+from spbe.present.geo import DEFAULT_METRIC, METRICS
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -13,9 +14,13 @@ years = store.years().set_index("tahun")
 
 # Sidebar: what to colour and which instansi count; both live in the URL
 metric = st.sidebar.selectbox(
-    "Ukuran", list(METRICS), index=list(METRICS).index(DEFAULT_METRIC), format_func=lambda key: METRICS[key].choice,
-    key="metrik", bind="query-params",
-)  # fmt: skip
+    "Ukuran",
+    list(METRICS),
+    index=list(METRICS).index(DEFAULT_METRIC),
+    format_func=lambda key: METRICS[key].choice,
+    key="metrik",
+    bind="query-params",
+)
 kelompok = ui.multi_filter("Kelompok instansi", maps.regional_kelompok(store, year), key="kelompok")
 
 st.title("Peta")
@@ -38,16 +43,25 @@ def offer_links(event) -> None:
     if not chosen:
         st.caption("Klik titik atau petak sebuah provinsi untuk membuka sebaran predikatnya.")
     for name in chosen:
-        st.page_link("pages/sebaran.py", label=f"Sebaran predikat {name}, {year}", icon=":material/bar_chart:",
-                     query_params={"tahun": str(year), "provinsi": name})  # fmt: skip
+        st.page_link(
+            "pages/sebaran.py",
+            label=f"Sebaran predikat {name}, {year}",
+            icon=":material/bar_chart:",
+            query_params={"tahun": str(year), "provinsi": name},
+        )
 
 
 # Choropleth: 33 polygons; provinces the boundaries do not separate are pooled and named
 st.subheader("Peta provinsi")
 event = ui.figure_with_table(
-    maps.choropleth_figure(view), maps.choropleth_meta(view), maps.choropleth_table(view), key="peta",
-    file_name=f"peta_provinsi_{year}", on_select="rerun", selection_mode="points",
-)  # fmt: skip
+    maps.choropleth_figure(view),
+    maps.choropleth_meta(view),
+    maps.choropleth_table(view),
+    key="peta",
+    file_name=f"peta_provinsi_{year}",
+    on_select="rerun",
+    selection_mode="points",
+)
 if view.notes:
     st.caption("Catatan peta: " + "; ".join(view.notes) + ".")
 offer_links(event)
@@ -55,7 +69,12 @@ offer_links(event)
 # Tile map: every province of the year as one equal square, none folded
 st.subheader("Peta petak")
 event = ui.figure_with_table(
-    maps.tile_figure(view), maps.tile_meta(view), maps.tile_table(view), key="petak",
-    file_name=f"peta_petak_{year}", on_select="rerun", selection_mode="points",
-)  # fmt: skip
+    maps.tile_figure(view),
+    maps.tile_meta(view),
+    maps.tile_table(view),
+    key="petak",
+    file_name=f"peta_petak_{year}",
+    on_select="rerun",
+    selection_mode="points",
+)
 offer_links(event)

@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from spbe import ui
-from spbe.figures import PROVENANCE_LABELS, FigureMeta, domain_comparison_figure, history_figure
-from spbe.formatting import format_count, format_number
-from spbe.framework import framework_for_year
-from spbe.pathways import describe_plan, domain_increase_needed, domain_steps, fewest_level_ups, next_predikat
-from spbe.predikat import predikat_of
-from spbe.scoring import index_from_domains
+from spbe.core.formatting import format_count, format_number
+from spbe.model.framework import framework_for_year
+from spbe.model.pathways import describe_plan, domain_increase_needed, domain_steps, fewest_level_ups, next_predikat
+from spbe.model.predikat import predikat_of
+from spbe.model.scoring import index_from_domains
+from spbe.present.figures import PROVENANCE_LABELS, FigureMeta, domain_comparison_figure, history_figure
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -39,11 +39,16 @@ left.metric(f"Indeks SPBE {year}", format_number(row["indeks"]))
 middle.metric("Predikat", row["predikat"])
 # A simulated year (2018) is no evaluation: count the official years, name the others in the help.
 official = history["provenance"] == "resmi"
-others = ", ".join(f"{tahun} ({PROVENANCE_LABELS.get(origin, origin)})" for tahun, origin in
-                   history.loc[~official, ["tahun", "provenance"]].itertuples(index=False))  # fmt: skip
-right.metric("Tahun dievaluasi (resmi)", format_count(int(official.sum())),
-             help=f"Tahun dengan hasil evaluasi resmi: {', '.join(map(str, history.loc[official, 'tahun'])) or '–'}."
-             + (f" Tidak dihitung: {others}." if others else ""))  # fmt: skip
+others = ", ".join(
+    f"{tahun} ({PROVENANCE_LABELS.get(origin, origin)})"
+    for tahun, origin in history.loc[~official, ["tahun", "provenance"]].itertuples(index=False)
+)
+right.metric(
+    "Tahun dievaluasi (resmi)",
+    format_count(int(official.sum())),
+    help=f"Tahun dengan hasil evaluasi resmi: {', '.join(map(str, history.loc[official, 'tahun'])) or '–'}."
+    + (f" Tidak dihitung: {others}." if others else ""),
+)
 domains = framework_for_year(year).domains
 domains_now = pd.DataFrame([{no: row[f"domain_{no}"] for no in domains["domain_no"]}])
 if row["predikat"] != predikat_of(row["indeks"]):
@@ -54,7 +59,7 @@ if row["predikat"] != predikat_of(row["indeks"]):
         "ditetapkan dari indeks sebelum pembulatan"
         + (f" ({format_number(unrounded, 4)} bila dihitung ulang dari indeks domain)" if pd.notna(unrounded) else "")
         + " dan tetap berlaku."
-    )  # fmt: skip
+    )
 
 # Index and predikat in every year evaluated
 provenances = set(history["provenance"])
@@ -71,9 +76,12 @@ meta = FigureMeta(
     provenance=history_provenance,
 )
 ui.figure_with_table(
-    history_figure(history), meta, history[["tahun", "indeks", "predikat", "provenance", "sumber"]],
-    key="history", file_name=f"riwayat_{chosen}",
-)  # fmt: skip
+    history_figure(history),
+    meta,
+    history[["tahun", "indeks", "predikat", "provenance", "sumber"]],
+    key="history",
+    file_name=f"riwayat_{chosen}",
+)
 
 # Domain indices against the group mean and the national mean
 group_means = store.domain_means(year, "kelompok")
@@ -95,8 +103,9 @@ meta = FigureMeta(
     source=row["sumber"],
     provenance=row["provenance"],
 )
-ui.figure_with_table(domain_comparison_figure(comparison), meta, comparison, key="domains",
-                     file_name=f"domain_{chosen}_{year}")  # fmt: skip
+ui.figure_with_table(
+    domain_comparison_figure(comparison), meta, comparison, key="domains", file_name=f"domain_{chosen}_{year}"
+)
 if comparison[name].isna().any():
     st.caption("Nilai domain yang kosong tidak tercantum dalam sumber resmi; indeks dan predikat resmi tetap berlaku.")
 
@@ -107,12 +116,14 @@ if levels.empty:
     ui.empty_state(f"Tingkat per indikator tahun {year} tidak dipublikasikan untuk instansi ini.")
 else:
     framework = framework_for_year(year)
-    levels["nama_tingkat"] = [framework.level_name(i, t) for i, t in zip(levels["indikator"], levels["tingkat"],
-                                                                          strict=True)]  # fmt: skip
+    levels["nama_tingkat"] = [
+        framework.level_name(i, t) for i, t in zip(levels["indikator"], levels["tingkat"], strict=True)
+    ]
     st.dataframe(
         levels[["indikator", "nama_indikator", "aspect", "tingkat", "nama_tingkat", "provenance"]],
-        hide_index=True, width="stretch",
-    )  # fmt: skip
+        hide_index=True,
+        width="stretch",
+    )
     ui.downloads(levels, f"tingkat_{chosen}_{year}", key="levels")
 
 # The path to the next predikat above its own

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from spbe import charts, overview, ui
-from spbe.formatting import format_percent
+from spbe import ui
+from spbe.core.formatting import format_percent
+from spbe.present import charts, overview
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -13,8 +14,10 @@ summary = store.summary(year)
 st.title("Ringkasan Nasional")
 st.caption(f"Evaluasi SPBE {year} · kerangka {summary['framework']}")
 # A year without a published index (an import) shows figures of the imported rows, not official ones.
-ui.provenance_badge("resmi" if summary["national_index_official"] is not None else summary["provenance"],
-                    what="Indeks nasional, target dan jumlah instansi")  # fmt: skip
+ui.provenance_badge(
+    "resmi" if summary["national_index_official"] is not None else summary["provenance"],
+    what="Indeks nasional, target dan jumlah instansi",
+)
 
 # KPI cards
 for column, kpi in zip(st.columns(5), overview.kpis(store, year), strict=True):

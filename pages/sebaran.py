@@ -3,11 +3,11 @@
 import streamlit as st
 
 from spbe import ui
-from spbe.figures import FigureMeta, index_histogram_figure
-from spbe.formatting import format_count, format_percent
-from spbe.framework import framework_for_year
-from spbe.predikat import PREDIKAT
-from spbe.store import Filters
+from spbe.core.formatting import format_count, format_percent
+from spbe.data.store import Filters
+from spbe.model.framework import framework_for_year
+from spbe.model.predikat import PREDIKAT
+from spbe.present.figures import FigureMeta, index_histogram_figure
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -50,9 +50,12 @@ meta = FigureMeta(
     provenance=provenance,
 )
 ui.figure_with_table(
-    index_histogram_figure(rows["indeks"]), meta, rows[["nama", "indeks", "predikat"]],
-    key="histogram", file_name=f"sebaran_indeks_{year}",
-)  # fmt: skip
+    index_histogram_figure(rows["indeks"]),
+    meta,
+    rows[["nama", "indeks", "predikat"]],
+    key="histogram",
+    file_name=f"sebaran_indeks_{year}",
+)
 
 # The filtered instansi, sortable, downloadable exactly as shown
 st.subheader("Daftar instansi")
@@ -61,16 +64,24 @@ domain_columns = {f"domain_{no}": name for no, name in zip(domains["domain_no"],
 table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", *domain_columns, "provenance"]]
 table = table.rename(columns={"nama_provinsi": "provinsi", **domain_columns})
 selection = st.dataframe(
-    table.drop(columns="instansi_id"), hide_index=True, width="stretch", on_select="rerun",
-    selection_mode="single-row", key="daftar",
+    table.drop(columns="instansi_id"),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="daftar",
     column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")}
     | {name: st.column_config.NumberColumn(name, format="%.2f") for name in domain_columns.values()},
-)  # fmt: skip
+)
 ui.downloads(table, f"instansi_{year}", key="daftar_unduh")
 chosen = selection.selection.rows if selection else []
 if chosen:
     picked = table.iloc[chosen[0]]
-    st.page_link("pages/profil.py", label=f"Buka profil {picked['nama']}", icon=":material/person_search:",
-                 query_params={"instansi": picked["nama"], "tahun": str(year)})  # fmt: skip
+    st.page_link(
+        "pages/profil.py",
+        label=f"Buka profil {picked['nama']}",
+        icon=":material/person_search:",
+        query_params={"instansi": picked["nama"], "tahun": str(year)},
+    )
 else:
     st.caption("Pilih satu baris untuk membuka profil instansinya.")

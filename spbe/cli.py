@@ -11,20 +11,21 @@ import json
 import sys
 from pathlib import Path
 
-from spbe import auth, prepare, simulation
-from spbe.atomic import os_error_reason
-from spbe.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
-from spbe.figures import gap_words
-from spbe.formatting import format_count, format_number, format_percent
-from spbe.importer import ImportRejected, parse_import
-from spbe.ingest import SHAPES, UnreadableFileError, read_levels
-from spbe.presskit import build_kit, write_kit
-from spbe.registry import main as registry_main
-from spbe.registry import read_registry
-from spbe.scoring import InvalidLevelsError, score_levels, split_by_framework
-from spbe.store import Store
-from spbe.tables import at_json_precision
-from spbe.versions import VersionStore
+from spbe import auth
+from spbe.build import prepare, simulation
+from spbe.core.formatting import format_count, format_number, format_percent
+from spbe.data.atomic import os_error_reason
+from spbe.data.importer import ImportRejected, parse_import
+from spbe.data.ingest import SHAPES, UnreadableFileError, read_levels
+from spbe.data.registry import main as registry_main
+from spbe.data.registry import read_registry
+from spbe.data.store import Store
+from spbe.data.versions import VersionStore
+from spbe.model.scoring import InvalidLevelsError, score_levels, split_by_framework
+from spbe.present.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
+from spbe.present.figures import gap_words
+from spbe.present.presskit import build_kit, write_kit
+from spbe.present.tables import at_json_precision
 
 EXIT_INVALID_INPUT = 2
 
@@ -48,18 +49,28 @@ def _parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="hitung Indeks SPBE dari tingkat indikator (CSV/XLSX)")
     score.add_argument("file", type=Path, metavar="FILE")
-    score.add_argument("--year", type=int, help="tahun evaluasi bila berkas tidak menyebutnya (kolom tahun, nama "
-                       "lembar, judul); harus sama bila berkas menyebutnya")  # fmt: skip
+    score.add_argument(
+        "--year",
+        type=int,
+        help="tahun evaluasi bila berkas tidak menyebutnya (kolom tahun, nama "
+        "lembar, judul); harus sama bila berkas menyebutnya",
+    )
     score.add_argument("--json", action="store_true", help="keluaran JSON")
-    score.add_argument("--decimals", type=int, choices=range(0, 16), metavar="N",
-                       help="desimal angka JSON (bawaan: indeks 4)")  # fmt: skip
+    score.add_argument(
+        "--decimals", type=int, choices=range(0, 16), metavar="N", help="desimal angka JSON (bawaan: indeks 4)"
+    )
     score.set_defaults(run=_score)
 
     summary = commands.add_parser("summary", help="ringkasan nasional satu tahun")
     summary.add_argument("--year", type=int, required=True, help="tahun evaluasi")
     summary.add_argument("--json", action="store_true", help="keluaran JSON")
-    summary.add_argument("--decimals", type=int, choices=range(0, 16), metavar="N",
-                         help="desimal angka JSON (bawaan: indeks 4, persen 1)")  # fmt: skip
+    summary.add_argument(
+        "--decimals",
+        type=int,
+        choices=range(0, 16),
+        metavar="N",
+        help="desimal angka JSON (bawaan: indeks 4, persen 1)",
+    )
     summary.set_defaults(run=_summary)
 
     export = commands.add_parser("export", help="tulis paket siaran pers satu tahun (folder atau .zip)")
@@ -72,8 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="impor hasil evaluasi (CSV/XLSX; tiap lembar, tiap tahun)")
     importing.add_argument("file", type=Path, metavar="FILE")
     importing.add_argument("--dry-run", action="store_true", help="periksa dan pratinjau saja, tanpa menyimpan")
-    importing.add_argument("--year", type=int, help="tahun evaluasi bila berkas tidak menyebutnya (kolom tahun, "
-                           "nama lembar, judul); harus sama bila berkas menyebutnya")  # fmt: skip
+    importing.add_argument(
+        "--year",
+        type=int,
+        help="tahun evaluasi bila berkas tidak menyebutnya (kolom tahun, "
+        "nama lembar, judul); harus sama bila berkas menyebutnya",
+    )
     importing.add_argument("--who", default=getpass.getuser(), help="nama pengimpor untuk catatan versi")
     importing.set_defaults(run=_import)
 
@@ -132,10 +147,12 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
-GRAIN_LABELS = {"indicator": "tingkat indikator per instansi", "domain": "indeks domain per instansi",
-                "national": "angka nasional saja"}  # fmt: skip
-PROVENANCE_LABELS = {"resmi": "resmi", "simulasi": "SIMULASI (bukan data resmi)", "impor": "impor",
-                     "mixed": "campuran"}  # fmt: skip
+GRAIN_LABELS = {
+    "indicator": "tingkat indikator per instansi",
+    "domain": "indeks domain per instansi",
+    "national": "angka nasional saja",
+}
+PROVENANCE_LABELS = {"resmi": "resmi", "simulasi": "SIMULASI (bukan data resmi)", "impor": "impor", "mixed": "campuran"}
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -177,8 +194,13 @@ def _export(args: argparse.Namespace) -> int:
     ensure_available()
     store = Store()
     store.summary(args.year)  # a year without data stops here, before any image is made
-    files = build_kit(store, args.year, formats=formats, preset=PRESETS[args.preset],
-                      progress=lambda share, name: print(f"[{share:4.0%}] {name}", file=sys.stderr))  # fmt: skip
+    files = build_kit(
+        store,
+        args.year,
+        formats=formats,
+        preset=PRESETS[args.preset],
+        progress=lambda share, name: print(f"[{share:4.0%}] {name}", file=sys.stderr),
+    )
     out = write_kit(files, args.out)
     print(f"{len(files)} berkas ditulis ke {out}")
     return 0
@@ -195,11 +217,15 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Tahun {part.year}, bentuk {SHAPES[part.shape]}{sheets}")
         levels = "" if part.levels is None else f", {format_count(len(part.levels))} tingkat indikator"
         print(f"  Dibaca: {format_count(part.rows_read)} baris, {format_count(len(part.results))} instansi{levels}")
-        print(f"  Ditambah {format_count(len(preview.added))}, diganti {format_count(len(preview.replaced))}, "
-              f"tetap {format_count(len(preview.kept))} instansi")  # fmt: skip
-        print(f"  Rata-rata indeks instansi {part.year}: {format_number(preview.mean_before)} -> "
-              f"{format_number(preview.mean_after)}; di bawah Baik: {format_percent(preview.below_baik_before, 1)} "
-              f"-> {format_percent(preview.below_baik_after, 1)}")  # fmt: skip
+        print(
+            f"  Ditambah {format_count(len(preview.added))}, diganti {format_count(len(preview.replaced))}, "
+            f"tetap {format_count(len(preview.kept))} instansi"
+        )
+        print(
+            f"  Rata-rata indeks instansi {part.year}: {format_number(preview.mean_before)} -> "
+            f"{format_number(preview.mean_after)}; di bawah Baik: {format_percent(preview.below_baik_before, 1)} "
+            f"-> {format_percent(preview.below_baik_after, 1)}"
+        )
     for note in parsed.skipped:
         print(note)
     if args.dry_run:
@@ -219,9 +245,11 @@ def _versions(args: argparse.Namespace) -> int:
     for entry in versions.manifest():
         mark = "*" if entry["versi"] == current else " "
         years = entry["tahun"] if isinstance(entry["tahun"], list) else [entry["tahun"]]  # a file of several years
-        print(f"{mark} {entry['versi']}  {entry['waktu']}  {entry['berkas']} (tahun {', '.join(map(str, years))}, "
-              f"{format_count(entry['instansi'])} instansi, oleh {entry['oleh']}, "
-              f"sha256 {entry['sha256'][:12]}…)")  # fmt: skip
+        print(
+            f"{mark} {entry['versi']}  {entry['waktu']}  {entry['berkas']} (tahun {', '.join(map(str, years))}, "
+            f"{format_count(entry['instansi'])} instansi, oleh {entry['oleh']}, "
+            f"sha256 {entry['sha256'][:12]}…)"
+        )
     return 0
 
 

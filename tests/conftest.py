@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from spbe.paths import DATA_DIR, REFERENCE_DIR
-from spbe.registry import read_registry
+from spbe.data.paths import DATA_DIR, REFERENCE_DIR
+from spbe.data.registry import read_registry
 
 
 class _NoScriptRunContextWarning(logging.Filter):

@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from spbe import auth, ui_impor
-from spbe.paths import ROOT
+from spbe import auth
+from spbe.data.paths import ROOT
+from spbe.ui import impor as ui_impor
 
 PASSWORD = "sandi-admin-panjang"
 

@@ -87,8 +87,24 @@ def test_load_two_sessions_and_memory(chromium):
 
 def test_markdown_renders_a_report():
     budget = {"name": "x", "goal": "< 1 s", "measured": 0.5, "unit": "s", "met": True, "detail": ""}
-    machine = {"nproc": 2, "cpu": "cpu", "memory_gb": 1.0, "kernel": "k", "python": "3", "duckdb": "1", "pandas": "1",
-               "pyarrow": "1", "numpy": "1", "streamlit": "1", "plotly": "1", "kaleido": "1", "playwright": "1",
-               "chromium": "c", "date": "d", "loadavg_at_start": [0, 0, 0], "loadavg_at_end": [0, 0, 0]}  # fmt: skip
+    machine = {
+        "nproc": 2,
+        "cpu": "cpu",
+        "memory_gb": 1.0,
+        "kernel": "k",
+        "python": "3",
+        "duckdb": "1",
+        "pandas": "1",
+        "pyarrow": "1",
+        "numpy": "1",
+        "streamlit": "1",
+        "plotly": "1",
+        "kaleido": "1",
+        "playwright": "1",
+        "chromium": "c",
+        "date": "d",
+        "loadavg_at_start": [0, 0, 0],
+        "loadavg_at_end": [0, 0, 0],
+    }
     text = harness.markdown({"mode": "quick", "machine": machine, "budgets": [budget], "benchmarks": {}})
     assert "| x | < 1 s | 0.50 s | yes |" in text

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from spbe.paths import ROOT
+from spbe.data.paths import ROOT
 
 
 def run_cli(*args):
@@ -132,7 +132,8 @@ def test_score_refuses_a_given_year_that_contradicts_the_sheet_name(tmp_path):
     result = run_cli("score", wide_workbook(tmp_path, {"Tingkat 2018": [("Kota Contoh", 3)]}), "--year", "2020")
     assert result.returncode == 2 and result.stdout == ""
     assert "tingkat.xlsx, lembar Tingkat 2018, baris 2: tahun 2018 menurut nama lembar, bukan 2020 yang dipilih" in (
-        result.stderr)  # fmt: skip
+        result.stderr
+    )
 
 
 def test_score_reads_every_sheet_in_its_own_year(tmp_path):

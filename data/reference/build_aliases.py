@@ -4,7 +4,7 @@ Run once after a reference file changes, review the diff, commit the CSV:
 
     .venv/bin/python data/reference/build_aliases.py
 
-The output is deterministic (same inputs, same bytes). At run time spbe.registry only does
+The output is deterministic (same inputs, same bytes). At run time spbe.data.registry only does
 exact look-ups in the committed CSV (after whitespace/case normalisation); nothing here is
 used at run time.
 
@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spbe.registry import normalise_name  # noqa: E402
+from spbe.data.registry import normalise_name  # noqa: E402
 
 RESULTS = HERE / "results_2023_2024.csv"
 OUTPUT = HERE / "instansi_alias.csv"

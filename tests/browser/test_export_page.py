@@ -4,8 +4,8 @@ import zipfile
 
 import pytest
 
-from spbe.presskit import kit_charts
-from spbe.store import Store
+from spbe.data.store import Store
+from spbe.present.presskit import kit_charts
 
 pytestmark = pytest.mark.browser
 

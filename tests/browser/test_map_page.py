@@ -13,8 +13,9 @@ FILLED_PATHS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(pl
 
 def test_peta_draws_filled_provinces_and_tiles_offline(server_url, page):
     page.open(server_url + "/peta?tahun=2024")
-    page.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
-                                timeout=30_000)  # fmt: skip
+    page.page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=30_000
+    )
     page.show_everything()
     body = page.page.inner_text("body")
     for text in ("Peta provinsi", "Peta petak", "Papua Barat Daya digabung ke Papua Barat", "523 instansi daerah"):
@@ -29,8 +30,9 @@ def test_peta_draws_filled_provinces_and_tiles_offline(server_url, page):
 
 def test_a_click_on_a_tile_offers_sebaran_predikat_of_that_province(server_url, page):
     page.open(server_url + "/peta?tahun=2024")
-    page.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
-                                timeout=30_000)  # fmt: skip
+    page.page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=30_000
+    )
     page.show_everything()
     tiles = page.page.locator(".js-plotly-plot").nth(1)
     box = page.page.evaluate(

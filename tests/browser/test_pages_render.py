@@ -43,8 +43,9 @@ def test_a_deep_link_on_a_fresh_server_keeps_the_navigation(fresh_server_url, pa
 def test_overview_draws_every_chart(server_url, page):
     page.open(server_url + "/?tahun=2018")
     page.show_everything()
-    page.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
-                                timeout=30_000)  # fmt: skip
+    page.page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=30_000
+    )
     assert page.page.locator(".js-plotly-plot").count() == 3
     assert page.outside_requests == []
 
@@ -56,8 +57,7 @@ def test_a_filter_change_updates_the_chart_and_the_url(server_url, page):
     assert histogram_points(page) == 615
     page.page.get_by_label("Cari nama instansi").fill("Kota Banda")
     page.page.get_by_label("Cari nama instansi").press("Enter")
-    page.page.wait_for_function("() => document.body.innerText.includes('2 instansi · evaluasi 2024')",
-                                timeout=30_000)  # fmt: skip
+    page.page.wait_for_function("() => document.body.innerText.includes('2 instansi · evaluasi 2024')", timeout=30_000)
     page.wait_idle()
     assert histogram_points(page) == 2  # Kota Bandung and Kota Banda Aceh
     assert "cari=Kota+Banda" in page.page.url or "cari=Kota%20Banda" in page.page.url

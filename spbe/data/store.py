@@ -1,0 +1,499 @@
+"""The evaluation data store: DuckDB over the Parquet and reference files in data/.
+
+All SQL of the project outside the scoring engine lives here, parameterised. A Store loads a
+snapshot of the files into an in-memory DuckDB database when it is created (the data is small,
+so every query then takes milliseconds) and never writes to data/. Every query runs on its own
+cursor, so Streamlit's session threads can share one Store (a DuckDB connection itself is not
+thread-safe). Queries return pandas frames or plain values. A data file that cannot be read
+(corrupt, or not readable by this user) stops the load with a DataUnreadable that names the
+file and what to do (roll back to a version without it, fix permissions, rebuild the base).
+
+Grain of a year: `indicator` (levels per instansi and indicator: the 2018 simulation, imports),
+`domain` (domain indices and index per instansi: the official 2023 and 2024 tables) or
+`national` (only the published national figures: 2019-2022).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from spbe.core.db import connect
+from spbe.data import paths
+from spbe.data.versions import DataUnreadable, VersionStore
+from spbe.model.framework import all_frameworks, framework_for_year
+from spbe.model.predikat import PREDIKAT
+
+# The 38 provinces (Papua split of 2022) first appear in the official tables of 2023; earlier
+# years are shown on the 34 provinces of 2018.
+FIRST_YEAR_OF_38_PROVINCES = 2023
+
+# The 2019 asistensi roster (623 instansi) was drawn up from the 2018 evaluation.
+ROSTER_YEAR = 2018
+
+_MAX_MEMO_ENTRIES = 1024  # distinct queries of a snapshot; a bound keeps name searches from growing it
+
+# 2018-2020 were reported by the 2018 groups (Kementerian, LPNK, Lembaga lainnya, Polda, ...).
+LAST_YEAR_OF_2018_GROUPS = 2020
+
+# Group-by columns a caller may ask for; identifiers cannot be query parameters, so only these
+# fixed names are ever placed into SQL text.
+GROUP_COLUMNS = ("kelompok", "kategori", "lokus", "nama_provinsi", "kota_penyelenggara", "kelompok_target")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters of the per-instansi views; None means "no filter" for each field."""
+
+    predikat: list[str] | None = None
+    kelompok: list[str] | None = None
+    lokus: list[str] | None = None
+    provinsi: list[str] | None = None
+    kota: list[str] | None = None
+    cari: str | None = None
+
+    def params(self) -> dict:
+        return {
+            "predikat": self.predikat,
+            "kelompok": self.kelompok,
+            "lokus": self.lokus,
+            "provinsi": self.provinsi,
+            "kota": self.kota,
+            "cari": (self.cari or "").strip() or None,
+        }
+
+
+class Store:
+    def __init__(self, data_dir: Path | None = None, version: str | None = None):
+        self.data_dir = Path(data_dir or paths.DATA_DIR)  # read at call time: SPBE_DATA_DIR, tests
+        self._requested_version = version
+        self._answers: dict[tuple, pd.DataFrame] = {}
+        self._con = connect()
+        self._load()
+
+    # ------------------------------------------------------------------ loading
+
+    def _load(self) -> None:
+        versions = VersionStore(self.data_dir)
+        reference = self.data_dir / "reference"
+        for table, file in (
+            ("national_series", "national_series.csv"),
+            ("published_2018", "published_figures_2018.csv"),
+            ("targets_share_baik", "targets_share_baik.csv"),
+            ("host_city", "asistensi_kota.csv"),
+            ("roster_2018", "roster_2018.csv"),
+        ):
+            sql = f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true)"  # noqa: S608 - fixed names
+            self._load_file(versions, sql, reference / file)
+        registry = self.data_dir / "instansi.parquet"
+        self._load_file(versions, "CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", registry)
+        self.version = self._requested_version or versions.current()  # one complete version, read once
+        files = versions.files(self.version)
+        try:
+            self._load_partitioned("results", files["results"])
+            self._load_partitioned("levels", files["levels"])
+        except (duckdb.Error, OSError) as error:
+            fault = self._first_unreadable(versions, [*files["results"], *files["levels"]])
+            if fault is None:  # no single file fails: not a fault of the data, let it surface as it is
+                raise
+            raise fault from error
+        # Only official years carry the category published that year (spbe.data.datafiles); None elsewhere.
+        self._execute("ALTER TABLE results ADD COLUMN IF NOT EXISTS kategori VARCHAR")
+        frameworks = pd.concat(
+            [
+                f.indicators.assign(title=f.title, first_year=f.first_year, last_year=f.last_year or 9999)
+                for f in all_frameworks()
+            ]
+        )
+        self._con.register("framework_frame", frameworks)
+        self._execute("CREATE TABLE framework AS SELECT * FROM framework_frame")
+        self._con.unregister("framework_frame")
+        # Views cannot hold parameters; the two years are module constants, not input.
+        self._execute(
+            _RESULTS_VIEW_SQL.replace("$split", str(FIRST_YEAR_OF_38_PROVINCES)).replace(
+                "$last_2018_framework_year", str(LAST_YEAR_OF_2018_GROUPS)
+            )
+        )
+
+    def _load_partitioned(self, table: str, files: list[str]) -> None:
+        """Load tahun=YYYY/part-0.parquet files (hive partitioning); none gives an empty table.
+
+        Columns are matched by name: files of one kind may differ by optional columns."""
+        if files:
+            options = "hive_partitioning = true, union_by_name = true"
+            self._execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?, {options})", [files])  # noqa: S608
+        else:
+            schema = _EMPTY_SCHEMAS[table]
+            self._execute(f"CREATE TABLE {table} ({schema})")
+
+    def _load_file(self, versions: VersionStore, sql: str, path: Path) -> None:
+        """Run a statement that reads one file; a file that cannot be read is a fault naming it."""
+        try:
+            self._execute(sql, [str(path)])
+        except (duckdb.Error, OSError) as error:
+            raise versions.unreadable(path, error) from error
+
+    def _first_unreadable(self, versions: VersionStore, files: list[str]) -> DataUnreadable | None:
+        """DuckDB read the files together: read each alone to name the one that fails."""
+        for file in files:
+            cursor = self._con.cursor()
+            try:
+                cursor.execute("SELECT * FROM read_parquet(?)", [file]).fetchall()
+            except (duckdb.Error, OSError) as error:
+                return versions.unreadable(file, error)
+            finally:
+                cursor.close()
+        return None
+
+    def _execute(self, sql: str, params: dict | list | None = None) -> None:
+        self._con.execute(sql, params or [])
+
+    def _query(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+        """Run a query on its own cursor. The snapshot never changes, so each distinct query is
+        answered once and then served from memory (pages ask the same on every rerun); callers
+        get a copy, so nothing they do to it reaches the next caller."""
+        key = (sql, _frozen(params))
+        if key not in self._answers:
+            if len(self._answers) >= _MAX_MEMO_ENTRIES:
+                self._answers.clear()
+            cursor = self._con.cursor()
+            try:
+                self._answers[key] = cursor.execute(sql, params or {}).df()
+            finally:
+                cursor.close()
+        return self._answers[key].copy()
+
+    # ------------------------------------------------------------------ years and national figures
+
+    def national_series(self) -> pd.DataFrame:
+        """The official national index per year with domains, counts, target and source."""
+        return self._query("SELECT * FROM national_series ORDER BY year")
+
+    def instansi_years(self) -> list[int]:
+        """Years with per-instansi results (the per-instansi views offer only these)."""
+        return self._query("SELECT DISTINCT tahun FROM results ORDER BY tahun")["tahun"].tolist()
+
+    def years(self) -> pd.DataFrame:
+        """Every year with data: grain, provenance and source of the per-instansi part, instansi count."""
+        return self._query(_YEARS_SQL)
+
+    def summary(self, year: int) -> dict:
+        """The national picture of one year (the `summary` command's JSON)."""
+        national = self._query("SELECT * FROM national_series WHERE year = $year", {"year": year})
+        years = self.years().set_index("tahun")
+        if year not in years.index:
+            raise ValueError(f"Tidak ada data untuk tahun {year}.")
+        info = years.loc[year]
+        counts = self._query(
+            "SELECT predikat, count(*) AS n FROM results WHERE tahun = $year GROUP BY predikat", {"year": year}
+        )
+        official = float(national["national_index"].iloc[0]) if not national.empty else None
+        target = float(national["target_index"].iloc[0]) if not national.empty else None
+        mean = self._scalar("SELECT avg(indeks) FROM results WHERE tahun = $year", {"year": year})
+        # The published count stands where there is one: an import may cover only part of a year.
+        evaluated = _int_or_none(national, "instansi_evaluated") or (int(counts["n"].sum()) if len(counts) else None)
+        per_predikat = counts.set_index("predikat")["n"]
+        predikat_counts = {p: int(per_predikat.get(p, 0)) for p in PREDIKAT} if len(counts) else {}
+        if predikat_counts:
+            baik_or_better = sum(predikat_counts[p] for p in PREDIKAT[2:])
+        else:
+            baik_or_better = _int_or_none(national, "baik_or_better")
+        headline = official if official is not None else mean
+        return {
+            "year": year,
+            "framework": framework_for_year(year).title,
+            "grain": info["grain"],
+            "provenance": info["provenance"],
+            "national_index_official": official,
+            "national_index_mean": mean,
+            "target": target,
+            "gap": None if target is None or headline is None else target - headline,
+            "instansi_evaluated": evaluated,
+            "predikat_counts": predikat_counts,
+            "below_baik_pct": None
+            if not evaluated or baik_or_better is None
+            else 100 * (evaluated - baik_or_better) / evaluated,
+            "baik_or_better_count": baik_or_better,
+            "source": national["source"].iloc[0] if not national.empty else info["sumber"],  # else the rows' own
+        }
+
+    def published_2018(self) -> pd.DataFrame:
+        return self._query("SELECT * FROM published_2018")
+
+    def targets_share_baik(self, year: int) -> pd.DataFrame:
+        return self._query("SELECT * FROM targets_share_baik WHERE year = $year", {"year": year})
+
+    # ------------------------------------------------------------------ per-instansi views
+
+    def results(self, year: int, filters: Filters | None = None) -> pd.DataFrame:
+        """One row per instansi of the year with registry attributes, after the filters."""
+        params = {"year": year, **(filters or Filters()).params()}
+        return self._query(_FILTERED_SQL + " ORDER BY indeks DESC, nama", params)
+
+    def filter_options(self, year: int, filters: Filters | None = None) -> dict[str, list[str]]:
+        """Values present in the year under the given filters, for cascading filter widgets."""
+        frame = self._query(
+            f"SELECT DISTINCT kelompok, lokus, nama_provinsi, kota_penyelenggara FROM ({_FILTERED_SQL})",  # noqa: S608
+            {"year": year, **(filters or Filters()).params()},
+        )
+        return {column: sorted(frame[column].dropna().unique().tolist()) for column in frame.columns}
+
+    def predikat_distribution(self, year: int, by: str | None = None, filters: Filters | None = None) -> pd.DataFrame:
+        """Counts and shares per predikat, overall or per group (`by` one of GROUP_COLUMNS)."""
+        group = _group_column(by)
+        params = {"year": year, **(filters or Filters()).params()}
+        sql = f"""
+            WITH counts AS (
+                SELECT {group} AS kelompok_tampil, predikat, count(*) AS jumlah
+                FROM ({_FILTERED_SQL}) GROUP BY ALL
+            )
+            SELECT *, 100.0 * jumlah / sum(jumlah) OVER (PARTITION BY kelompok_tampil) AS persen FROM counts
+        """  # noqa: S608 - group is an allow-listed column name
+        frame = self._query(sql, params)
+        frame["urutan"] = frame["predikat"].map(PREDIKAT.index)
+        return frame.sort_values(["kelompok_tampil", "urutan"]).drop(columns="urutan").reset_index(drop=True)
+
+    def baik_share_by_group(self, year: int, by: str = "kelompok") -> pd.DataFrame:
+        """Share at Baik or better per group, with n."""
+        group = _group_column(by)
+        sql = f"""
+            SELECT {group} AS kelompok_tampil, count(*) AS n,
+                   count(*) FILTER (WHERE predikat IN ('Baik', 'Sangat Baik', 'Memuaskan')) AS baik_ke_atas,
+                   100.0 * baik_ke_atas / n AS persen
+            FROM results_full WHERE tahun = $year GROUP BY ALL ORDER BY persen DESC
+        """  # noqa: S608 - group is an allow-listed column name
+        return self._query(sql, {"year": year})
+
+    def domain_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
+        """Mean of each domain index per group (long: group, domain_no, domain, mean, n)."""
+        group = _group_column(by)
+        params = {"year": year, **(filters or Filters()).params()}
+        sql = f"""
+            WITH f AS ({_FILTERED_SQL}),
+            long AS (
+                UNPIVOT f ON domain_1, domain_2, domain_3, domain_4 INTO NAME domain_key VALUE nilai
+            )
+            SELECT {group} AS kelompok_tampil, CAST(substr(domain_key, 8) AS INTEGER) AS domain_no,
+                   avg(nilai) AS rata_rata, count(nilai) AS n
+            FROM long GROUP BY ALL
+        """  # noqa: S608 - group is an allow-listed column name
+        means = self._query(sql, params)
+        names = framework_for_year(year).domains[["domain_no", "domain"]]
+        return means.merge(names, on="domain_no").sort_values(["kelompok_tampil", "domain_no"]).reset_index(drop=True)
+
+    def aspect_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
+        """Mean aspect index per group, from indicator levels (empty for domain-grain years)."""
+        group = _group_column(by)
+        params = {"year": year, **(filters or Filters()).params()}
+        sql = f"""
+            WITH f AS ({_FILTERED_SQL}),
+            per_instansi AS (
+                SELECT l.instansi_id, fw.aspect_no, fw.aspect,
+                       sum(l.tingkat * fw.indicator_weight) / sum(fw.indicator_weight) AS nilai
+                FROM levels l
+                JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
+                WHERE l.tahun = $year
+                GROUP BY ALL
+            )
+            SELECT {group} AS kelompok_tampil, p.aspect_no, p.aspect, avg(p.nilai) AS rata_rata, count(*) AS n
+            FROM per_instansi p JOIN f USING (instansi_id)
+            GROUP BY ALL ORDER BY kelompok_tampil, aspect_no
+        """  # noqa: S608 - group is an allow-listed column name
+        return self._query(sql, params)
+
+    def indicator_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
+        """Mean level of each indicator per group, with its aspect (empty for domain-grain years)."""
+        group = _group_column(by)
+        params = {"year": year, **(filters or Filters()).params()}
+        sql = f"""
+            WITH f AS ({_FILTERED_SQL})
+            SELECT {group} AS kelompok_tampil, fw.indicator_no AS indikator, fw.indicator AS nama_indikator,
+                   fw.aspect_no, fw.aspect, fw.domain_no, fw.modul, avg(l.tingkat) AS rata_rata, count(*) AS n
+            FROM levels l
+            JOIN f USING (instansi_id)
+            JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
+            WHERE l.tahun = $year
+            GROUP BY ALL ORDER BY kelompok_tampil, indikator
+        """  # noqa: S608 - group is an allow-listed column name
+        return self._query(sql, params)
+
+    def instansi_history(self, instansi_id: str) -> pd.DataFrame:
+        """Every year an instansi was evaluated: index, predikat, domains, provenance."""
+        return self._query("SELECT * FROM results_full WHERE instansi_id = $id ORDER BY tahun", {"id": instansi_id})
+
+    def instansi_levels(self, year: int, instansi_id: str) -> pd.DataFrame:
+        """Indicator levels of one instansi in one year, weakest first (empty if none)."""
+        return self._query(
+            """
+            SELECT l.indikator, fw.indicator AS nama_indikator, fw.aspect, fw.domain, l.tingkat, l.provenance
+            FROM levels l
+            JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
+            WHERE l.tahun = $year AND l.instansi_id = $id
+            ORDER BY l.tingkat, l.indikator
+            """,
+            {"year": year, "id": instansi_id},
+        )
+
+    def levels(self, year: int) -> pd.DataFrame:
+        """Every indicator level of the year with its module (empty for domain-grain years)."""
+        return self._query(
+            """
+            SELECT l.instansi_id, l.indikator, l.tingkat, fw.modul, fw.aspect_no, l.provenance
+            FROM levels l
+            JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
+            WHERE l.tahun = $year
+            ORDER BY l.instansi_id, l.indikator
+            """,
+            {"year": year},
+        )
+
+    def instansi_list(self) -> pd.DataFrame:
+        """Every instansi with results in some year, for pickers: id, nama, kategori."""
+        return self._query(
+            """
+            SELECT DISTINCT i.instansi_id, i.nama, i.kategori
+            FROM instansi i SEMI JOIN results r USING (instansi_id) ORDER BY i.nama
+            """
+        )
+
+    def participants(self, year: int) -> pd.DataFrame:
+        """Who an asistensi planned on `year` covers, each with its cohort (predikat).
+
+        For the roster year (2018, the basis of the 2019 programme) the 623 instansi of the
+        roster, those without a result in cohort "Belum dievaluasi"; for other years every
+        instansi evaluated that year.
+        """
+        sql = _ROSTER_PARTICIPANTS_SQL if year == ROSTER_YEAR else _PARTICIPANTS_SQL
+        return self._query(sql, {"year": year})
+
+    def roster_2018(self) -> pd.DataFrame:
+        """The 623 instansi of the 2019 asistensi roster with registry attributes and host city."""
+        return self._query(_ROSTER_SQL)
+
+    def host_cities(self) -> pd.DataFrame:
+        return self._query("SELECT * FROM host_city ORDER BY kode_provinsi")
+
+    def _scalar(self, sql: str, params: dict):
+        frame = self._query(sql, params)
+        value = frame.iloc[0, 0]
+        return None if pd.isna(value) else float(value)
+
+
+def _frozen(params: dict | list | None):
+    """A hashable form of query parameters (lists become tuples)."""
+    if params is None:
+        return None
+    items = params.items() if isinstance(params, dict) else enumerate(params)
+    return tuple((key, tuple(value) if isinstance(value, list) else value) for key, value in items)
+
+
+def _group_column(by: str | None) -> str:
+    if by is None:
+        return "'Semua instansi'"
+    if by not in GROUP_COLUMNS:
+        raise ValueError(f"Pengelompokan tidak dikenal: {by!r}")
+    return by
+
+
+def _int_or_none(frame: pd.DataFrame, column: str) -> int | None:
+    if frame.empty or pd.isna(frame[column].iloc[0]):
+        return None
+    return int(frame[column].iloc[0])
+
+
+_EMPTY_SCHEMAS = {
+    "results": "instansi_id VARCHAR, nama_sumber VARCHAR, indeks DOUBLE, predikat VARCHAR, domain_1 DOUBLE, "
+    "domain_2 DOUBLE, domain_3 DOUBLE, domain_4 DOUBLE, provenance VARCHAR, sumber VARCHAR, catatan VARCHAR, "
+    "tahun BIGINT",
+    "levels": "instansi_id VARCHAR, indikator SMALLINT, tingkat TINYINT, provenance VARCHAR, sumber VARCHAR, "
+    "tahun BIGINT",
+}
+
+# Results with the registry's attributes for the year: the 2018 reporting groups and the
+# 34 provinces before 2023, 38 provinces from 2023; from 2023 the category the year's official
+# table gave the instansi (the registry's, i.e. today's, for imports without one); the proposed
+# host city (by province; instansi without a province go to Jakarta); and the groups the
+# 2023-2024 targets for the share at Baik or better are set for.
+_RESULTS_VIEW_SQL = """
+CREATE VIEW results_full AS
+SELECT r.tahun, r.instansi_id, i.nama, r.nama_sumber, coalesce(r.kategori, i.kategori) AS kategori, i.lokus,
+       CASE WHEN r.tahun <= $last_2018_framework_year AND i.kelompok_2018 IS NOT NULL THEN i.kelompok_2018
+            ELSE coalesce(r.kategori, i.kategori) END AS kelompok,
+       CASE WHEN r.tahun < $split THEN i.kode_provinsi_2018 ELSE i.kode_provinsi END AS kode_provinsi,
+       CASE WHEN r.tahun < $split THEN i.nama_provinsi_2018 ELSE i.nama_provinsi END AS nama_provinsi,
+       i.kode_provinsi AS kode_provinsi_kini,
+       coalesce(h.kota_penyelenggara, 'Jakarta') AS kota_penyelenggara,
+       CASE WHEN i.lokus = 'Instansi Pusat' THEN 'Instansi Pusat' WHEN i.kategori = 'Provinsi' THEN 'Provinsi'
+            ELSE 'Kabupaten/Kota' END AS kelompok_target,
+       r.indeks, r.predikat, r.domain_1, r.domain_2, r.domain_3, r.domain_4,
+       r.provenance, r.sumber, r.catatan
+FROM results r
+JOIN instansi i USING (instansi_id)
+LEFT JOIN host_city h ON CAST(h.kode_provinsi AS VARCHAR) = i.kode_provinsi
+"""
+
+_FILTERED_SQL = """
+SELECT * FROM results_full
+WHERE tahun = $year
+  AND ($predikat::VARCHAR[] IS NULL OR list_contains($predikat::VARCHAR[], predikat))
+  AND ($kelompok::VARCHAR[] IS NULL OR list_contains($kelompok::VARCHAR[], kelompok))
+  AND ($lokus::VARCHAR[] IS NULL OR list_contains($lokus::VARCHAR[], lokus))
+  AND ($provinsi::VARCHAR[] IS NULL OR list_contains($provinsi::VARCHAR[], nama_provinsi))
+  AND ($kota::VARCHAR[] IS NULL OR list_contains($kota::VARCHAR[], kota_penyelenggara))
+  AND ($cari::VARCHAR IS NULL OR contains(lower(nama), lower($cari::VARCHAR))
+       OR contains(lower(nama_sumber), lower($cari::VARCHAR)))
+"""
+
+_YEARS_SQL = """
+WITH per_instansi AS (
+    SELECT tahun, count(*) AS instansi, string_agg(DISTINCT provenance, ',') AS provenances,
+           string_agg(DISTINCT sumber, '; ') AS sumber
+    FROM results GROUP BY tahun
+),
+with_levels AS (SELECT DISTINCT tahun FROM levels),
+-- A year is there once it has published national figures or any per-instansi results (an import
+-- of a year not yet published, such as 2025, is seen at once).
+all_years AS (SELECT year AS tahun FROM national_series UNION SELECT tahun FROM per_instansi)
+SELECT y.tahun,
+       CASE WHEN l.tahun IS NOT NULL THEN 'indicator' WHEN p.tahun IS NOT NULL THEN 'domain'
+            ELSE 'national' END AS grain,
+       CASE WHEN p.tahun IS NULL THEN 'resmi' WHEN contains(p.provenances, ',') THEN 'mixed'
+            ELSE p.provenances END AS provenance,
+       coalesce(p.instansi, n.instansi_evaluated) AS instansi,
+       coalesce(p.sumber, n.source) AS sumber
+FROM all_years y
+LEFT JOIN national_series n ON n.year = y.tahun
+LEFT JOIN per_instansi p ON p.tahun = y.tahun
+LEFT JOIN with_levels l ON l.tahun = y.tahun
+ORDER BY y.tahun
+"""
+
+_ROSTER_SQL = """
+SELECT ro.instansi_id, ro.nama_2018, ro.kelompok_2018, ro.evaluated_2018,
+       i.lokus, i.kode_provinsi_2018 AS kode_provinsi, i.nama_provinsi_2018 AS nama_provinsi,
+       coalesce(h.kota_penyelenggara, 'Jakarta') AS kota_penyelenggara
+FROM roster_2018 ro
+JOIN instansi i USING (instansi_id)
+LEFT JOIN host_city h ON CAST(h.kode_provinsi AS VARCHAR) = i.kode_provinsi
+ORDER BY ro.instansi_id
+"""
+
+_PARTICIPANTS_SQL = """
+SELECT instansi_id, kelompok, nama, kode_provinsi_kini, nama_provinsi, indeks, predikat,
+       domain_1, domain_2, domain_3, domain_4, provenance, predikat AS kohort
+FROM results_full WHERE tahun = $year ORDER BY instansi_id
+"""
+
+_ROSTER_PARTICIPANTS_SQL = """
+SELECT ro.instansi_id, ro.kelompok_2018 AS kelompok, coalesce(r.nama, i.nama) AS nama,
+       i.kode_provinsi AS kode_provinsi_kini, i.nama_provinsi_2018 AS nama_provinsi, r.indeks, r.predikat,
+       r.domain_1, r.domain_2, r.domain_3, r.domain_4, r.provenance,
+       coalesce(r.predikat, 'Belum dievaluasi') AS kohort
+FROM roster_2018 ro
+JOIN instansi i USING (instansi_id)
+LEFT JOIN results_full r ON r.instansi_id = ro.instansi_id AND r.tahun = $year
+ORDER BY ro.instansi_id
+"""

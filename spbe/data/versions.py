@@ -1,0 +1,364 @@
+"""Versioned, atomic storage of imported results on top of the committed data.
+
+    data/results, data/levels          the committed base (resmi, simulasi): never modified here
+    data/imports/versions/vNNNN/       one complete overlay per import: every imported year's
+                                       results (and levels) as they stand after that import
+    data/imports/manifest.json         every version: time, file, SHA-256, rows, who, what changed
+    data/imports/CURRENT               the version in force ("v0000" = the base alone)
+    data/imports/.lock                 locked (flock) by the one writer at work
+
+A commit builds the new overlay in a temporary folder beside the others, checks it, renames
+it into place, records it in the manifest, and only then rewrites CURRENT (write to a
+temporary file, rename). Readers take CURRENT once and read that version's files, which are
+never changed after their rename, so they see the old data or the new, never a mixture; a
+crash at any point leaves CURRENT naming a complete version. Rollback rewrites CURRENT, and
+accepts only versions the manifest lists (or v0000).
+
+Writers (commit, rollback) hold an exclusive lock on data/imports/.lock for their whole run,
+across processes and threads: they never share a version id nor build on the same version, and
+under the lock whatever a killed commit left behind (temporary folders and files, a version
+folder never recorded) is stale and removed. A writer waits LOCK_WAIT_S for the lock, then is
+refused. Readers never take the lock. Folders and files get the process umask's usual mode, so
+a version imported by one user can be served by another.
+
+Faults are reported in Indonesian, naming the file and what to do: VersionError for a refused
+request or write (VersionBusy while another writer holds the lock), DataUnreadable for a data
+file that cannot be read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from spbe.data import paths
+from spbe.data.atomic import os_error_reason, write_atomic
+from spbe.data.datafiles import write_levels, write_results
+from spbe.model.predikat import BELOW_BAIK
+
+BASE_VERSION = "v0000"
+_VERSION = re.compile(r"^v\d{4}$")
+LOCK_WAIT_S = 30.0  # a commit takes about a second; a writer queued behind several still gets its turn
+_LOCK_POLL_S = 0.05
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+@dataclass(frozen=True)
+class Preview:
+    year: int
+    added: list[str]  # instansi ids new for the year
+    replaced: list[str]  # ids whose row the import replaces
+    kept: list[str]  # ids of the year the import leaves alone
+    mean_before: float | None
+    mean_after: float
+    below_baik_before: float | None  # percent
+    below_baik_after: float
+
+
+class VersionError(ValueError):
+    """A version request cannot be honoured; the message says why, in Indonesian."""
+
+
+class VersionBusy(VersionError):
+    """Another commit or rollback held the lock for longer than a writer waits."""
+
+
+class DataUnreadable(VersionError):
+    """A data file cannot be read; the message names it and says what to do."""
+
+
+class VersionStore:
+    def __init__(self, data_dir: Path | None = None):
+        self.data_dir = Path(data_dir or paths.DATA_DIR)  # read at call time: SPBE_DATA_DIR, tests
+        self.root = self.data_dir / "imports"
+        self.folder = self.root / "versions"
+
+    # ------------------------------------------------------------------ reading
+
+    def current(self) -> str:
+        """The version CURRENT names, if its folder is there (else the base).
+
+        It may be a folder the manifest does not list (put in force by hand or by an older
+        rollback): it stays in force, and `listed` tells callers it has no record."""
+        path = self.root / "CURRENT"
+        version = self._read(path, Path.read_text).strip() if path.is_file() else BASE_VERSION
+        return version if _VERSION.match(version) and (self.folder / version).is_dir() else BASE_VERSION
+
+    def manifest(self) -> list[dict]:
+        path = self.root / "manifest.json"
+        return self._read(path, lambda p: json.loads(p.read_text())) if path.is_file() else []
+
+    def listed(self) -> list[str]:
+        """The versions one can roll back to: v0000 and every version the manifest records."""
+        return [BASE_VERSION, *(entry["versi"] for entry in self.manifest())]
+
+    def files(self, version: str | None = None) -> dict[str, list[str]]:
+        """Parquet files of each kind ("results", "levels") in force: the base, overlaid by the version."""
+        version = version or self.current()
+        chosen: dict[tuple[str, str], Path] = {}
+        for kind in ("results", "levels"):
+            for path in sorted((self.data_dir / kind).glob("tahun=*/part-0.parquet")):
+                chosen[(kind, path.parent.name)] = path
+            if version != BASE_VERSION:
+                for path in sorted((self.folder / version / kind).glob("tahun=*/part-0.parquet")):
+                    chosen[(kind, path.parent.name)] = path
+        return {kind: sorted(str(p) for (k, _), p in chosen.items() if k == kind) for kind in ("results", "levels")}
+
+    def year_frames(self, year: int, version: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(results, levels) of one year as they stand in the version (empty frames if none)."""
+        files = self.files(version)
+        part = f"tahun={year}"
+        results = [f for f in files["results"] if Path(f).parent.name == part]
+        levels = [f for f in files["levels"] if Path(f).parent.name == part]
+        return (
+            self._read(results[0], pd.read_parquet)
+            if results
+            else pd.DataFrame(columns=["instansi_id", "indeks", "predikat"]),
+            self._read(levels[0], pd.read_parquet) if levels else pd.DataFrame(columns=["instansi_id"]),
+        )
+
+    def unreadable(self, path: str | Path, error: Exception) -> DataUnreadable:
+        """The fault of a data file that cannot be read: which file, why, and what to do about it."""
+        path = Path(path)
+        if getattr(error, "errno", None) in _DENIED or "Permission denied" in str(error):
+            return DataUnreadable(
+                f"Berkas data {path} tidak dapat dibaca (izin ditolak). Perbaiki izinnya: pengguna yang menjalankan "
+                "dasbor atau perintah ini harus dapat membaca berkas itu dan folder-foldernya."
+            )
+        if path.parent == self.root:  # CURRENT, manifest.json
+            todo = f"pulihkan dari salinan sebelumnya {path.name}.prev di folder yang sama bila ada"
+        elif path.is_relative_to(self.folder):
+            target = self._rollback_target(path)
+            todo = (
+                f"kembalikan data ke versi {target} dengan `python -m spbe rollback {target}` "
+                "atau di halaman Impor data"
+            )
+        else:
+            todo = (
+                "pulihkan berkas itu dari repositori, atau bangun ulang data bawaan dengan "
+                "`python -m spbe prepare --force`"
+            )
+        return DataUnreadable(f"Berkas data {path} rusak atau tidak terbaca; {todo}.")
+
+    # ------------------------------------------------------------------ preview and commit
+
+    def preview(self, parsed) -> Preview:
+        """What the import would add, replace and leave alone, and its effect on the year."""
+        before, _ = self.year_frames(parsed.year)
+        merged = _merge(before, parsed.results)
+        old, new = set(before["instansi_id"]), set(parsed.results["instansi_id"])
+        return Preview(
+            parsed.year,
+            sorted(new - old),
+            sorted(new & old),
+            sorted(old - new),
+            _mean(before),
+            _mean(merged),
+            _below(before),
+            _below(merged),
+        )
+
+    def commit(self, parsed, who: str = "admin", now: datetime | None = None) -> str:
+        """Write a new version with the import merged into its year(s), then make it current.
+
+        `parsed` is a whole file (spbe.data.importer.ParsedFile): every year of it lands in the same
+        version, so a file is never half-imported.
+        """
+        parts = parsed.years
+        with self._writing(), self._lock():
+            self._clean()
+            previous = self.current()
+            version = self._next_id()
+            previews = [self.preview(part) for part in parts]
+            building = self.folder / f".tmp-{version}"  # unique: under the lock, any older one was just removed
+            building.mkdir(parents=True)  # not mkdtemp: its 0700 would hide the version from other users
+            try:
+                if previous != BASE_VERSION:
+                    _link_files(self.folder / previous, building)
+                for part in parts:
+                    self._write_year(part, building)
+                os.rename(building, self.folder / version)
+            except BaseException:
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            self._record(parts, previews, version, previous, who, now)
+            self._set_current(version)
+        return version
+
+    def _record(self, parts, previews, version: str, previous: str, who: str, now: datetime | None) -> None:
+        entry = {
+            "versi": version,
+            "sebelumnya": previous,
+            "waktu": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "oleh": who,
+            "berkas": parts[0].file_name,
+            "sha256": parts[0].sha256,
+            "tahun": parts[0].year if len(parts) == 1 else [part.year for part in parts],
+            "bentuk": ", ".join(dict.fromkeys(part.shape for part in parts)),
+            "baris_dibaca": sum(part.rows_read for part in parts),
+            "instansi": sum(len(p.results) for p in parts),
+            "ditambah": sum(len(p.added) for p in previews),
+            "diganti": sum(len(p.replaced) for p in previews),
+            "tetap": sum(len(p.kept) for p in previews),
+            "baris_tingkat": sum(0 if part.levels is None else len(part.levels) for part in parts),
+        }
+        manifest = [*self.manifest(), entry]
+        write_atomic(self.root / "manifest.json", lambda tmp: tmp.write_text(json.dumps(manifest, indent=2)))
+
+    def rollback(self, version: str) -> None:
+        """Make an earlier (or later) version current again; v0000 means the base alone.
+
+        Only versions the manifest records: a folder without a record (left by a killed commit)
+        was never checked into force and may be removed by the next commit."""
+        with self._writing(), self._lock():
+            known = self.listed()
+            if version not in known or (version != BASE_VERSION and not (self.folder / version).is_dir()):
+                raise VersionError(f"Versi {version!r} tidak ada (tersedia: {', '.join(known)}).")
+            self._set_current(version)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _write_year(self, parsed, folder: Path) -> None:
+        before, levels_before = self.year_frames(parsed.year)
+        write_results(_merge(before, parsed.results), parsed.year, folder)
+        if parsed.levels is not None or not levels_before.empty:
+            # Levels of re-imported instansi no longer match their results: the import's own
+            # levels (if any) replace them; everyone else keeps theirs. The file is written even
+            # when empty, so that it hides the base's levels of that year.
+            kept = levels_before[~levels_before["instansi_id"].isin(parsed.results["instansi_id"])]
+            parts = [f for f in (kept, parsed.levels) if f is not None and not f.empty]
+            levels = pd.concat(parts, ignore_index=True) if parts else _empty_levels()
+            write_levels(levels, parsed.year, folder)
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Hold the writers' lock: one commit or rollback at a time, across processes and threads.
+
+        flock belongs to the open file, so two threads that each open it also exclude each other,
+        and the kernel releases it when its holder dies: a killed commit never blocks the next."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            deadline = time.monotonic() + LOCK_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise VersionBusy(
+                            "Impor lain sedang disimpan; coba lagi sebentar lagi. Tidak ada data yang diubah."
+                        ) from None
+                    time.sleep(_LOCK_POLL_S)
+            yield
+        finally:
+            os.close(handle)  # releases the lock
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write the system refuses (permissions, read-only or full disk) becomes a message that
+        names the file and what to do; CURRENT is written last, so the version in force stays."""
+        try:
+            yield
+        except OSError as error:
+            if error.errno in _DENIED:
+                todo = (
+                    f"Perbaiki izin folder {self.root}: pengguna yang menjalankan dasbor atau perintah ini "
+                    "harus dapat menulis di sana."
+                )
+            else:
+                todo = f"Periksa folder {self.root} (ruang disk, izin), lalu coba lagi."
+            raise VersionError(
+                f"Tidak dapat menyimpan: {os_error_reason(error)}. Versi yang berlaku tidak berubah. {todo}"
+            ) from error
+
+    def _clean(self) -> None:
+        """Remove what killed commits left behind. Called under the lock, when no other commit is
+        running: every temporary folder and file is stale, and so is a version folder that no record
+        lists (its commit died before the manifest), unless CURRENT names it."""
+        for stale in self.folder.glob(".tmp-*"):
+            shutil.rmtree(stale)
+        for stale in self.root.glob(".*.tmp"):  # .CURRENT.*.tmp, .manifest.json.*.tmp (spbe.data.atomic)
+            stale.unlink()
+        keep = {*self.listed(), self.current()}
+        for folder in self.folder.glob("v*"):
+            if _VERSION.match(folder.name) and folder.name not in keep:
+                shutil.rmtree(folder)
+
+    def _read(self, path: str | Path, read):
+        """read(path), a failure to read being a DataUnreadable that says what to do."""
+        try:
+            return read(Path(path))
+        except (OSError, ValueError, pa.ArrowException) as error:
+            raise self.unreadable(path, error) from error
+
+    def _rollback_target(self, broken: Path) -> str:
+        """The newest version recorded before the one holding a broken file that does not share the
+        file (versions share unchanged files as hard links), else v0000."""
+        holder, *inside = broken.relative_to(self.folder).parts
+        recorded = [entry["versi"] for entry in self.manifest()]
+        earlier = recorded[: recorded.index(holder)] if holder in recorded else []
+        for version in reversed(earlier):
+            copy = self.folder / version / Path(*inside)
+            if (self.folder / version).is_dir() and not (copy.exists() and copy.samefile(broken)):
+                return version
+        return BASE_VERSION
+
+    def _next_id(self) -> str:
+        numbers = [int(p.name[1:]) for p in self.folder.glob("v*") if _VERSION.match(p.name)]
+        numbers += [int(e["versi"][1:]) for e in self.manifest()]
+        return f"v{max(numbers, default=0) + 1:04d}"
+
+    def _set_current(self, version: str) -> None:
+        write_atomic(self.root / "CURRENT", lambda tmp: tmp.write_text(version + "\n"))
+
+
+def _link_files(source: Path, target: Path) -> None:
+    """Hard-link every file of a version into a new one; folders get the umask's mode (copytree
+    would copy each folder's mode, and with it a 0700 of an older version)."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            (target / path.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target / path.relative_to(source))
+
+
+def _merge(before: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
+    kept = before[~before["instansi_id"].isin(imported["instansi_id"])]
+    if "kategori" in before.columns and "kategori" not in imported.columns:
+        # An import states no category: a replaced row keeps the one its year was published with.
+        imported = imported.assign(kategori=imported["instansi_id"].map(before.set_index("instansi_id")["kategori"]))
+    return pd.concat([kept, imported], ignore_index=True) if not kept.empty else imported.reset_index(drop=True)
+
+
+def _mean(results: pd.DataFrame) -> float | None:
+    return None if results.empty else float(results["indeks"].mean())
+
+
+def _below(results: pd.DataFrame) -> float | None:
+    """Share below Baik by each row's predikat (the official one stands, also on a band edge)."""
+    return None if results.empty else 100.0 * float(results["predikat"].isin(BELOW_BAIK).mean())
+
+
+def _empty_levels() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "instansi_id": pd.Series(dtype=str),
+            "indikator": pd.Series(dtype="int16"),
+            "tingkat": pd.Series(dtype="int8"),
+            "provenance": pd.Series(dtype=str),
+            "sumber": pd.Series(dtype=str),
+        }
+    )

@@ -1,0 +1,186 @@
+"""Asistensi planning: host cities, cohorts by predikat, pendamping and module needs.
+
+The 2019 programme (press release of 11 Jul 2019) assisted 623 instansi, grouped by the
+predikat of their evaluation, in six host cities, with 80 trained pendamping and five modules.
+Which province went to which city was never published: the assignment here is a proposal
+(data/reference/asistensi_kota.csv) that planners can edit, upload and download.
+
+Anyone may upload an assignment (no login), so an upload is small (MAX_UPLOAD_BYTES, which the
+uploader states) and its messages are bounded: values cut, at most MAX_PROBLEMS_SHOWN problems.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from spbe.core.formatting import format_count
+from spbe.core.messages import quoted, shortened
+from spbe.data.paths import REFERENCE_DIR
+from spbe.model.predikat import PREDIKAT
+
+HOST_CITIES = ("Jakarta", "Surabaya", "Medan", "Makassar", "Palembang", "Denpasar")
+NOT_EVALUATED = "Belum dievaluasi"
+COHORTS = (*PREDIKAT, NOT_EVALUATED)  # Kurang ... Memuaskan, then roster members without a result
+CITY_WITHOUT_PROVINCE = "Jakarta"  # instansi pusat have no province and meet in Jakarta
+DEFAULT_PENDAMPING = 80  # trained in the ToT of 11-12 Jul 2019
+DEFAULT_WEIGHTS = {"Kurang": 3.0, "Cukup": 2.0, NOT_EVALUATED: 2.0, "Baik": 1.0, "Sangat Baik": 0.5, "Memuaskan": 0.0}
+ASSIGNMENT_COLUMNS = ("kode_provinsi", "kota_penyelenggara")
+# 38 provinces fit in 3 KB. 1 MB is the smallest limit Streamlit's uploader can state (its
+# `max_upload_size` is in whole MB), so the limit the page shows is the one enforced here.
+MAX_UPLOAD_MB = 1
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_PROBLEMS_SHOWN = 50  # a real table has 38 rows; beyond this the rest are counted
+
+
+class AssignmentError(ValueError):
+    """An uploaded assignment table is unusable; `problems` lists every reason in Indonesian."""
+
+    def __init__(self, problems: list[str]):
+        rest = len(problems) - MAX_PROBLEMS_SHOWN
+        more = [f"… dan {format_count(rest)} masalah lain"] if rest > 0 else []
+        self.problems = problems[:MAX_PROBLEMS_SHOWN] + more
+        super().__init__("\n".join(self.problems))
+
+
+def default_assignment() -> pd.DataFrame:
+    """The proposal by geography: kode_provinsi, nama_provinsi, kota_penyelenggara."""
+    table = pd.read_csv(REFERENCE_DIR / "asistensi_kota.csv", dtype={"kode_provinsi": str})
+    return table[["kode_provinsi", "nama_provinsi", "kota_penyelenggara"]]
+
+
+def read_assignment(data: bytes, file_name: str, provinces: pd.DataFrame) -> pd.DataFrame:
+    """Parse and check an uploaded assignment CSV against the known provinces.
+
+    Every problem is collected (missing column, unknown province code, unknown city, a
+    province listed twice or not at all) and raised together; nothing is half-applied.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise AssignmentError(
+            [
+                f"{file_name}: berkas terlalu besar ({format_count(len(data))} bita; batas "
+                f"{format_count(MAX_UPLOAD_BYTES)} bita)"
+            ]
+        )
+    try:
+        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except UnicodeDecodeError as error:
+        raise AssignmentError([f"{file_name}: bukan teks UTF-8; simpan ulang sebagai CSV UTF-8"]) from error
+    except Exception as error:  # pandas' own messages are English: one plain message to the planner
+        raise AssignmentError(
+            [
+                f"{file_name}: tidak dapat dibaca sebagai CSV (kosong, atau jumlah kolom tiap baris "
+                "tidak sama); unduh CSV penugasan sebagai contoh"
+            ]
+        ) from error
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    missing = [c for c in ASSIGNMENT_COLUMNS if c not in table.columns]
+    if missing:
+        raise AssignmentError([f"{file_name}: kolom wajib tidak ada: {', '.join(missing)}"])
+    problems = check_assignment(table, provinces, file_name)
+    if problems:
+        raise AssignmentError(problems)
+    table = table[list(ASSIGNMENT_COLUMNS)].apply(lambda column: column.str.strip())
+    return provinces[["kode_provinsi", "nama_provinsi"]].merge(table, on="kode_provinsi")
+
+
+def check_assignment(table: pd.DataFrame, provinces: pd.DataFrame, file_name: str = "tabel") -> list[str]:
+    """Problems of an assignment table (kode_provinsi, kota_penyelenggara), each with its line."""
+    known = set(provinces["kode_provinsi"])
+    problems = []
+    seen: set[str] = set()
+    for line, (code, city) in enumerate(zip(table["kode_provinsi"], table["kota_penyelenggara"], strict=True), 2):
+        code, city = str(code).strip(), str(city).strip()
+        if code not in known:
+            problems.append(
+                f"{file_name} baris {line}, kolom kode_provinsi: {quoted(code)} bukan kode provinsi yang dikenal"
+            )
+        if city not in HOST_CITIES:
+            problems.append(
+                f"{file_name} baris {line}, kolom kota_penyelenggara: {quoted(city)} bukan kota penyelenggara "
+                f"({', '.join(HOST_CITIES)})"
+            )
+        if code in seen:
+            problems.append(
+                f"{file_name} baris {line}, kolom kode_provinsi: provinsi {shortened(code)} tercantum dua kali"
+            )
+        seen.add(code)
+    absent = sorted(known - seen)
+    if absent:
+        problems.append(f"{file_name}: provinsi tanpa kota penyelenggara: {', '.join(absent)}")
+    return problems
+
+
+def assign_cities(participants: pd.DataFrame, assignment: pd.DataFrame) -> pd.DataFrame:
+    """Add kota_penyelenggara by province (today's code); no province means Jakarta."""
+    cities = assignment.set_index("kode_provinsi")["kota_penyelenggara"]
+    out = participants.copy()
+    out["kota_penyelenggara"] = out["kode_provinsi_kini"].map(cities).fillna(CITY_WITHOUT_PROVINCE)
+    return out
+
+
+def cohort_counts(participants: pd.DataFrame) -> pd.DataFrame:
+    """Instansi per host city and cohort (rows: cities in HOST_CITIES order; columns: COHORTS)."""
+    counts = pd.crosstab(participants["kota_penyelenggara"], participants["kohort"])
+    return counts.reindex(index=list(HOST_CITIES), columns=list(COHORTS), fill_value=0)
+
+
+def allocate_pendamping(counts: pd.DataFrame, weights: dict[str, float], total: int) -> pd.DataFrame:
+    """Split `total` pendamping over cities in proportion to workload (largest remainder).
+
+    Workload of a city = sum over cohorts of (instansi in the cohort x the cohort's weight).
+    The integer shares add up to `total` exactly; ties in the remainders go to the city with
+    the larger workload, then to the earlier city in HOST_CITIES.
+    """
+    workload = (counts * pd.Series(weights).reindex(counts.columns).fillna(0)).sum(axis=1)
+    result = pd.DataFrame({"beban": workload, "instansi": counts.sum(axis=1)})
+    if total <= 0 or workload.sum() <= 0:
+        result["pendamping"] = 0
+    else:
+        quotas = workload / workload.sum() * total
+        floors = np.floor(quotas).astype(int)
+        leftover = total - int(floors.sum())
+        order = sorted(range(len(quotas)), key=lambda i: (-(quotas.iloc[i] - floors.iloc[i]), -workload.iloc[i], i))
+        floors.iloc[order[:leftover]] += 1
+        result["pendamping"] = floors
+    result["instansi_per_pendamping"] = result["instansi"] / result["pendamping"].replace(0, np.nan)
+    return result
+
+
+def module_needs(levels: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Mean level of each module's indicators per city and cohort, the weakest module marked.
+
+    `levels` is long with instansi_id, tingkat and modul. Returns kota_penyelenggara, kohort,
+    modul, rata_rata, n (instansi) and terlemah (True for the lowest mean of the cohort).
+    """
+    joined = levels.merge(participants[["instansi_id", "kota_penyelenggara", "kohort"]], on="instansi_id")
+    needs = (
+        joined.groupby(["kota_penyelenggara", "kohort", "modul"], observed=True)
+        .agg(rata_rata=("tingkat", "mean"), n=("instansi_id", "nunique"))
+        .reset_index()
+    )
+    weakest = needs.groupby(["kota_penyelenggara", "kohort"])["rata_rata"].transform("min")
+    needs["terlemah"] = needs["rata_rata"].eq(weakest)
+    return needs
+
+
+def domain_needs(participants: pd.DataFrame, domain_names: dict[int, str]) -> pd.DataFrame:
+    """For domain-only years: mean domain index per city and cohort, weakest domain marked."""
+    long = participants.melt(
+        id_vars=["kota_penyelenggara", "kohort", "instansi_id"],
+        value_vars=[f"domain_{no}" for no in domain_names],
+        var_name="domain_no",
+        value_name="nilai",
+    ).dropna(subset=["nilai"])
+    long["domain"] = long["domain_no"].str.removeprefix("domain_").astype(int).map(domain_names)
+    needs = (
+        long.groupby(["kota_penyelenggara", "kohort", "domain"])
+        .agg(rata_rata=("nilai", "mean"), n=("instansi_id", "nunique"))
+        .reset_index()
+    )
+    needs["terlemah"] = needs["rata_rata"].eq(
+        needs.groupby(["kota_penyelenggara", "kohort"])["rata_rata"].transform("min")
+    )
+    return needs

@@ -1,0 +1,577 @@
+"""Figure builders: pure functions (data, options) -> plotly Figure, shared by pages and export.
+
+Every figure is built on SPBE_TEMPLATE, set explicitly: importing streamlit replaces plotly's
+default template with one whose colours only a browser fills in, and a figure relying on the
+default would export with black traces (TECH_NOTES, Kaleido).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from spbe.core.formatting import figure_text, format_count, format_number, format_percent
+from spbe.core.rounding import decimal_value, round_half_up
+from spbe.model.predikat import LOWER_EDGES
+
+# Colour-blind-safe diverging scale (ColorBrewer RdBu, 5 classes, darkened ends); predikat is
+# always labelled too, never told by colour alone.
+PREDIKAT_COLORS = {
+    "Kurang": "#b2182b",
+    "Cukup": "#ef8a62",
+    "Baik": "#67a9cf",
+    "Sangat Baik": "#2166ac",
+    "Memuaskan": "#053061",
+}
+INDEX_COLOR = "#2166ac"
+TARGET_COLOR = "#b2182b"
+MUTED_COLOR = "#6b7280"
+FONT_FAMILY = "Source Sans Pro, Arial, DejaVu Sans, sans-serif"
+PROVENANCE_LABELS = {
+    "resmi": "Data resmi",
+    "impor": "Data impor",
+    "simulasi": "SIMULASI – bukan data resmi",
+    "mixed": "Data campuran (lihat kolom provenance)",
+    "campuran": "Memuat data SIMULASI – bukan data resmi",  # official points beside simulated ones
+}
+MARKED_PROVENANCES = ("simulasi", "campuran")  # the image itself must say so
+FOOTER_WIDTH = 150  # characters per footer line at slide width
+GAP_LABEL_ROOM = 230  # right margin (px) for "0,27 poin di atas target 2,85" beside the last year
+FOOTER_MARGIN = 130  # bottom margin (px) holding the x-axis labels and title, then the footer
+FOOTER_OFFSET = 78  # footer's distance (px) below the plot area, clear of the axis title
+
+SPBE_TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT_FAMILY, "size": 14, "color": "#1f2937"},
+        title={"x": 0, "xref": "paper", "xanchor": "left", "font": {"size": 20}},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        separators=",.",  # Indonesian: decimal comma, dot for thousands, in ticks and hovers
+        colorway=[INDEX_COLOR, TARGET_COLOR, MUTED_COLOR],
+        xaxis={"showgrid": False, "linecolor": "#9ca3af", "ticks": "outside", "automargin": True},
+        yaxis={"gridcolor": "#e5e7eb", "zeroline": False, "automargin": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        margin={"l": 60, "r": 30, "t": 100, "b": FOOTER_MARGIN},
+        uniformtext={"minsize": 10, "mode": "hide"},  # no squeezed labels in thin bar segments
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+)
+
+
+@dataclass(frozen=True)
+class FigureMeta:
+    """What every figure says about itself: title, subtitle and where its numbers come from."""
+
+    title: str
+    source: str
+    provenance: str = "resmi"  # resmi | impor | simulasi | mixed | campuran (mixed, with simulasi)
+    subtitle: str = ""
+
+
+def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> go.Figure:
+    """Apply the template, title, source footer and (for simulated data) the SIMULASI mark.
+
+    The texts of `meta` are plain text, never markup: a tag in them shows as typed."""
+    made_on = made_on or date.today()
+    # Title, subtitle and source are plain text that may hold a file name or a user name from an import:
+    # escaped, so plotly shows any tag in them as typed (a link would be live); the markup is only ours.
+    title = figure_text(meta.title) + (f"<br><sup>{figure_text(meta.subtitle)}</sup>" if meta.subtitle else "")
+    fig.update_layout(template=SPBE_TEMPLATE, title={"text": title})
+    footer = f"Sumber: {meta.source} · Diolah: Dasbor SPBE, {made_on.strftime('%d-%m-%Y')}"
+    footer = "<br>".join(figure_text(line) for line in textwrap.wrap(footer, FOOTER_WIDTH))
+    fig.add_annotation(
+        # Pixels below the plot area, inside the bottom margin, at every export size.
+        text=footer,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-FOOTER_OFFSET,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 11, "color": MUTED_COLOR},
+    )
+    if meta.provenance in MARKED_PROVENANCES:
+        fig.add_annotation(
+            text=PROVENANCE_LABELS[meta.provenance],
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.12,
+            xanchor="right",
+            showarrow=False,
+            font={"size": 13, "color": TARGET_COLOR},
+            bordercolor=TARGET_COLOR,
+            borderwidth=1,
+            borderpad=4,
+        )
+    return fig
+
+
+# A year with per-instansi results but no published national index (an import of 2025) shows
+# the mean of its instansi under this name, never as the Indeks SPBE Nasional.
+MEAN_LABEL = "Rata-rata instansi (dihitung ulang)"
+
+
+def gap_words(index: float | None, target: float | None) -> str:
+    """The one wording of an index against its target, on screen, in captions, images and the CLI:
+    3,12 against 2,85 -> "0,27 poin di atas target 2,85"; 1,98 against 2,6 -> "0,62 poin di bawah target 2,6".
+
+    Taken on the decimal values (spbe.core.rounding): for figures published with two decimals the gap
+    is exactly the difference of the two numbers as printed.
+    """
+    if pd.isna(index) or pd.isna(target):
+        return "selisih terhadap target tidak tersedia"
+    gap = decimal_value(index) - decimal_value(target)
+    target_text = format_number(target, trim_zeros=True)
+    if gap == 0:
+        return f"tepat pada target {target_text}"
+    size = format_number(abs(gap)) if round_half_up(abs(gap), 2) else "kurang dari 0,01"  # a recomputed mean
+    return f"{size} poin {'di atas' if gap > 0 else 'di bawah'} target {target_text}"
+
+
+def national_index_figure(series: pd.DataFrame, highlight_year: int | None = None) -> go.Figure:
+    """Indeks SPBE Nasional per year against its target; the gap of `highlight_year` is drawn.
+
+    `series` has columns year, national_index, target_index (one row per year) and may have
+    rata_rata_instansi: the recomputed mean of a year without a published index, drawn as its own
+    labelled series (hollow markers), never joined to the official line.
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=series["year"],
+            y=series["target_index"],
+            name="Target",
+            mode="lines+markers",
+            line={"color": TARGET_COLOR, "dash": "dash", "shape": "hv"},
+            marker={"symbol": "line-ew", "size": 18, "line": {"width": 3, "color": TARGET_COLOR}},
+            customdata=[format_number(v, trim_zeros=True) for v in series["target_index"]],
+            hovertemplate="Target %{x}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=series["year"],
+            y=series["national_index"],
+            name="Indeks SPBE Nasional",
+            mode="lines+markers+text",
+            line={"color": INDEX_COLOR, "width": 3},
+            marker={"size": 9},
+            text=[format_number(v) for v in series["national_index"]],
+            textposition="bottom center",
+            hovertemplate="Indeks %{x}: %{text}<extra></extra>",
+        )
+    )
+    means = series.dropna(subset=["rata_rata_instansi"]) if "rata_rata_instansi" in series else series.iloc[:0]
+    if len(means):
+        fig.add_trace(
+            go.Scatter(
+                x=means["year"],
+                y=means["rata_rata_instansi"],
+                name=MEAN_LABEL,
+                mode="markers+text",
+                marker={"size": 11, "symbol": "circle-open", "color": INDEX_COLOR, "line": {"width": 2}},
+                text=[format_number(v) for v in means["rata_rata_instansi"]],
+                textposition="top center",
+                hovertemplate="Rata-rata instansi %{x} (dihitung ulang): %{text}<extra></extra>",
+            )
+        )
+    rows = series.dropna(subset=["national_index", "target_index"])
+    if highlight_year is not None and highlight_year in set(rows["year"]):
+        row = rows.loc[rows["year"] == highlight_year].iloc[0]
+        fig.add_shape(
+            type="line",
+            x0=highlight_year,
+            x1=highlight_year,
+            y0=row["national_index"],
+            y1=row["target_index"],
+            line={"color": MUTED_COLOR, "width": 2, "dash": "dot"},
+        )
+        fig.add_annotation(
+            x=highlight_year,
+            y=(row["national_index"] + row["target_index"]) / 2,
+            text=gap_words(row["national_index"], row["target_index"]),
+            xanchor="left",
+            xshift=8,
+            showarrow=False,
+            font={"color": MUTED_COLOR},
+        )
+        if highlight_year == series["year"].max():  # the label runs right of the last year: give it the room
+            fig.update_layout(margin={"r": GAP_LABEL_ROOM})
+    highest = max(series["national_index"].max(), means["rata_rata_instansi"].max() if len(means) else 0)
+    fig.update_yaxes(title="Indeks (1–5)", range=[1, min(5, max(4, highest + 0.3))])  # room for an imported mean
+    fig.update_xaxes(dtick=1, title=None, range=[series["year"].min() - 0.4, series["year"].max() + 0.4])
+    return fig
+
+
+def _predikat_order(frame: pd.DataFrame, column: str = "predikat") -> pd.DataFrame:
+    order = {name: i for i, name in enumerate(PREDIKAT_COLORS)}
+    return frame.assign(_order=frame[column].map(order)).sort_values("_order").drop(columns="_order")
+
+
+def predikat_distribution_figure(distribution: pd.DataFrame, below_baik_pct: float | None = None) -> go.Figure:
+    """Bars of instansi per predikat, each labelled with its count and share.
+
+    `distribution` has columns predikat, jumlah, persen (one group). The share below Baik is
+    written on the chart, so the message does not depend on reading colours.
+    """
+    rows = _predikat_order(distribution)
+    labels = [f"{format_count(n)} ({format_percent(p)})" for n, p in zip(rows["jumlah"], rows["persen"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["predikat"],
+            y=rows["jumlah"],
+            marker_color=[PREDIKAT_COLORS[p] for p in rows["predikat"]],
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y} instansi<extra></extra>",
+            name="Instansi",
+        )
+    )
+    if below_baik_pct is not None:
+        fig.add_annotation(
+            text=f"<b>{format_percent(below_baik_pct)}</b> instansi belum mencapai predikat Baik",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1.0,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 15, "color": PREDIKAT_COLORS["Kurang"]},
+        )
+    fig.update_yaxes(title="Jumlah instansi", rangemode="tozero")
+    fig.update_xaxes(title=None, categoryorder="array", categoryarray=list(PREDIKAT_COLORS))
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
+    """Share at Baik or better per group, with the target or the published figure as a marker.
+
+    `shares` has columns kelompok_tampil, persen, n and optionally target and terbitan
+    (published share), all in percent.
+    """
+    rows = shares.sort_values("persen")
+    fig = go.Figure(
+        go.Bar(
+            y=rows["kelompok_tampil"],
+            x=rows["persen"],
+            orientation="h",
+            name="Baik ke atas",
+            marker_color=PREDIKAT_COLORS["Baik"],
+            customdata=[format_percent(v, 1) for v in rows["persen"]],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    # Values in a column right of the axis, so target markers never sit on top of them.
+    fig.add_trace(
+        go.Scatter(
+            y=rows["kelompok_tampil"],
+            x=[104] * len(rows),
+            mode="text",
+            showlegend=False,
+            hoverinfo="skip",
+            text=[f"{format_percent(p)} (n={format_count(n)})" for p, n in zip(rows["persen"], rows["n"], strict=True)],
+            textposition="middle right",
+        )
+    )
+    for column, label, symbol, color in (
+        ("target", "Target", "line-ns", TARGET_COLOR),
+        ("terbitan", "Angka terbitan", "diamond", "#111827"),
+    ):
+        if column in rows and rows[column].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    y=rows["kelompok_tampil"],
+                    x=rows[column],
+                    mode="markers",
+                    name=label,
+                    marker={"symbol": symbol, "size": 16, "color": color, "line": {"width": 3, "color": color}},
+                    customdata=[format_percent(v, 1) for v in rows[column]],
+                    hovertemplate=f"{label} %{{y}}: %{{customdata}}<extra></extra>",
+                )
+            )
+    fig.update_xaxes(
+        title="Persen instansi dengan predikat Baik ke atas",
+        range=[0, 130],
+        ticksuffix="%",
+        tickvals=[0, 20, 40, 60, 80, 100],
+    )
+    fig.update_yaxes(title=None)
+    return fig
+
+
+def index_histogram_figure(indices: pd.Series) -> go.Figure:
+    """Distribution of the index with the predikat band edges drawn and named."""
+    fig = go.Figure(
+        go.Histogram(
+            x=indices,
+            xbins={"start": 1.0, "end": 5.0, "size": 0.1},
+            marker_color=INDEX_COLOR,
+            name="Instansi",
+            hovertemplate="Indeks %{x}: %{y} instansi<extra></extra>",
+        )
+    )
+    # Edges and band names in one layout update: add_vline per edge costs ~10 ms each on a rerun.
+    names, lows, highs = list(PREDIKAT_COLORS), (1.0, *LOWER_EDGES), (*LOWER_EDGES, 5.0)
+    edges = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": edge,
+            "x1": edge,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": PREDIKAT_COLORS[name], "dash": "dash", "width": 2},
+        }
+        for name, edge in zip(names[1:], LOWER_EDGES, strict=True)
+    ]
+    labels = [
+        {
+            "x": (low + high) / 2,
+            "y": 1.0,
+            "xref": "x",
+            "yref": "paper",
+            "yanchor": "bottom",
+            "text": name,
+            "showarrow": False,
+            "font": {"size": 12, "color": PREDIKAT_COLORS[name]},
+        }
+        for name, low, high in zip(names, lows, highs, strict=True)
+    ]
+    fig.update_layout(shapes=edges, annotations=labels, showlegend=False, bargap=0.05)
+    fig.update_xaxes(title="Indeks SPBE", range=[1, 5], dtick=0.5)
+    fig.update_yaxes(title="Jumlah instansi")
+    return fig
+
+
+def group_heatmap_figure(means: pd.DataFrame, *, row: str, column: str, value: str = "rata_rata") -> go.Figure:
+    """Mean level per row (domain, aspect or indicator) and group, each cell labelled."""
+    table = means.pivot_table(index=row, columns=column, values=value, sort=False)
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=list(table.columns),
+            y=list(table.index),
+            zmin=1,
+            zmax=5,
+            colorscale=[[0, PREDIKAT_COLORS["Kurang"]], [0.5, "#f7f7f7"], [1, PREDIKAT_COLORS["Sangat Baik"]]],
+            text=[[format_number(v) for v in line] for line in table.to_numpy()],
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorbar={"title": "Rata-rata", "tickvals": [1, 2, 3, 4, 5]},
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title=None)
+    return fig
+
+
+def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
+    """The weakest indicators nationally, each labelled with its asistensi module.
+
+    `weakest` has columns indikator, nama_indikator, modul, rata_rata (weakest first).
+    """
+    rows = weakest.iloc[::-1]
+    labels = [f"{no}. {name}" for no, name in zip(rows["indikator"], rows["nama_indikator"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=rows["rata_rata"],
+            orientation="h",
+            marker_color=PREDIKAT_COLORS["Cukup"],
+            text=[f"{format_number(v)} · Modul {m}" for v, m in zip(rows["rata_rata"], rows["modul"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[format_number(v) for v in rows["rata_rata"]],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Rata-rata tingkat (1–5)", range=[0, 5.5])
+    fig.update_yaxes(title=None)
+    fig.update_layout(showlegend=False, margin={"l": 20})
+    return fig
+
+
+def history_figure(history: pd.DataFrame) -> go.Figure:
+    """One instansi's index per year it was evaluated, with predikat named at each point.
+
+    Simulated years get a hollow marker and say "simulasi" in their label.
+    """
+    simulated = history["provenance"].eq("simulasi").to_numpy()
+    labels = [
+        f"{format_number(v)} ({p}{', simulasi' if s else ''})"
+        for v, p, s in zip(history["indeks"], history["predikat"], simulated, strict=True)
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=history["tahun"],
+            y=history["indeks"],
+            mode="lines+markers+text",
+            line={"color": INDEX_COLOR, "width": 3},
+            marker={
+                "size": 12,
+                "color": [PREDIKAT_COLORS.get(p, MUTED_COLOR) for p in history["predikat"]],
+                "symbol": ["circle-open" if s else "circle" for s in simulated],
+                "line": {"width": 3},
+            },
+            text=labels,
+            textposition="top center",
+            name="Indeks",
+            customdata=[format_number(v) for v in history["indeks"]],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")
+    fig.update_xaxes(dtick=1, title=None)
+    fig.update_yaxes(title="Indeks SPBE", range=[1, 5.3])
+    return fig
+
+
+def domain_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
+    """Domain indices of one instansi beside its category mean and the national mean.
+
+    `comparison` has columns domain, and one column per series to compare (in order).
+    """
+    fig = go.Figure()
+    colors = [INDEX_COLOR, PREDIKAT_COLORS["Baik"], MUTED_COLOR]
+    for color, series in zip(colors, [c for c in comparison.columns if c != "domain"], strict=False):
+        fig.add_trace(
+            go.Bar(
+                x=comparison["domain"],
+                y=comparison[series],
+                name=series,
+                marker_color=color,
+                text=[format_number(v) for v in comparison[series]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"{series} · %{{x}}: %{{text}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title="Indeks domain", range=[0, 5.5])
+    return fig
+
+
+NOT_EVALUATED_COLOR = "#bdbdbd"
+
+
+def cohort_breakdown_figure(counts: pd.DataFrame) -> go.Figure:
+    """Instansi per host city stacked by cohort (predikat), each segment and city total labelled.
+
+    `counts` has one row per city and one column per cohort (predikat, then Belum dievaluasi).
+    """
+    fig = go.Figure()
+    for cohort in counts.columns:
+        values = counts[cohort]
+        fig.add_trace(
+            go.Bar(
+                x=list(counts.index),
+                y=values,
+                name=cohort,
+                marker_color=PREDIKAT_COLORS.get(cohort, NOT_EVALUATED_COLOR),
+                text=[format_count(v) if v else "" for v in values],
+                textposition="inside",
+                insidetextanchor="middle",
+                hovertemplate=f"%{{x}} · {cohort}: %{{y}} instansi<extra></extra>",
+            )
+        )
+    totals = counts.sum(axis=1)
+    fig.add_trace(
+        go.Scatter(
+            x=list(counts.index),
+            y=totals,
+            mode="text",
+            text=[f"<b>{format_count(t)}</b>" for t in totals],
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(title="Jumlah instansi", range=[0, totals.max() * 1.12])
+    fig.update_xaxes(title=None)
+    return fig
+
+
+def module_needs_figure(needs: pd.DataFrame, *, column: str = "modul") -> go.Figure:
+    """Mean level per city/cohort (rows) and module or domain (columns); the weakest cell of each
+    row is starred in its label, so the mark does not depend on colour."""
+    needs = needs.assign(baris=needs["kota_penyelenggara"] + " · " + needs["kohort"])
+    marks = zip(needs["rata_rata"], needs["terlemah"], strict=True)
+    labels = needs.assign(label=[format_number(v) + (" ★" if weakest else "") for v, weakest in marks])
+    fig = group_heatmap_figure(needs, row="baris", column=column)
+    text = labels.pivot_table(index="baris", columns=column, values="label", aggfunc="first", sort=False)
+    fig.data[0].text = text.reindex(index=list(fig.data[0].y), columns=list(fig.data[0].x)).fillna("").to_numpy()
+    fig.update_layout(height=max(420, 28 * needs["baris"].nunique() + 160))
+    return fig
+
+
+def gap_figure(index: float, target: float) -> go.Figure:
+    """A bullet: the index of the year on the 1-5 scale, the target as a line, the predikat bands behind."""
+    bands = [
+        {"range": [low, high], "color": color + "40"}
+        for low, high, color in zip((1.0, *LOWER_EDGES), (*LOWER_EDGES, 5.0), PREDIKAT_COLORS.values(), strict=True)
+    ]
+    fig = go.Figure(
+        go.Indicator(
+            mode="number+gauge+delta",
+            value=index,
+            number={"valueformat": ".2f"},
+            delta={
+                "reference": target,
+                "valueformat": ".2f",
+                "increasing": {"color": PREDIKAT_COLORS["Sangat Baik"]},
+                "decreasing": {"color": PREDIKAT_COLORS["Kurang"]},
+            },
+            gauge={
+                "shape": "bullet",
+                "axis": {"range": [1, 5], "dtick": 0.5},
+                "steps": bands,
+                "bar": {"color": INDEX_COLOR, "thickness": 0.4},
+                "threshold": {"value": target, "line": {"color": TARGET_COLOR, "width": 4}, "thickness": 0.9},
+            },
+            domain={"x": [0.1, 1], "y": [0.35, 0.75]},
+            title={"text": "Indeks", "font": {"size": 16}},
+        )
+    )
+    fig.add_annotation(
+        x=(target - 1) / 4 * 0.9 + 0.1,
+        y=0.8,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        text=f"Target {format_number(target, trim_zeros=True)}",
+        font={"color": TARGET_COLOR},
+    )
+    return fig
+
+
+def national_domain_figure(domains: pd.DataFrame) -> go.Figure:
+    """National index of each domain (columns domain, indeks), with the Baik edge drawn."""
+    fig = go.Figure(
+        go.Bar(
+            x=domains["domain"],
+            y=domains["indeks"],
+            marker_color=INDEX_COLOR,
+            name="Indeks domain",
+            text=[format_number(v) for v in domains["indeks"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")
+    fig.update_yaxes(title="Indeks (1–5)", range=[0, 5])
+    fig.update_layout(showlegend=False)
+    return fig

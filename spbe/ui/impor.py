@@ -1,0 +1,60 @@
+"""Streamlit glue of the import page: the admin hash from secrets, the process-wide login guard, who is logging in."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from spbe import auth
+from spbe.data.importer import ImportRejected, ParsedFile, parse_import
+from spbe.data.registry import read_registry
+
+_PARSED = "impor_terbaca"  # (sha256, file name, year) -> ParsedFile or ImportRejected of this session
+
+
+def admin_hash() -> str | None:
+    """From .streamlit/secrets.toml (admin_password_hash) or SPBE_ADMIN_PASSWORD_HASH."""
+
+    def from_secrets() -> str | None:
+        try:
+            return st.secrets.get(auth.SECRET_NAME)
+        except Exception:  # no secrets file at all: Streamlit raises instead of returning nothing
+            return None
+
+    return auth.configured_hash(from_secrets)
+
+
+def login_guard() -> auth.LoginGuard:
+    """The guard of the server process; never a Streamlit cache, which any client can clear."""
+    return auth.PROCESS_GUARD
+
+
+def client_address() -> str:
+    """Who is logging in, for the per-client lockout.
+
+    Streamlit gives no address for a peer on loopback: that is a local user or the reverse proxy of the
+    README, whose X-Forwarded-For then names the client (its last entry: the one the proxy added itself).
+    A local user forging the header only moves to another per-client count; the global limit still holds.
+    """
+    if (address := st.context.ip_address) is not None:
+        return address
+    forwarded = st.context.headers.get("X-Forwarded-For") or ""
+    return forwarded.split(",")[-1].strip() or "localhost"
+
+
+def parse_upload(data: bytes, file_name: str, year: int | None) -> ParsedFile:
+    """The upload parsed once per session, file and year: every widget on the page reruns it, and a
+    large workbook takes seconds in its child process (spbe.data.ingest). Raises ImportRejected as
+    parse_import does, from the memo as well."""
+    key = (hashlib.sha256(data).hexdigest(), file_name, year)
+    memo = st.session_state.get(_PARSED)
+    if memo is None or memo[0] != key:
+        try:
+            memo = (key, parse_import(data, file_name, read_registry(), year, who="admin"))
+        except ImportRejected as rejected:
+            memo = (key, rejected)
+        st.session_state[_PARSED] = memo
+    if isinstance(memo[1], ImportRejected):
+        raise memo[1]
+    return memo[1]
