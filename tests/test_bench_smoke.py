@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark harness (bench/harness.py): every benchmark at a tiny size.
+"""Smoke test of the benchmark harness (bench/harness.py): every benchmark at a tiny size, and its report.
 
 Checks the structure of the results (a `budgets` list with name, goal, measured, unit, met;
 finite numbers), never a timing. The browser-based ones (and the press kit, whose Kaleido
@@ -13,15 +13,15 @@ import os
 
 import pytest
 
-from bench import harness
-from tests.browser.conftest import chromium_path
+from bench import harness, report
+from tests.server import desktop_chromium_path
 
 BUDGET_KEYS = {"name", "goal", "measured", "unit", "met"}
 
 
 @pytest.fixture
 def chromium() -> str:
-    path = chromium_path()
+    path = desktop_chromium_path()
     if path is None:
         message = "Chromium is not installed (apt-get install -y chromium)"
         if os.environ.get("CI") == "true":
@@ -47,6 +47,7 @@ def check(result: dict, count: int) -> None:
 def test_score_at_a_thousand_rows():
     result = harness.run_one("score", {"sizes": [1_000], "repeat": 1})
     check(result, 2)
+    assert "| 987 |" in report.section("score", result)
     row = result["results"][0]
     assert row["rows"] == 987 and math.isfinite(row["duckdb_df_s"]) and math.isfinite(row["ratio_df"])
 
@@ -54,13 +55,15 @@ def test_score_at_a_thousand_rows():
 def test_store_at_real_size_once():
     result = harness.run_one("store", {"scales": [1], "repeat": 1})
     check(result, 1)
+    assert "`summary(2024)`" in report.section("store", result)
     assert all(math.isfinite(r["p95_ms"]) and math.isfinite(r["first_ms"]) for r in result["results"])
 
 
 @pytest.mark.browser
 def test_presskit_one_chart_one_format(chromium):
-    result = harness.run_one("presskit", {"repeat": 1, "charts": 1, "formats": ("png",)})
+    result = harness.run_one("presskit", {"repeat": 1, "charts": 1, "formats": ["png"]})
     check(result, 2)
+    assert "ratio one-shot / persistent" in report.section("presskit", result)
     assert math.isfinite(result["ratio"]) and result["formats"] == "png"
 
 
@@ -71,7 +74,7 @@ def test_browser_overview_and_two_changes_per_page(chromium):
     for key in ("filter", "asistensi"):
         assert len(result[key]["latencies_ms"]) == 2
         assert all(math.isfinite(v) for v in result[key]["phases_median_ms"].values())
-    assert "Asistensi" in result["markdown"]
+    assert "Asistensi (metric)" in report.section("browser", result)
 
 
 @pytest.mark.browser
@@ -83,28 +86,13 @@ def test_load_two_sessions_and_memory(chromium):
     assert result["stress"]["changes"] >= 1  # the back-to-back phase ran and is reported
     assert "back to back" in result["budgets"][0]["detail"]
     assert result["rss"]["after_pages"]["server_mb"] > 50  # a streamlit process really was measured
+    assert "back to back" in report.section("load", result)
 
 
 def test_markdown_renders_a_report():
     budget = {"name": "x", "goal": "< 1 s", "measured": 0.5, "unit": "s", "met": True, "detail": ""}
-    machine = {
-        "nproc": 2,
-        "cpu": "cpu",
-        "memory_gb": 1.0,
-        "kernel": "k",
-        "python": "3",
-        "duckdb": "1",
-        "pandas": "1",
-        "pyarrow": "1",
-        "numpy": "1",
-        "streamlit": "1",
-        "plotly": "1",
-        "kaleido": "1",
-        "playwright": "1",
-        "chromium": "c",
-        "date": "d",
-        "loadavg_at_start": [0, 0, 0],
-        "loadavg_at_end": [0, 0, 0],
-    }
-    text = harness.markdown({"mode": "quick", "machine": machine, "budgets": [budget], "benchmarks": {}})
+    versions = ("duckdb", "pandas", "pyarrow", "numpy", "streamlit", "plotly", "kaleido", "playwright")
+    machine = {"nproc": 2, "cpu": "cpu", "memory_gb": 1.0, "kernel": "k", "python": "3", "chromium": "c", "date": "d"}
+    machine.update(dict.fromkeys(versions, "1"), loadavg_at_start=[0, 0, 0], loadavg_at_end=[0, 0, 0])
+    text = report.markdown({"mode": "quick", "machine": machine, "budgets": [budget], "benchmarks": {}})
     assert "| x | < 1 s | 0.50 s | yes |" in text

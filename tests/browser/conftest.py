@@ -8,40 +8,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from spbe import auth
-from spbe.data.paths import DATA_DIR, ROOT
+from spbe.settings import ADMIN_PASSWORD_HASH, ROOT, resolve
+from tests.server import CHROMIUM_ARGS, desktop_chromium_path, streamlit_server
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-SERVER_START_TIMEOUT_S = 60
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("BROWSER_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    path = chromium_path()
+    path = desktop_chromium_path()
     if path is None:
         message = "Chromium is not installed (apt-get install -y chromium)"
         if os.environ.get("CI") == "true":
@@ -52,13 +34,15 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def server_url(chromium):
-    yield from _serve("streamlit-server.log")
+    with streamlit_server(ARTIFACTS / "streamlit-server.log") as server:
+        yield server.url
 
 
 @pytest.fixture
 def fresh_server_url(chromium):
     """A server no browser has talked to yet (first-request behaviour)."""
-    yield from _serve("streamlit-fresh-server.log")
+    with streamlit_server(ARTIFACTS / "streamlit-fresh-server.log") as server:
+        yield server.url
 
 
 ADMIN_PASSWORD = "sandi-admin-untuk-uji-browser"
@@ -68,57 +52,10 @@ ADMIN_PASSWORD = "sandi-admin-untuk-uji-browser"
 def admin_server(chromium, tmp_path):
     """A server over a private copy of data/, with an admin password: imports change only the copy."""
     data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("imports", "*.prev"))
-    env = {"SPBE_DATA_DIR": str(data), auth.ENV_VARIABLE: auth.hash_password(ADMIN_PASSWORD, iterations=1_000)}
-    for url in _serve("streamlit-admin-server.log", env):
-        yield url, data
-
-
-def _serve(log_name: str, env: dict[str, str] | None = None):
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / log_name).open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}; see tests/artifacts/streamlit-server.log")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("streamlit did not become healthy in time")
+    shutil.copytree(resolve().data_dir, data, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    env = {ADMIN_PASSWORD_HASH.environment: auth.hash_password(ADMIN_PASSWORD, iterations=1_000)}
+    with streamlit_server(ARTIFACTS / "streamlit-admin-server.log", data, env) as server:
+        yield server.url, data
 
 
 @pytest.fixture(scope="session")
@@ -126,17 +63,7 @@ def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
