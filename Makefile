@@ -17,13 +17,14 @@ test: $(VENV)/.dev-installed
 	$(BIN)/python -m spbe prepare
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest --ignore=tests/test_bench_smoke.py
 	$(BIN)/python -m pytest tests/test_bench_smoke.py  # own process: its browser runs need a fresh event loop
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench

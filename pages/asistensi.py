@@ -7,11 +7,11 @@ from spbe import ui
 from spbe.core.formatting import format_number, format_percent
 from spbe.data.store import ROSTER_YEAR
 from spbe.model.cohorts import (
-    COHORTS,
     DEFAULT_PENDAMPING,
     DEFAULT_WEIGHTS,
     HOST_CITIES,
     allocate_pendamping,
+    cohorts,
 )
 from spbe.model.pathways import describe_plan, what_if
 from spbe.present.plan_export import Plan, plan_csv, plan_xlsx
@@ -38,16 +38,17 @@ with st.expander("Kota penyelenggara per provinsi (usulan, dapat diubah)", expan
         "Pembagian provinsi ke kota penyelenggara adalah **usulan** menurut geografi; alokasi asistensi "
         "2019 yang sebenarnya tidak pernah dipublikasikan. Instansi pusat berkumpul di Jakarta."
     )
-    assignment = ui_asistensi.assignment_editor()
-view = ui_asistensi.cohort_view(str(store.data_dir), store.version, year, assignment)
+    assignment = ui_asistensi.assignment_editor(store.host_cities())
+view = ui_asistensi.cohort_view(store, ui.store_key(store), year, assignment)
 participants, counts = view.participants, view.counts
+cohort_order = cohorts(store.framework(year).bands)  # worst predikat first, then Belum dievaluasi
 
 # 2. Cohorts per host city
 st.subheader("Kohort per kota penyelenggara")
 ui.show_chart(view.cohort_chart, key="kohort")
 for tab, city in zip(st.tabs(list(HOST_CITIES)), HOST_CITIES, strict=True):
     members = participants[participants["kota_penyelenggara"] == city]
-    members = members.assign(urutan=members["kohort"].map(COHORTS.index)).sort_values(["urutan", "nama"])
+    members = members.assign(urutan=members["kohort"].map(cohort_order.index)).sort_values(["urutan", "nama"])
     tab.dataframe(
         members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]],
         hide_index=True,
@@ -70,7 +71,7 @@ weights = {
     cohort: column.number_input(
         cohort, min_value=0.0, max_value=10.0, value=DEFAULT_WEIGHTS[cohort], step=0.5, key=f"bobot_{cohort}"
     )
-    for column, cohort in zip(st.columns(len(COHORTS)), COHORTS, strict=True)
+    for column, cohort in zip(st.columns(len(cohort_order)), cohort_order, strict=True)
 }
 allocation = allocate_pendamping(counts, weights, int(total))
 st.dataframe(
@@ -109,7 +110,9 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
     else:
         shown = cohort_paths[["nama", "kelompok", "indeks", "kenaikan_domain"]]
         st.caption(
-            "Kenaikan indeks domain paling kecil agar indeks mencapai 2,6 (domain berbobot terbesar lebih dulu)."
+            "Kenaikan indeks domain paling kecil agar indeks mencapai "
+            f"{format_number(store.framework(year).bands.baik_min, trim_zeros=True)} "
+            "(domain berbobot terbesar lebih dulu)."
         )
     st.dataframe(
         shown.sort_values("indeks"),
@@ -118,8 +121,10 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
         column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")},
     )
     results = store.results(year)
-    before_mean, before_below = what_if(results, pd.Series(dtype=float))
-    after_mean, after_below = what_if(results, cohort_paths.set_index("instansi_id")["indeks_setelah"].dropna())
+    bands = store.framework(year).bands
+    before_mean, before_below = what_if(results, pd.Series(dtype=float), bands)
+    improved = cohort_paths.set_index("instansi_id")["indeks_setelah"].dropna()
+    after_mean, after_below = what_if(results, improved, bands)
     one, two = st.columns(2)
     scenario = f"jika seluruh kohort {cohort} di {city} menyelesaikan jalurnya"
     one.metric(
@@ -137,7 +142,7 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
     )
 
 
-paths = ui_asistensi.paths_to_baik(str(store.data_dir), store.version, year)
+paths = ui_asistensi.paths_to_baik(store, ui.store_key(store), year)
 paths_section(participants, paths)
 
 # 6. The plan as files

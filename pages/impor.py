@@ -5,12 +5,12 @@ when the version in force cannot be read (every other page then shows only what 
 import pandas as pd
 import streamlit as st
 
-from spbe import auth, ui
+from spbe import settings, ui
 from spbe.core.formatting import format_count, format_number, format_percent, plain
 from spbe.data.importer import ImportRejected
 from spbe.data.ingest import SHAPES, template_table
 from spbe.data.versions import BASE_VERSION, DataUnreadable, VersionError, VersionStore
-from spbe.model.framework import all_frameworks
+from spbe.model.framework import load_frameworks
 from spbe.ui import impor as ui_impor
 
 ui.leave_pages_folder_mode()
@@ -21,8 +21,8 @@ stored_hash = ui_impor.admin_hash()
 if stored_hash is None:
     st.warning(
         "Impor belum diaktifkan: belum ada sandi admin. Buat hash dengan "
-        "`python -m spbe hash-password`, lalu simpan sebagai `admin_password_hash` di "
-        f"`.streamlit/secrets.toml` atau di variabel lingkungan `{auth.ENV_VARIABLE}`, dan mulai ulang dasbor.",
+        "`python -m spbe hash-password`, lalu simpan sebagai `admin_password_hash` di `.streamlit/secrets.toml` "
+        f"atau di variabel lingkungan `{settings.ADMIN_PASSWORD_HASH.environment}`, dan mulai ulang dasbor.",
         icon=":material/lock:",
     )
     st.stop()
@@ -40,7 +40,7 @@ if not st.session_state.get("admin_masuk"):
         st.error(f"Terlalu banyak percobaan; coba lagi dalam {int(wait // 60) + 1} menit." if wait else "Sandi salah.")
     st.stop()
 
-versions = VersionStore()
+versions = VersionStore(ui.data_dir())
 if st.sidebar.button("Keluar"):
     st.session_state.pop("admin_masuk", None)
     st.rerun()
@@ -90,7 +90,8 @@ if saved:
 
 # Templates of the three shapes
 with st.expander("Templat berkas"):
-    framework = st.selectbox("Kerangka", all_frameworks(), format_func=lambda f: f.title, key="templat_kerangka")
+    frameworks = list(load_frameworks(ui.data_dir() / "reference"))
+    framework = st.selectbox("Kerangka", frameworks, format_func=lambda f: f.title, key="templat_kerangka")
     for column, (shape, label) in zip(st.columns(3), SHAPES.items(), strict=True):
         column.download_button(
             f"Templat {shape}",

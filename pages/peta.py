@@ -53,28 +53,12 @@ def offer_links(event) -> None:
 
 # Choropleth: 33 polygons; provinces the boundaries do not separate are pooled and named
 st.subheader("Peta provinsi")
-event = ui.figure_with_table(
-    maps.choropleth_figure(view),
-    maps.choropleth_meta(view),
-    maps.choropleth_table(view),
-    key="peta",
-    file_name=f"peta_provinsi_{year}",
-    on_select="rerun",
-    selection_mode="points",
-)
+event = ui.show_chart(maps.choropleth_chart(view), key="peta", select_points=True)
 if view.notes:
     st.caption("Catatan peta: " + "; ".join(view.notes) + ".")
 offer_links(event)
 
 # Tile map: every province of the year as one equal square, none folded
 st.subheader("Peta petak")
-event = ui.figure_with_table(
-    maps.tile_figure(view),
-    maps.tile_meta(view),
-    maps.tile_table(view),
-    key="petak",
-    file_name=f"peta_petak_{year}",
-    on_select="rerun",
-    selection_mode="points",
-)
+event = ui.show_chart(maps.tile_map_chart(view), key="petak", select_points=True)
 offer_links(event)

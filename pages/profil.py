@@ -5,11 +5,10 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.formatting import format_count, format_number
-from spbe.model.framework import framework_for_year
 from spbe.model.pathways import describe_plan, domain_increase_needed, domain_steps, fewest_level_ups, next_predikat
-from spbe.model.predikat import predikat_of
 from spbe.model.scoring import index_from_domains
-from spbe.present.figures import PROVENANCE_LABELS, FigureMeta, domain_comparison_figure, history_figure
+from spbe.present import charts
+from spbe.present.figures import PROVENANCE_LABELS
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -49,11 +48,12 @@ right.metric(
     help=f"Tahun dengan hasil evaluasi resmi: {', '.join(map(str, history.loc[official, 'tahun'])) or '–'}."
     + (f" Tidak dihitung: {others}." if others else ""),
 )
-domains = framework_for_year(year).domains
+framework = store.framework(year)
+domains = framework.domains
 domains_now = pd.DataFrame([{no: row[f"domain_{no}"] for no in domains["domain_no"]}])
-if row["predikat"] != predikat_of(row["indeks"]):
+if row["predikat"] != framework.bands.predikat_of(row["indeks"]):
     # A printed index on a band edge (Kab. Luwu 2024: 2,60, Cukup): the official predikat stands.
-    unrounded = index_from_domains(domains_now, framework_for_year(year)).iloc[0]
+    unrounded = index_from_domains(domains_now, framework).iloc[0]
     st.caption(
         f"Indeks {format_number(row['indeks'])} adalah angka yang dibulatkan; predikat **{row['predikat']}** "
         "ditetapkan dari indeks sebelum pembulatan"
@@ -62,51 +62,15 @@ if row["predikat"] != predikat_of(row["indeks"]):
     )
 
 # Index and predikat in every year evaluated
-provenances = set(history["provenance"])
-if len(provenances) == 1:
-    history_provenance = provenances.pop()
-else:
-    history_provenance = "campuran" if "simulasi" in provenances else "mixed"
-if history_provenance == "campuran":
+history_chart = charts.history_chart(store, chosen, name)
+if history_chart.meta.provenance == "campuran":
     st.caption("Riwayat memuat tahun simulasi (titik berongga): bukan hasil evaluasi resmi.")
-meta = FigureMeta(
-    title=f"Indeks SPBE {name} per tahun",
-    subtitle="tiap titik: indeks (predikat); garis putus-putus: batas Baik",
-    source="; ".join(history["sumber"].drop_duplicates()),
-    provenance=history_provenance,
-)
-ui.figure_with_table(
-    history_figure(history),
-    meta,
-    history[["tahun", "indeks", "predikat", "provenance", "sumber"]],
-    key="history",
-    file_name=f"riwayat_{chosen}",
-)
+ui.show_chart(history_chart, key="history")
 
 # Domain indices against the group mean and the national mean
-group_means = store.domain_means(year, "kelompok")
-group_means = group_means[group_means["kelompok_tampil"] == row["kelompok"]].set_index("domain_no")
-national_means = store.domain_means(year, None).set_index("domain_no")
-group_label = f"Rata-rata {row['kelompok']} (n={format_count(int(group_means['n'].max()))})"
-national_label = f"Rata-rata nasional (n={format_count(int(national_means['n'].max()))})"
-comparison = pd.DataFrame(
-    {
-        "domain": domains["domain"],
-        name: [row[f"domain_{no}"] for no in domains["domain_no"]],
-        group_label: [group_means["rata_rata"].get(no) for no in domains["domain_no"]],
-        national_label: [national_means["rata_rata"].get(no) for no in domains["domain_no"]],
-    }
-)
-meta = FigureMeta(
-    title=f"Indeks domain {year}: {name}",
-    subtitle="dibandingkan rata-rata kelompoknya dan rata-rata nasional (dihitung ulang)",
-    source=row["sumber"],
-    provenance=row["provenance"],
-)
-ui.figure_with_table(
-    domain_comparison_figure(comparison), meta, comparison, key="domains", file_name=f"domain_{chosen}_{year}"
-)
-if comparison[name].isna().any():
+comparison = charts.domain_comparison_chart(store, year, chosen, name)
+ui.show_chart(comparison, key="domains")
+if comparison.table[name].isna().any():
     st.caption("Nilai domain yang kosong tidak tercantum dalam sumber resmi; indeks dan predikat resmi tetap berlaku.")
 
 # Indicator levels, weakest first
@@ -115,7 +79,6 @@ st.subheader("Tingkat per indikator")
 if levels.empty:
     ui.empty_state(f"Tingkat per indikator tahun {year} tidak dipublikasikan untuk instansi ini.")
 else:
-    framework = framework_for_year(year)
     levels["nama_tingkat"] = [
         framework.level_name(i, t) for i, t in zip(levels["indikator"], levels["tingkat"], strict=True)
     ]
@@ -128,12 +91,12 @@ else:
 
 # The path to the next predikat above its own
 st.subheader("Jalur ke predikat berikutnya")
-goal = next_predikat(row["predikat"])
+goal = next_predikat(row["predikat"], framework.bands)
 if goal is None:
     st.success("Instansi ini sudah berpredikat Memuaskan, predikat tertinggi.")
 elif levels.empty:
-    increase = domain_increase_needed(domains_now.iloc[0], framework_for_year(year), goal[1])
-    steps = [] if increase is None else domain_steps(increase, framework_for_year(year))
+    increase = domain_increase_needed(domains_now.iloc[0], framework, goal[1])
+    steps = [] if increase is None else domain_steps(increase, framework)
     if increase is None:
         ui.empty_state("Kenaikan domain tidak dapat dihitung karena ada nilai domain yang tidak tercantum.")
     elif not steps:
@@ -148,7 +111,7 @@ elif levels.empty:
             + "; ".join(f"**{name}** +{format_number(step)}" for name, step in steps)
         )
 else:
-    plan = fewest_level_ups(levels.set_index("indikator")["tingkat"], framework_for_year(year), goal[1])
+    plan = fewest_level_ups(levels.set_index("indikator")["tingkat"], framework, goal[1])
     st.markdown(
         f"Untuk mencapai **{goal[0]}** (indeks {format_number(goal[1], trim_zeros=True)}) dibutuhkan paling sedikit "
         f"**{len(plan)} kenaikan satu tingkat** (indikator berbobot terbesar lebih dulu): {describe_plan(plan)}."

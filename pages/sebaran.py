@@ -5,18 +5,17 @@ import streamlit as st
 from spbe import ui
 from spbe.core.formatting import format_count, format_percent
 from spbe.data.store import Filters
-from spbe.model.framework import framework_for_year
-from spbe.model.predikat import PREDIKAT
-from spbe.present.figures import FigureMeta, index_histogram_figure
+from spbe.present import charts
 
 ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.instansi_years())
 years = store.years().set_index("tahun")
 options = store.filter_options(year)
+framework = store.framework(year)
 
 # Filters: each narrows the next; all live in the URL
-predikat = ui.multi_filter("Predikat", list(PREDIKAT), key="predikat")
+predikat = ui.multi_filter("Predikat", list(framework.bands.names), key="predikat")
 lokus = ui.multi_filter("Lokus", options["lokus"], key="lokus")
 kelompok_options = store.filter_options(year, Filters(lokus=lokus))["kelompok"]
 kelompok = ui.multi_filter("Kelompok instansi", kelompok_options, key="kelompok")
@@ -37,29 +36,17 @@ if rows.empty:
 # Counts and shares per predikat for the filtered set
 st.caption(f"{format_count(len(rows))} instansi · evaluasi {year}")
 counts = rows["predikat"].value_counts()
-for column, name in zip(st.columns(len(PREDIKAT)), reversed(PREDIKAT), strict=True):
+for column, name in zip(st.columns(len(framework.bands.names)), reversed(framework.bands.names), strict=True):
     n = int(counts.get(name, 0))
     column.metric(name, format_count(n), help="jumlah instansi dengan predikat ini")
     column.caption(format_percent(100 * n / len(rows)))
 
 # Histogram of the index with the band edges
-meta = FigureMeta(
-    title=f"Sebaran Indeks SPBE {year}",
-    subtitle=f"{format_count(len(rows))} instansi sesuai filter; garis putus-putus: batas predikat",
-    source=years.at[year, "sumber"],
-    provenance=provenance,
-)
-ui.figure_with_table(
-    index_histogram_figure(rows["indeks"]),
-    meta,
-    rows[["nama", "indeks", "predikat"]],
-    key="histogram",
-    file_name=f"sebaran_indeks_{year}",
-)
+ui.show_chart(charts.index_histogram_chart(store, year, rows), key="histogram")
 
 # The filtered instansi, sortable, downloadable exactly as shown
 st.subheader("Daftar instansi")
-domains = framework_for_year(year).domains
+domains = framework.domains
 domain_columns = {f"domain_{no}": name for no, name in zip(domains["domain_no"], domains["domain"], strict=True)}
 table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", *domain_columns, "provenance"]]
 table = table.rename(columns={"nama_provinsi": "provinsi", **domain_columns})

@@ -1,7 +1,8 @@
 """Admin login for the import page: salted PBKDF2 hashes, constant-time checks, lockout.
 
-The hash comes from Streamlit secrets (`admin_password_hash`) or the environment variable
-SPBE_ADMIN_PASSWORD_HASH; `python -m spbe hash-password` makes one. Without a hash the import
+The hash comes from Streamlit secrets (`admin_password_hash`) or the setting of that name
+(spbe.settings, SPBE_ADMIN_PASSWORD_HASH), which the caller passes in; `python -m spbe
+hash-password` makes one. Without a hash the import
 page stays closed.
 
 Failures are counted by one guard per server process (`PROCESS_GUARD`, a module attribute: no
@@ -17,14 +18,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-ENV_VARIABLE = "SPBE_ADMIN_PASSWORD_HASH"
 SECRET_NAME = "admin_password_hash"
 MIN_PASSWORD_LENGTH = 12
 ITERATIONS = 600_000  # OWASP 2023 guidance for PBKDF2-HMAC-SHA256
@@ -54,11 +53,11 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(computed.hex(), digest)
 
 
-def configured_hash(secrets_source: Callable[[], str | None] | None = None) -> str | None:
-    """The admin hash from Streamlit secrets (if a source is given) or the environment."""
+def configured_hash(secrets_source: Callable[[], str | None] | None, from_settings: str | None) -> str | None:
+    """The admin hash from Streamlit secrets (if a source is given), else the one the settings hold."""
     if secrets_source is not None and (value := secrets_source()):
         return value
-    return os.environ.get(ENV_VARIABLE) or None
+    return from_settings or None
 
 
 class LoginGuard:

@@ -11,16 +11,16 @@ import json
 import sys
 from pathlib import Path
 
-from spbe import auth
-from spbe.build import prepare, simulation
+from spbe import auth, settings
+from spbe.build import prepare, roster, simulation
 from spbe.core.formatting import format_count, format_number, format_percent
 from spbe.data.atomic import os_error_reason
 from spbe.data.importer import ImportRejected, parse_import
 from spbe.data.ingest import SHAPES, UnreadableFileError, read_levels
-from spbe.data.registry import main as registry_main
-from spbe.data.registry import read_registry
+from spbe.data.registry import read_registry, registry_path
 from spbe.data.store import Store
 from spbe.data.versions import VersionStore
+from spbe.model.framework import load_frameworks
 from spbe.model.scoring import InvalidLevelsError, score_levels, split_by_framework
 from spbe.present.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
 from spbe.present.figures import gap_words
@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args, settings.resolve().data_dir)
+        return code
     except (UnreadableFileError, InvalidLevelsError, ExportUnavailable, ImportRejected, ValueError) as error:
         print(f"Galat: {error}", file=sys.stderr)
         return EXIT_INVALID_INPUT
@@ -108,20 +109,25 @@ def _parser() -> argparse.ArgumentParser:
 
     simulate = commands.add_parser("simulate-2018", help="tulis simulasi 2018 (berbenih, terkalibrasi)")
     simulate.add_argument("--seed", type=int, help="benih acak (bawaan: benih proyek)")
-    simulate.set_defaults(run=lambda args: simulation.main([] if args.seed is None else ["--seed", str(args.seed)]))
+    simulate.set_defaults(
+        run=lambda args, data_dir: simulation.main(
+            ["--data-dir", str(data_dir), *([] if args.seed is None else ["--seed", str(args.seed)])]
+        )
+    )
 
     registry = commands.add_parser("build-registry", help="bangun data/instansi.parquet dari CSV rujukan")
-    registry.set_defaults(run=lambda args: registry_main())
+    registry.set_defaults(run=lambda args, data_dir: roster.main(["--data-dir", str(data_dir)]))
     return parser
 
 
-def _score(args: argparse.Namespace) -> int:
+def _score(args: argparse.Namespace, data_dir: Path) -> int:
     levels = read_levels(args.file, args.year)
+    frameworks = load_frameworks(data_dir / "reference")
     results, problems = [], []
     # Sheet by sheet, so that every problem's line is a line of its own sheet
     for sheet, rows in levels.groupby("_lembar", sort=False):
         try:
-            for framework, part in split_by_framework(rows):
+            for framework, part in split_by_framework(rows, frameworks):
                 scores = score_levels(part, framework)
                 for (_, row), (_, domains) in zip(scores.index.iterrows(), scores.domains.iterrows(), strict=True):
                     results.append(
@@ -155,8 +161,8 @@ GRAIN_LABELS = {
 PROVENANCE_LABELS = {"resmi": "resmi", "simulasi": "SIMULASI (bukan data resmi)", "impor": "impor", "mixed": "campuran"}
 
 
-def _summary(args: argparse.Namespace) -> int:
-    summary = Store().summary(args.year)
+def _summary(args: argparse.Namespace, data_dir: Path) -> int:
+    summary = Store(data_dir).summary(args.year)
     if args.json:
         print(json.dumps(at_json_precision(summary, args.decimals), ensure_ascii=False, indent=2))
         return 0
@@ -180,19 +186,19 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare(args: argparse.Namespace) -> int:
-    for line in prepare.prepare(force=args.force):
+def _prepare(args: argparse.Namespace, data_dir: Path) -> int:
+    for line in prepare.prepare(data_dir, force=args.force):
         print(line)
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, data_dir: Path) -> int:
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise ValueError(f"format tidak dikenal: {', '.join(unknown) or '(kosong)'}; pilihan: {', '.join(FORMATS)}")
     ensure_available()
-    store = Store()
+    store = Store(data_dir)
     store.summary(args.year)  # a year without data stops here, before any image is made
     files = build_kit(
         store,
@@ -206,11 +212,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(args: argparse.Namespace) -> int:
+def _import(args: argparse.Namespace, data_dir: Path) -> int:
     if not args.file.is_file():
         raise ValueError(f"{args.file}: berkas tidak ditemukan")
-    parsed = parse_import(args.file.read_bytes(), args.file.name, read_registry(), args.year, who=args.who)
-    versions = VersionStore()
+    registry = read_registry(registry_path(data_dir))
+    frameworks = load_frameworks(data_dir / "reference")
+    parsed = parse_import(args.file.read_bytes(), args.file.name, registry, frameworks, args.year, who=args.who)
+    versions = VersionStore(data_dir)
     for part in parsed.years:
         preview = versions.preview(part)
         sheets = f" (lembar {', '.join(part.sheets)})" if part.sheets else ""
@@ -236,8 +244,8 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _versions(args: argparse.Namespace) -> int:
-    versions = VersionStore()
+def _versions(args: argparse.Namespace, data_dir: Path) -> int:
+    versions = VersionStore(data_dir)
     current = versions.current()
     print(f"{'*' if current == 'v0000' else ' '} v0000  data bawaan (resmi dan simulasi dalam repositori)")
     if current not in versions.listed():  # put in force by hand or by an older rollback
@@ -253,13 +261,13 @@ def _versions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rollback(args: argparse.Namespace) -> int:
-    VersionStore().rollback(args.version)
+def _rollback(args: argparse.Namespace, data_dir: Path) -> int:
+    VersionStore(data_dir).rollback(args.version)
     print(f"Versi yang berlaku sekarang: {args.version}")
     return 0
 
 
-def _hash_password(args: argparse.Namespace) -> int:
+def _hash_password(args: argparse.Namespace, data_dir: Path) -> int:
     password = getpass.getpass("Sandi admin: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     if len(password) < auth.MIN_PASSWORD_LENGTH:
         raise ValueError(f"sandi terlalu pendek (minimal {auth.MIN_PASSWORD_LENGTH} karakter)")

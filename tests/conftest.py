@@ -1,12 +1,18 @@
-"""Shared test set-up: quiet AppTest logging and paths to the reference data."""
+"""Shared test set-up: quiet AppTest logging and the data folders tests pass to the code.
+
+Nothing reads a data folder by itself: a test passes the checkout's (read only) or a private copy
+(`data_dir`), and a page run by AppTest or a command run as a subprocess gets SPBE_DATA_DIR."""
 
 import logging
 import shutil
 
 import pytest
 
-from spbe.data.paths import DATA_DIR, REFERENCE_DIR
-from spbe.data.registry import read_registry
+from spbe.data.registry import read_registry, registry_path
+from spbe.settings import ROOT
+from tests.frameworks import FRAMEWORKS
+
+CHECKOUT_DATA = ROOT / "data"  # the committed data; tests that write use a copy (data_dir)
 
 
 class _NoScriptRunContextWarning(logging.Filter):
@@ -22,18 +28,24 @@ for name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streaml
 
 @pytest.fixture(scope="session")
 def reference_dir():
-    return REFERENCE_DIR
+    return CHECKOUT_DATA / "reference"
+
+
+@pytest.fixture(scope="session")
+def frameworks():
+    """The frameworks (weights, predikat bands) of the committed reference data."""
+    return FRAMEWORKS
 
 
 @pytest.fixture
 def data_dir(tmp_path):
     """A private copy of data/ so imports never touch the checkout."""
     target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    shutil.copytree(CHECKOUT_DATA, target, ignore=shutil.ignore_patterns("imports", "*.prev"))
     return target
 
 
 @pytest.fixture(scope="module")
 def registry():
     """The instansi registry as the importer reads it (tests of the registry build their own)."""
-    return read_registry()
+    return read_registry(registry_path(CHECKOUT_DATA))

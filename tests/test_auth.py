@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from spbe import auth
-from spbe.data.paths import ROOT
+from spbe import auth, settings
+from spbe.settings import ADMIN_PASSWORD_HASH, ROOT
 from spbe.ui import impor as ui_impor
 
 PASSWORD = "sandi-admin-panjang"
@@ -28,11 +28,11 @@ def test_malformed_hashes_never_match():
 
 
 def test_the_environment_supplies_the_hash_when_secrets_do_not(monkeypatch):
-    monkeypatch.setenv(auth.ENV_VARIABLE, "pbkdf2_sha256$1$00$00")
-    assert auth.configured_hash(lambda: None) == "pbkdf2_sha256$1$00$00"
-    assert auth.configured_hash(lambda: "dari-secrets") == "dari-secrets"
-    monkeypatch.delenv(auth.ENV_VARIABLE)
-    assert auth.configured_hash(lambda: None) is None
+    monkeypatch.setenv(ADMIN_PASSWORD_HASH.environment, "pbkdf2_sha256$1$00$00")
+    assert auth.configured_hash(lambda: None, settings.resolve().admin_password_hash) == "pbkdf2_sha256$1$00$00"
+    assert auth.configured_hash(lambda: "dari-secrets", settings.resolve().admin_password_hash) == "dari-secrets"
+    monkeypatch.delenv(ADMIN_PASSWORD_HASH.environment)
+    assert auth.configured_hash(lambda: None, settings.resolve().admin_password_hash) is None
 
 
 def test_each_failure_pauses_and_repeated_failures_lock_out():
@@ -50,7 +50,7 @@ def test_each_failure_pauses_and_repeated_failures_lock_out():
 
 def test_clearing_streamlit_caches_does_not_reset_the_failure_count(monkeypatch):
     # Any anonymous client can send Streamlit's clear_cache message; the count must survive it.
-    monkeypatch.setenv(auth.ENV_VARIABLE, auth.hash_password(PASSWORD, iterations=1_000))
+    monkeypatch.setenv(ADMIN_PASSWORD_HASH.environment, auth.hash_password(PASSWORD, iterations=1_000))
     monkeypatch.setattr(auth, "PROCESS_GUARD", auth.LoginGuard(sleep=lambda _: None))
     monkeypatch.setattr(ui_impor, "client_address", lambda: "203.0.113.5")  # AppTest has no real connection
     at = AppTest.from_file(str(ROOT / "pages" / "impor.py"), default_timeout=60).run()

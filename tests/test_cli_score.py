@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from spbe.data.paths import ROOT
+from spbe.settings import ROOT
 
 
 def run_cli(*args):

@@ -64,14 +64,7 @@ def test_every_module_belongs_to_a_known_layer():
     assert len(modules()) > 30  # the walk found the package, not an empty folder
 
 
-PENDING = {"model/cohorts.py", "model/framework.py"}  # TODO(#15 item 7): reference paths passed in
-
-
-@pytest.mark.parametrize(
-    "path",
-    [pytest.param(p, marks=pytest.mark.xfail(strict=True)) if str(p.relative_to(PACKAGE)) in PENDING else p for p in modules()],
-    ids=lambda p: str(p.relative_to(PACKAGE)),
-)
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_a_module_imports_only_the_layers_below_it(path):
     layer = layer_of(path)
     assert imported_layers(path) <= MAY_IMPORT[layer], f"{layer} may import only {sorted(MAY_IMPORT[layer])}"

@@ -46,7 +46,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spbe.data.registry import build_registry, resolve_names  # noqa: E402
+from spbe.build.roster import build_registry  # noqa: E402
+from spbe.data.registry import resolve_names  # noqa: E402
 
 OUTPUT = HERE / "roster_2018.csv"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from spbe.build.roster import build_registry
 from spbe.data.datafiles import write_results
-from spbe.data.paths import DATA_DIR, REFERENCE_DIR
-from spbe.data.registry import KATEGORI, build_registry, resolve_names
+from spbe.data.registry import KATEGORI, resolve_names
 
 RESULTS_SOURCE = "results_2023_2024.csv"
 DOMAIN_COLUMNS = {
@@ -27,7 +27,7 @@ DOMAIN_COLUMNS = {
 }
 
 
-def official_results(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
+def official_results(reference_dir: Path) -> pd.DataFrame:
     """Every official row with its registry id; one row per (year, instansi)."""
     table = pd.read_csv(reference_dir / RESULTS_SOURCE, dtype={"note": "string"})
     unknown = sorted(set(table["category"]) - set(KATEGORI))
@@ -55,6 +55,6 @@ def official_results(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
     return results.sort_values(["tahun", "instansi_id"]).reset_index(drop=True)
 
 
-def write_official(data_dir: Path = DATA_DIR, reference_dir: Path = REFERENCE_DIR) -> list[Path]:
+def write_official(data_dir: Path, reference_dir: Path) -> list[Path]:
     results = official_results(reference_dir)
     return [write_results(part, int(year), data_dir) for year, part in results.groupby("tahun")]

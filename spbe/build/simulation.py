@@ -50,16 +50,16 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from spbe.build.roster import build_registry, load_roster_2018
 from spbe.data.datafiles import results_path, write_levels, write_results
-from spbe.data.paths import DATA_DIR, REFERENCE_DIR
-from spbe.data.registry import KELOMPOK_2018, build_registry, load_roster_2018, resolve_names
-from spbe.model.framework import Framework, framework_for_year
-from spbe.model.predikat import BAIK_MIN, BELOW_BAIK
-from spbe.model.scoring import score_levels
+from spbe.data.registry import KELOMPOK_2018, resolve_names
+from spbe.model.framework import Framework, load_frameworks
+from spbe.model.scoring import Scores, score_levels
 
 YEAR = 2018
 SEED = 20190328  # any fixed number would do; this is the date the 2018 results were announced
@@ -134,7 +134,6 @@ LATENT_SLOPE_BOUNDS = (0.05, 5.0)  # bracket for the logistic slope b
 # Indicator weights x 3 are whole numbers (aspect 7 splits 20 % as 10/3, 10/3, 10/3, 10).
 WEIGHT_SCALE = 3
 SCALED_TOTAL = 100 * WEIGHT_SCALE
-BAIK_SCALED = round(BAIK_MIN * SCALED_TOTAL)  # 780: an index of exactly 2,6 is never produced
 
 
 # --------------------------------------------------------------------------- inputs
@@ -151,14 +150,16 @@ class _Inputs:
     domain_weights: np.ndarray  # per domain: sum of its scaled weights (51, 84, 165)
     domain_names: tuple[str, ...]
     topic_of: np.ndarray  # per indicator: 0..16
+    framework: Framework  # PermenPANRB 5/2018, with its predikat bands
+    baik_scaled: int  # the Baik edge x SCALED_TOTAL (780): an index of exactly 2,6 is never produced
 
 
-def _framework() -> Framework:
-    return framework_for_year(YEAR)
+def _framework(reference_dir: Path) -> Framework:
+    return load_frameworks(Path(reference_dir)).for_year(YEAR)
 
 
-def _load_inputs(reference_dir: Path = REFERENCE_DIR) -> _Inputs:
-    framework = _framework()
+def _load_inputs(reference_dir: Path) -> _Inputs:
+    framework = _framework(reference_dir)
     roster = load_roster_2018(reference_dir)
     roster = roster[roster["evaluated_2018"]].sort_values("instansi_id").reset_index(drop=True)
     registry = build_registry(reference_dir)
@@ -183,15 +184,17 @@ def _load_inputs(reference_dir: Path = REFERENCE_DIR) -> _Inputs:
         domain_weights=np.bincount(domain_of, weights=weights).astype(np.int64),
         domain_names=tuple(framework.domains["domain"]),
         topic_of=_topics(len(indicators)),
+        framework=framework,
+        baik_scaled=round(framework.bands.baik_min * SCALED_TOTAL),
     )
 
 
-def _index_2023(ids: pd.Series, registry: pd.DataFrame, reference_dir: Path = REFERENCE_DIR) -> np.ndarray:
+def _index_2023(ids: pd.Series, registry: pd.DataFrame, reference_dir: Path) -> np.ndarray:
     """The official 2023 index of each id (NaN where absent), from data/reference/results_2023_2024.csv."""
     table = pd.read_csv(reference_dir / "results_2023_2024.csv", usecols=["year", "instansi", "indeks"])
     table = table[table["year"] == 2023]
     by_id = pd.Series(table["indeks"].to_numpy(), index=resolve_names(table["instansi"], registry).to_numpy())
-    return ids.map(by_id).to_numpy(dtype=float)
+    return np.asarray(ids.map(by_id).to_numpy(dtype=float), dtype=float)
 
 
 def _topics(n_indicators: int) -> np.ndarray:
@@ -218,7 +221,7 @@ def _standing(inputs: _Inputs, rng: np.random.Generator) -> np.ndarray:
         if members.sum() > 1:
             values = inputs.index_2023[members]
             z[members] = (values - values.mean()) / values.std()
-    standing = RHO_2023 * z + np.sqrt(1 - RHO_2023**2) * fresh
+    standing: np.ndarray = RHO_2023 * z + np.sqrt(1 - RHO_2023**2) * fresh
     for kelompok, order in inputs.leaders.items():
         standing = _put_on_top(standing, inputs.kelompok == kelompok, order)
     return standing
@@ -247,14 +250,14 @@ def _designate_baik(inputs: _Inputs, standing: np.ndarray) -> tuple[np.ndarray, 
     return baik, edge
 
 
-def _latent_index(standing: np.ndarray, edge: np.ndarray) -> np.ndarray:
+def _latent_index(standing: np.ndarray, edge: np.ndarray, baik_min: float) -> np.ndarray:
     """T = 1 + R logistic(a + b (s - edge)) with R = LATENT_MAX - 1 and T = 2,6 at the edge; b gives a mean of 1,98."""
     span = LATENT_MAX - 1
-    share = (BAIK_MIN - 1) / span
+    share = (baik_min - 1) / span
     at_edge = np.log(share / (1 - share))  # logistic(at_edge) = share, i.e. T = 2,6
 
     def latent(slope: float) -> np.ndarray:
-        return 1 + span / (1 + np.exp(-(at_edge + slope * (standing - edge))))
+        return np.asarray(1 + span / (1 + np.exp(-(at_edge + slope * (standing - edge)))), dtype=float)
 
     low, high = LATENT_SLOPE_BOUNDS
     for _ in range(60):  # the mean falls as the slope grows (most instansi sit below the edge)
@@ -285,21 +288,20 @@ def _round_levels(latent: np.ndarray) -> np.ndarray:
     return np.clip(np.floor(latent + 0.5), 1, 5).astype(np.int64)
 
 
-def _domain_targets() -> np.ndarray:
+def _domain_targets(framework: Framework) -> np.ndarray:
     """Domain means aimed at: the published ones plus one common shift that makes the mean index 1,98.
 
     The published domain means are rounded to two decimals; with them as they stand the weighted
     mean index is 1,9782. Adding 0,0018 to each keeps every one within its rounding interval.
     """
-    framework = _framework()
     published = np.array([TARGET_DOMAIN_MEANS[name] for name in framework.domains["domain"]])
     shares = framework.domains["domain_weight"].to_numpy() / 100
-    return published + (TARGET_MEAN_INDEX - shares @ published)
+    return np.asarray(published + (TARGET_MEAN_INDEX - shares @ published), dtype=float)
 
 
 def _calibrate_offsets(inputs: _Inputs, latent_index: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """Domain offsets (bisection) so that the rounded levels' domain means come near their targets."""
-    targets = _domain_targets()
+    targets = _domain_targets(inputs.framework)
     offsets = np.zeros(len(targets))
     for domain, target in enumerate(targets):
         columns = inputs.domain_of == domain
@@ -331,7 +333,7 @@ class _Repair:
         self.frozen = np.zeros(len(levels), dtype=bool)  # the leaders, once placed
 
     def sums(self) -> np.ndarray:
-        return self.levels @ self.inputs.weights
+        return np.asarray(self.levels @ self.inputs.weights)
 
     def nudge(self, row: int, direction: int, columns: np.ndarray | None = None) -> None:
         """Move one level of `row` by `direction` at the cell whose latent value is closest to it."""
@@ -347,12 +349,12 @@ class _Repair:
     def enforce_status(self) -> None:
         """Every designated instansi at Baik or better, every other one below (never on the edge)."""
         sums = self.sums()
-        for row in np.flatnonzero(self.baik & (sums <= BAIK_SCALED)):
-            while self.levels[row] @ self.inputs.weights <= BAIK_SCALED:
-                self.nudge(row, +1)
-        for row in np.flatnonzero(~self.baik & (sums >= BAIK_SCALED)):
-            while self.levels[row] @ self.inputs.weights >= BAIK_SCALED:
-                self.nudge(row, -1)
+        for row in np.flatnonzero(self.baik & (sums <= self.inputs.baik_scaled)):
+            while self.levels[row] @ self.inputs.weights <= self.inputs.baik_scaled:
+                self.nudge(int(row), +1)
+        for row in np.flatnonzero(~self.baik & (sums >= self.inputs.baik_scaled)):
+            while self.levels[row] @ self.inputs.weights >= self.inputs.baik_scaled:
+                self.nudge(int(row), -1)
 
     def enforce_leaders(self) -> None:
         """The 2nd above every other member of its group, the 1st above the 2nd; then freeze both."""
@@ -368,7 +370,7 @@ class _Repair:
     def _ceiling(self) -> np.ndarray:
         """Highest scaled sum each instansi may reach: below the edge, or below its group's 2nd."""
         sums = self.sums()
-        ceiling = np.where(self.baik, SCALED_TOTAL * 5, BAIK_SCALED - 1)
+        ceiling = np.where(self.baik, SCALED_TOTAL * 5, self.inputs.baik_scaled - 1)
         for kelompok, (_, second) in self.inputs.leaders.items():
             members = self.inputs.kelompok == kelompok
             ceiling[members] = np.minimum(ceiling[members], sums[second] - 1)
@@ -377,7 +379,7 @@ class _Repair:
     def match_domain_means(self, targets: np.ndarray) -> None:
         """Nudge levels of non-leaders until each domain's total is as near its target as one step allows."""
         n = len(self.levels)
-        floor = np.where(self.baik, BAIK_SCALED + 1, SCALED_TOTAL * 1)
+        floor = np.where(self.baik, self.inputs.baik_scaled + 1, SCALED_TOTAL * 1)
         for domain, target in enumerate(targets):
             columns = self.inputs.domain_of == domain
             weights = np.where(columns, self.inputs.weights, 0)
@@ -406,24 +408,24 @@ class _Repair:
 # --------------------------------------------------------------------------- public API
 
 
-def simulate_2018(seed: int = SEED) -> pd.DataFrame:
+def simulate_2018(reference_dir: Path, seed: int = SEED) -> pd.DataFrame:
     """Simulated 2018 indicator levels: tahun, instansi_id, indikator (1-35), tingkat (1-5).
 
-    616 instansi x 35 indicators, sorted by instansi_id and indikator; the same for a given seed
-    on every run and machine.
+    616 instansi x 35 indicators (the roster and registry of `reference_dir`), sorted by
+    instansi_id and indikator; the same for a given seed on every run and machine.
     """
-    inputs = _load_inputs()
+    inputs = _load_inputs(reference_dir)
     rng = np.random.default_rng(seed)
     standing = _standing(inputs, rng)
     baik, edge = _designate_baik(inputs, standing)
-    latent_index = _latent_index(standing, edge)
+    latent_index = _latent_index(standing, edge, inputs.framework.bands.baik_min)
     noise = _indicator_noise(inputs, rng)
     offsets = _calibrate_offsets(inputs, latent_index, noise)
     latent = latent_index[:, None] + offsets[inputs.domain_of][None, :] + noise
     repair = _Repair(inputs, _round_levels(latent), latent, baik)
     repair.enforce_status()
     repair.enforce_leaders()
-    repair.match_domain_means(_domain_targets())
+    repair.match_domain_means(_domain_targets(inputs.framework))
     return _long(inputs, repair.levels)
 
 
@@ -439,8 +441,8 @@ def _long(inputs: _Inputs, levels: np.ndarray) -> pd.DataFrame:
     )
 
 
-def score_2018(levels: pd.DataFrame):
-    """Score simulated levels with the project's engine (spbe.model.scoring)."""
+def score_2018(levels: pd.DataFrame, reference_dir: Path) -> Scores:
+    """Score simulated levels with the project's engine (spbe.model.scoring) and the framework of `reference_dir`."""
     frame = pd.DataFrame(
         {
             "tahun": YEAR,
@@ -449,7 +451,7 @@ def score_2018(levels: pd.DataFrame):
             "tingkat": levels["tingkat"].astype("int64").to_numpy(),
         }
     )
-    return score_levels(frame, _framework())
+    return score_levels(frame, _framework(reference_dir))
 
 
 def twin_pairs() -> list[tuple[int, int]]:
@@ -457,14 +459,15 @@ def twin_pairs() -> list[tuple[int, int]]:
     return [(policy, twin) for policy, twins in TWINS.items() for twin in twins]
 
 
-def calibration_report(levels: pd.DataFrame) -> dict:
+def calibration_report(levels: pd.DataFrame, reference_dir: Path) -> dict[str, Any]:
     """Every calibration target computed from the engine's scores of `levels` (instansi_id, indikator, tingkat)."""
-    scores = score_2018(levels)
+    scores = score_2018(levels, reference_dir)
+    bands = _framework(reference_dir).bands
     index = scores.index.assign(instansi_id=scores.index["instansi"]).set_index("instansi_id")
-    registry = build_registry()
-    roster = load_roster_2018().set_index("instansi_id")
+    registry = build_registry(reference_dir)
+    roster = load_roster_2018(reference_dir).set_index("instansi_id")
     kelompok = roster.loc[index.index, "kelompok_2018"]
-    baik = ~index["predikat"].isin(BELOW_BAIK)
+    baik = index["predikat"].isin(bands.baik_or_better)
     ranks = {}
     for group, names in TARGET_LEADERS.items():
         members = index[kelompok == group]["indeks"]
@@ -476,8 +479,8 @@ def calibration_report(levels: pd.DataFrame) -> dict:
                 "rank": int(place[instansi_id]),
                 "target": target,
             }
-    below = float((index["indeks"] < BAIK_MIN).mean())
-    index_2023 = pd.Series(_index_2023(pd.Series(index.index), registry), index=index.index)
+    below = float((index["indeks"] < bands.baik_min).mean())
+    index_2023 = pd.Series(_index_2023(pd.Series(index.index), registry, reference_dir), index=index.index)
     matched = index_2023.notna()
     return {
         "instansi": len(index),
@@ -514,7 +517,7 @@ def _spearman(a: pd.Series, b: pd.Series) -> float:
     return float(np.corrcoef(a.rank().to_numpy(), b.rank().to_numpy())[0, 1])
 
 
-def calibration_failures(report: dict) -> list[str]:
+def calibration_failures(report: dict[str, Any]) -> list[str]:
     """What in the report misses a target (empty when every target holds)."""
     failures = []
     if abs(report["mean_index"] - TARGET_MEAN_INDEX) > MEAN_INDEX_TOLERANCE:
@@ -537,10 +540,10 @@ def calibration_failures(report: dict) -> list[str]:
 # --------------------------------------------------------------------------- files
 
 
-def results_2018(levels: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
-    """The results rows of the simulation: engine scores, 2018 names, provenance, sumber."""
-    scores = score_2018(levels)
-    roster = load_roster_2018().set_index("instansi_id")
+def results_2018(levels: pd.DataFrame, reference_dir: Path, seed: int = SEED) -> pd.DataFrame:
+    """The results rows of the simulation: engine scores, 2018 names (of the roster), provenance, sumber."""
+    scores = score_2018(levels, reference_dir)
+    roster = load_roster_2018(reference_dir).set_index("instansi_id")
     ids = scores.index["instansi"].astype(str)
     domains = scores.domains
     return pd.DataFrame(
@@ -560,24 +563,25 @@ def results_2018(levels: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
     )
 
 
-def write_2018(data_dir: Path = DATA_DIR, seed: int = SEED) -> Path:
-    """Simulate, score and write data/levels/tahun=2018 and data/results/tahun=2018 (atomically).
+def write_2018(data_dir: Path, reference_dir: Path, seed: int = SEED) -> Path:
+    """Simulate from `reference_dir`, score and write levels/tahun=2018 and results/tahun=2018 of
+    `data_dir` (atomically).
 
     Returns the levels file; the results file is at results_path(YEAR, data_dir). Rows are sorted by
     instansi_id (and indikator) and written with fixed settings, so the bytes are reproducible.
     """
-    return _write(simulate_2018(seed), Path(data_dir), seed)
+    return _write(simulate_2018(reference_dir, seed), Path(data_dir), reference_dir, seed)
 
 
-def _write(levels: pd.DataFrame, data_dir: Path, seed: int) -> Path:
-    write_results(results_2018(levels, seed), YEAR, data_dir)
+def _write(levels: pd.DataFrame, data_dir: Path, reference_dir: Path, seed: int) -> Path:
+    write_results(results_2018(levels, reference_dir, seed), YEAR, data_dir)
     return write_levels(levels.assign(provenance=PROVENANCE, sumber=SUMBER.format(seed=seed)), YEAR, data_dir)
 
 
 # --------------------------------------------------------------------------- command
 
 
-def format_report(report: dict) -> str:
+def format_report(report: dict[str, Any]) -> str:
     lines = [
         f"instansi: {report['instansi']}",
         f"mean index: {report['mean_index']:.4f} (target {TARGET_MEAN_INDEX} +- {MEAN_INDEX_TOLERANCE})",
@@ -602,16 +606,17 @@ def format_report(report: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m spbe.build.simulation", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: the project's)")
+    parser.add_argument("--data-dir", type=Path, required=True, help="data folder (its reference/ is read)")
     args = parser.parse_args(argv)
-    levels = simulate_2018(args.seed)
-    report = calibration_report(levels)
+    reference_dir = args.data_dir / "reference"
+    levels = simulate_2018(reference_dir, args.seed)
+    report = calibration_report(levels, reference_dir)
     print(format_report(report))
     failures = calibration_failures(report)
     if failures:
         print("simulation not written; calibration missed:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
-    levels_file = _write(levels, args.data_dir, args.seed)
+    levels_file = _write(levels, args.data_dir, reference_dir, args.seed)
     print(f"wrote {levels_file}\nwrote {results_path(YEAR, args.data_dir)}")
     return 0
 

@@ -13,18 +13,18 @@ import html
 import pandas as pd
 from babel.numbers import format_decimal
 
-from spbe.core.rounding import round_half_up
+from spbe.core.rounding import Number, round_half_up
 
 LOCALE = "id_ID"
 MISSING = "–"
 
 
-def format_number(value: float | None, decimals: int = 2, *, trim_zeros: bool = False) -> str:
+def format_number(value: Number | None, decimals: int = 2, *, trim_zeros: bool = False) -> str:
     """1.98 -> "1,98"; 1236.5 -> "1.236,50"; missing -> "–".
 
     trim_zeros drops trailing zeros, for figures published that way (target 2,6, not 2,60).
     """
-    if pd.isna(value):
+    if value is None or pd.isna(value):  # NaN, or None (said apart for the type checker)
         return MISSING
     rounded = round_half_up(value, decimals)
     fraction = "#" * decimals if trim_zeros else "0" * decimals

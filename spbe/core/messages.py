@@ -3,6 +3,9 @@
 Standard library only: the bounded file reader (spbe.data.sheets) runs it in a child process.
 """
 
+from collections.abc import Iterable
+from typing import SupportsInt
+
 MAX_RANGES_SHOWN = 10  # row ranges quoted in one message
 MAX_QUOTED_CHARS = 60  # a value quoted in a message is cut after this many characters
 
@@ -18,7 +21,7 @@ def quoted(value: object) -> str:
     return repr(shortened(value))
 
 
-def line_ranges(lines) -> str:
+def line_ranges(lines: Iterable[SupportsInt]) -> str:
     """[5, 6, 7, 9] -> "5-7, 9": the rows a message is about, short enough to read."""
     ranges: list[list[int]] = []
     for line in sorted(set(int(n) for n in lines)):

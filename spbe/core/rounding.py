@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
-from numbers import Integral, Real
+from numbers import Integral
 
 NOISE_DECIMALS = 9  # float noise lives far below this; every published figure far above
 _NOISE_QUANTUM = Decimal(1).scaleb(-NOISE_DECIMALS)
 _WIDE = Context(prec=400)  # room for NOISE_DECIMALS places after the 309 digits of the largest float
 
+Number = float | Decimal | Fraction  # an int is a float to the type checker, and numpy floats are floats
 
-def decimal_value(value: Real | Decimal) -> Decimal:
+
+def decimal_value(value: Number) -> Decimal:
     """The decimal a number stands for: 2.8749999999999996 -> Decimal('2.875000000')."""
     if isinstance(value, Decimal):
         return value
@@ -29,7 +31,7 @@ def decimal_value(value: Real | Decimal) -> Decimal:
     return Decimal(repr(float(value))).quantize(_NOISE_QUANTUM, ROUND_HALF_EVEN, _WIDE)
 
 
-def round_half_up(value: Real | Decimal, decimals: int) -> Decimal:
+def round_half_up(value: Number, decimals: int) -> Decimal:
     """Half-up (ties away from zero) on the decimal value: 2.8749999999999996 -> 2.88 at 2 places."""
     if isinstance(value, Fraction):
         scaled = abs(value) * 10**decimals
@@ -40,6 +42,6 @@ def round_half_up(value: Real | Decimal, decimals: int) -> Decimal:
     return rounded if rounded else abs(rounded)  # -0,001 rounds to 0,00, not "-0,00"
 
 
-def rounded_float(value: Real | Decimal, decimals: int) -> float:
+def rounded_float(value: Number, decimals: int) -> float:
     """round_half_up as the float that prints as that decimal (for files: 0.62, never 0.6200000000000001)."""
     return float(round_half_up(value, decimals))

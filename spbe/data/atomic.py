@@ -26,8 +26,9 @@ _REASONS = {
 }
 
 
-def write_atomic(path: Path, write: Callable[[Path], None], check: Callable[[Path], None] | None = None) -> Path:
-    """Call write(tmp) then check(tmp); on success move tmp over path, keeping path.prev."""
+def write_atomic(path: Path, write: Callable[[Path], object], check: Callable[[Path], None] | None = None) -> Path:
+    """Call write(tmp) (its return value is ignored) then check(tmp); on success move tmp over path,
+    keeping path.prev."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _new_file_beside(path)
     try:
@@ -59,5 +60,7 @@ def _new_file_beside(path: Path) -> Path:
 
 def os_error_reason(error: OSError) -> str:
     """Why a file operation failed, in Indonesian, with the file concerned: "izin ditolak (/data/x)"."""
-    reason = _REASONS.get(error.errno) or f"galat sistem {errno.errorcode.get(error.errno, error.errno)}"
+    code = error.errno
+    known = _REASONS.get(code) if code is not None else None
+    reason = known or f"galat sistem {errno.errorcode.get(code, code) if code is not None else code}"
     return f"{reason} ({error.filename})" if error.filename else reason

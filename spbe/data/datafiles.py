@@ -18,7 +18,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from spbe.data.atomic import write_atomic
-from spbe.data.paths import DATA_DIR
 
 RESULTS_SCHEMA = pa.schema(
     [
@@ -51,22 +50,22 @@ LEVELS_SCHEMA = pa.schema(
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
 
 
-def results_path(year: int, data_dir: Path = DATA_DIR) -> Path:
+def results_path(year: int, data_dir: Path) -> Path:
     return Path(data_dir) / "results" / f"tahun={year}" / "part-0.parquet"
 
 
-def levels_path(year: int, data_dir: Path = DATA_DIR) -> Path:
+def levels_path(year: int, data_dir: Path) -> Path:
     return Path(data_dir) / "levels" / f"tahun={year}" / "part-0.parquet"
 
 
-def write_results(results: pd.DataFrame, year: int, data_dir: Path = DATA_DIR) -> Path:
+def write_results(results: pd.DataFrame, year: int, data_dir: Path) -> Path:
     """Write one year's per-instansi results, sorted by instansi_id (with `kategori` if given)."""
     ordered = results.sort_values("instansi_id", kind="stable")
     schema = RESULTS_SCHEMA.append(KATEGORI_FIELD) if KATEGORI_FIELD.name in results.columns else RESULTS_SCHEMA
     return _write(_table(ordered, schema), results_path(year, data_dir))
 
 
-def write_levels(levels: pd.DataFrame, year: int, data_dir: Path = DATA_DIR) -> Path:
+def write_levels(levels: pd.DataFrame, year: int, data_dir: Path) -> Path:
     """Write one year's indicator levels, sorted by instansi_id and indikator."""
     ordered = levels.sort_values(["instansi_id", "indikator"], kind="stable")
     return _write(_table(ordered, LEVELS_SCHEMA), levels_path(year, data_dir))

@@ -24,20 +24,11 @@ import numpy as np
 import pandas as pd
 
 from spbe.core.formatting import format_count, format_number
-from spbe.core.messages import quoted
-from spbe.data.ingest import (
-    RawTable,
-    UnreadableFileError,
-    levels_long,
-    line_ranges,
-    parse_number,
-    read_tables,
-    row_years,
-)
+from spbe.core.messages import line_ranges, quoted
+from spbe.data.ingest import RawTable, UnreadableFileError, levels_long, parse_number, read_tables, row_years
 from spbe.data.registry import alias_index, normalise_name
-from spbe.model.framework import Framework, framework_for_year
-from spbe.model.predikat import LOWER_EDGES, PREDIKAT, predikat_series
-from spbe.model.scoring import RECOMPUTE_TOLERANCE, InvalidLevelsError, score_levels
+from spbe.model.framework import Framework, Frameworks
+from spbe.model.scoring import RECOMPUTE_TOLERANCE, InvalidLevelsError, check_results, score_levels
 
 MAX_PROBLEMS_SHOWN = 200  # a page or terminal shows these; the total is always said
 MAX_PROBLEM_CHARS = 500  # a problem longer than this is cut: no message may flood the page
@@ -97,17 +88,19 @@ def parse_import(
     data: bytes,
     file_name: str,
     registry: pd.DataFrame,
+    frameworks: Frameworks,
     year: int | None = None,
     who: str = "admin",
     now: datetime | None = None,
 ) -> ParsedFile:
-    """Read and validate an uploaded file, every sheet and year of it; raise ImportRejected with
-    every problem found. `year` applies where the file states no year and must agree where it does."""
+    """Read and validate an uploaded file, every sheet and year of it, against the `registry` of
+    instansi and the evaluation `frameworks`; raise ImportRejected with every problem found.
+    `year` applies where the file states no year and must agree where it does."""
     try:
         tables, skipped_sheets = read_tables(data, file_name)
     except UnreadableFileError as error:
         raise ImportRejected(str(error).splitlines()) from error
-    problems = []
+    problems: list[str] = []
     by_year: dict[int, list[RawTable]] = {}
     for table in tables:
         years, more = row_years(table, year)  # rows keep the file's own year even in a conflict, to check them
@@ -121,7 +114,7 @@ def parse_import(
     source = f"Impor {file_name} oleh {who}, {stamp}"
     parts = []
     for value, year_tables in sorted(by_year.items()):
-        part, more = _parse_year(value, year_tables, aliases, registry, sha)
+        part, more = _parse_year(value, year_tables, aliases, registry, sha, frameworks)
         problems += more
         parts += [part] if part is not None else []
     if problems:
@@ -140,12 +133,17 @@ def _place(table: RawTable, line: int) -> str:
 
 
 def _parse_year(
-    year: int, tables: list[RawTable], aliases: dict[str, str], registry: pd.DataFrame, sha: str
+    year: int,
+    tables: list[RawTable],
+    aliases: dict[str, str],
+    registry: pd.DataFrame,
+    sha: str,
+    frameworks: Frameworks,
 ) -> tuple[ParsedImport | None, list[str]]:
     """One year's ParsedImport from its tables (one per sheet), or its problems."""
     where = "; ".join(dict.fromkeys(t.where(None) for t in tables))
     try:
-        framework = framework_for_year(year)
+        framework = frameworks.for_year(year)
     except ValueError as error:
         return None, [f"{where}: {error}"]
     shapes = {t.shape for t in tables}
@@ -252,6 +250,8 @@ def _domain_columns(table: RawTable, framework: Framework) -> dict[int, str]:
 
 
 def _domain_results(table: RawTable, framework: Framework, ids: pd.Series) -> tuple[pd.DataFrame, list[str]]:
+    """The result rows of a domain-shape table and their problems; each row's index and predikat are
+    checked as the official tables are (spbe.model.scoring.check_results)."""
     problems = []
     columns = _domain_columns(table, framework)
     for number, name in zip(framework.domains["domain_no"], framework.domains["domain"], strict=True):
@@ -261,45 +261,56 @@ def _domain_results(table: RawTable, framework: Framework, ids: pd.Series) -> tu
         problems.append(f"{table.where(None)}: kolom predikat tidak ada")
     if problems:
         return pd.DataFrame(), problems
+    records = table.frame.to_dict("records")
+    bands = framework.bands
+    values: dict[str | int, pd.Series] = {
+        "indeks": pd.Series([parse_number(r["indeks"]) for r in records], dtype="float64"),
+        "predikat": pd.Series([r["predikat"].strip() for r in records], dtype=object),
+    }
+    for number, column in columns.items():  # check_results reads the domains by domain_no
+        values[number] = pd.Series([parse_number(r[column]) for r in records], dtype="float64")
+    parsed = pd.DataFrame(values)
+    scorable = parsed["indeks"].between(bands.index_min, bands.index_max)
+    checked = check_results(parsed[scorable], framework)
     rows = []
-    weights = framework.domains.set_index("domain_no")["domain_weight"]
-    for position, record in enumerate(table.frame.to_dict("records")):
+    for position, record in enumerate(records):
         line = record["_baris"]
-        index = parse_number(record["indeks"])
         domains = {no: parse_number(record[column]) for no, column in columns.items()}
         for no, column in columns.items():
-            if domains[no] is None and record[column]:
+            value = domains[no]
+            if value is None and record[column]:
                 problems.append(f"{table.where(line, column)}, nilai {quoted(record[column])}: bukan angka")
-            elif domains[no] is not None and not 0 <= domains[no] <= 5:
+            elif value is not None and not 0 <= value <= 5:
                 # Below 1 is real: indicators can score 0 (2023, Kab. Banyuasin, Layanan 0,30)
                 problems.append(f"{table.where(line, column)}, nilai {quoted(record[column])}: indeks domain harus 0-5")
-        if index is None or not 1 <= index <= 5:
-            problems.append(f"{table.where(line, 'indeks')}, nilai {quoted(record['indeks'])}: indeks harus angka 1-5")
-            continue
-        if all(v is not None for v in domains.values()):
-            recomputed = sum(domains[no] * weights[no] for no in domains) / weights.sum()
-            if abs(recomputed - index) > RECOMPUTE_TOLERANCE:
-                problems.append(
-                    f"{table.where(line, 'indeks')}, nilai {quoted(record['indeks'])}: tidak sesuai indeks domainnya "
-                    f"(dihitung {format_number(recomputed, 3)}; "
-                    f"selisih lebih dari {format_number(RECOMPUTE_TOLERANCE, 3)})"
-                )
-        predikat = record["predikat"].strip()
-        expected = predikat_series(pd.Series([index])).iloc[0]
-        if predikat not in PREDIKAT:
+        if not scorable.iloc[position]:
             problems.append(
-                f"{table.where(line, 'predikat')}, nilai {quoted(predikat)}: bukan predikat ({', '.join(PREDIKAT)})"
+                f"{table.where(line, 'indeks')}, nilai {quoted(record['indeks'])}: "
+                f"indeks harus angka {bands.index_min:g}-{bands.index_max:g}"
             )
-        elif predikat != expected and not _on_edge(index):
+            continue
+        check = checked.loc[position]
+        if check["selisih"] > RECOMPUTE_TOLERANCE:
+            problems.append(
+                f"{table.where(line, 'indeks')}, nilai {quoted(record['indeks'])}: tidak sesuai indeks domainnya "
+                f"(dihitung {format_number(check['indeks_hitung'], 3)}; "
+                f"selisih lebih dari {format_number(RECOMPUTE_TOLERANCE, 3)})"
+            )
+        predikat = check["predikat"]
+        if predikat not in bands.names:
+            problems.append(
+                f"{table.where(line, 'predikat')}, nilai {quoted(predikat)}: bukan predikat ({', '.join(bands.names)})"
+            )
+        elif not check["predikat_sesuai"]:
             problems.append(
                 f"{table.where(line, 'predikat')}, nilai {quoted(predikat)}: indeks {record['indeks']} "
-                f"berpredikat {expected}"
+                f"berpredikat {check['predikat_indeks']}"
             )
         rows.append(
             {
                 "instansi_id": ids.iloc[position],
                 "nama_sumber": record["instansi"],
-                "indeks": index,
+                "indeks": check["indeks"],
                 "predikat": predikat,
                 **{f"domain_{no}": domains.get(no) for no in range(1, 5)},
                 "catatan": None,
@@ -308,12 +319,9 @@ def _domain_results(table: RawTable, framework: Framework, ids: pd.Series) -> tu
     return pd.DataFrame(rows), problems
 
 
-def _on_edge(index: float) -> bool:
-    """A printed index within rounding of a band edge may carry either predikat (2023 tables)."""
-    return bool(np.min(np.abs(np.array(LOWER_EDGES) - index)) <= RECOMPUTE_TOLERANCE)
-
-
-def _level_results(table: RawTable, framework: Framework, ids: pd.Series, year: int):
+def _level_results(
+    table: RawTable, framework: Framework, ids: pd.Series, year: int
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
     """Score the levels with the engine; its problems are reported with the file's lines.
 
     An unknown instansi is scored under its name (marked "?"), so that its other problems,

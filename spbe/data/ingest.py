@@ -31,15 +31,17 @@ import logging
 import re
 import subprocess
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import SupportsInt
 
 import pandas as pd
 
 from spbe.core.formatting import format_count
 from spbe.core.messages import line_ranges, quoted
-from spbe.data.paths import ROOT
 from spbe.data.sheets import MAX_FILE_BYTES, Refused
+from spbe.model.framework import Framework
 from spbe.model.scoring import LEVEL_COLUMNS
 
 HEADER_SEARCH_ROWS = 25  # titles above the table: the header is searched in the first rows
@@ -48,6 +50,9 @@ HEADER_SEARCH_ROWS = 25  # titles above the table: the header is searched in the
 # ~10 s on two busy cores. Crafted files meet one of those limits within seconds.
 PARSE_MEMORY_BYTES = 512 * 1024 * 1024
 PARSE_TIMEOUT_S = 60
+# The child runs isolated (-I -S: no site-packages, no working directory on its path), so it is
+# given the folder that holds the spbe package.
+_PACKAGE_PARENT = Path(__file__).resolve().parents[2]
 _CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from spbe.data.sheets import main; main(int(sys.argv[2]))"
 _log = logging.getLogger(__name__)
 
@@ -129,7 +134,7 @@ class RawTable:
     def where(self, line: int | None, column: str | None = None) -> str:
         return self.where_lines([] if line is None else [line], column)
 
-    def where_lines(self, lines, column: str | None = None) -> str:
+    def where_lines(self, lines: Collection[SupportsInt], column: str | None = None) -> str:
         """Where in the file: "file, lembar S, baris 5-7, 9, kolom C", the parts that apply."""
         parts = [self.file_name] + ([f"lembar {self.sheet}"] if self.sheet else [])
         parts += [f"baris {line_ranges(lines)}"] if len(lines) else []
@@ -162,11 +167,13 @@ def read_tables(data: bytes, file_name: str) -> tuple[list[RawTable], list[str]]
         shown = suffix or "(tanpa akhiran)"
         raise UnreadableFileError(f"{file_name}: format {shown} tidak didukung; gunakan .csv atau .xlsx")
     sheets = _read_in_child(data, file_name, suffix)
-    tables, skipped_sheets = [], []
+    tables: list[RawTable] = []
+    skipped_sheets: list[str] = []
     for sheet, rows in sheets:
         found = _find_header(rows)
         if found is None:
-            skipped_sheets.append(sheet)
+            if sheet is not None:  # a CSV (a single table, no sheet) without a header is refused below
+                skipped_sheets.append(sheet)
         else:
             tables.append(_table(file_name, sheet, rows, *found))
     if not tables:
@@ -317,7 +324,7 @@ def _read_in_child(data: bytes, file_name: str, suffix: str) -> list[tuple[str |
     holds the rows that come back, and those are bounded by the reader's own limits.
     """
     header = json.dumps({"name": file_name, "suffix": suffix}).encode() + b"\n"
-    command = [sys.executable, "-I", "-S", "-c", _CHILD, str(ROOT), str(PARSE_MEMORY_BYTES)]
+    command = [sys.executable, "-I", "-S", "-c", _CHILD, str(_PACKAGE_PARENT), str(PARSE_MEMORY_BYTES)]
     try:
         child = subprocess.run(command, input=header + data, capture_output=True, timeout=PARSE_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired as error:
@@ -445,7 +452,7 @@ def _stated_years(sheet: str | None, titles: list[list[str]]) -> tuple[tuple[str
     return tuple(dict.fromkeys(stated))
 
 
-def template_table(shape: str, framework) -> pd.DataFrame:
+def template_table(shape: str, framework: Framework) -> pd.DataFrame:
     """An example file of each shape, with two rows to overwrite (names from the registry)."""
     example = ["Kementerian Keuangan", "Kota Surabaya"]
     numbers = framework.indicator_numbers

@@ -28,6 +28,7 @@ import json
 import resource
 import sys
 import zipfile
+from collections.abc import Callable
 from posixpath import basename, dirname, join, normpath
 from xml.parsers import expat
 
@@ -49,12 +50,12 @@ class Refused(Exception):
     """Why a file cannot be read: lines of (Indonesian template, values); integer values are counts,
     formatted by the caller."""
 
-    def __init__(self, lines: list[tuple[str, dict]]):
+    def __init__(self, lines: list[tuple[str, dict[str, object]]]):
         super().__init__(lines)
         self.lines = lines
 
 
-def refuse(template: str, **values) -> Refused:
+def refuse(template: str, **values: object) -> Refused:
     return Refused([(template, values)])
 
 
@@ -119,7 +120,7 @@ class _Budget:
 
     def check_long_cells(self) -> None:
         """Every column holding cells too long to be a result, with its rows: one problem each."""
-        lines = []
+        lines: list[tuple[str, dict[str, object]]] = []
         for (sheet, column), (longest, *rows) in self.long.items():
             where = ", ".join(
                 [
@@ -253,7 +254,7 @@ def xlsx_sheets(data: bytes, file_name: str) -> list[tuple[str, list[list[str]]]
         return _Workbook(archive, file_name).sheets()
 
 
-class _LocalNames(dict):
+class _LocalNames(dict[str, str]):
     """Element and attribute names without their namespace prefix ("x:row" -> "row"), remembered:
     a lookup per element is cheaper than a call."""
 
@@ -312,13 +313,19 @@ class _Workbook:
             bagian=self.part or "ZIP",
         )
 
-    def _parse(self, part: str, start, end=None, text=None) -> None:
+    def _parse(
+        self,
+        part: str,
+        start: Callable[[str, dict[str, str]], None],
+        end: Callable[[str], None] | None = None,
+        text: Callable[[str], None] | None = None,
+    ) -> None:
         """Stream one part through expat; every element counts toward the budget."""
         self.part = part
         parser = expat.ParserCreate()
         parser.buffer_text = True
 
-        def refuse_dtd(*_):  # entities (billion laughs, XXE) need a DTD, and an XLSX has none
+        def refuse_dtd(*_: object) -> None:  # entities (billion laughs, XXE) need a DTD, and an XLSX has none
             raise refuse(
                 "{berkas}: XLSX berisi deklarasi DTD di bagian {bagian}; berkas Excel tidak pernah memilikinya",
                 berkas=self.file_name,
@@ -327,7 +334,7 @@ class _Workbook:
 
         budget = self.budget
 
-        def counted_start(name, attributes):
+        def counted_start(name: str, attributes: dict[str, str]) -> None:
             budget.elements += 1
             if budget.elements > MAX_XML_ELEMENTS:
                 raise budget.too_complex()
@@ -336,7 +343,8 @@ class _Workbook:
         parser.StartDoctypeDeclHandler = refuse_dtd
         parser.StartElementHandler = counted_start
         if end:
-            parser.EndElementHandler = lambda name: end(_LOCAL[name])
+            finish = end  # bound here: the handler outlives the check above
+            parser.EndElementHandler = lambda name: finish(_LOCAL[name])
         if text:
             parser.CharacterDataHandler = text
         with self.archive.open(part) as stream:
@@ -351,7 +359,7 @@ class _Workbook:
         if rels not in self.archive.namelist():
             return found
 
-        def start(name, attributes):
+        def start(name: str, attributes: dict[str, str]) -> None:
             if name == "Relationship" and attributes.get("TargetMode") != "External":
                 target = attributes.get("Target", "")
                 path = target[1:] if target.startswith("/") else normpath(join(dirname(part), target))
@@ -362,9 +370,9 @@ class _Workbook:
 
     def _sheet_list(self, book: str) -> list[tuple[str, str]]:
         """(name, relationship id) of every sheet the workbook lists, in its order."""
-        listed = []
+        listed: list[tuple[str, str]] = []
 
-        def start(name, attributes):
+        def start(name: str, attributes: dict[str, str]) -> None:
             if name == "sheet":
                 rid = next((v for k, v in attributes.items() if ":" in k and _LOCAL[k] == "id"), "")
                 listed.append((attributes.get("name", ""), rid))
@@ -378,12 +386,12 @@ class _Workbook:
         kept = _Budget(self.file_name)  # text the table keeps; cells count theirs again as they use it
         state = _Text()
 
-        def start(name, attributes):
+        def start(name: str, attributes: dict[str, str]) -> None:
             if name == "si":
                 state.restart()
             state.start(name)
 
-        def end(name):
+        def end(name: str) -> None:
             state.end(name)
             if name == "si":
                 strings.append(state.length if state.length > MAX_CELL_CHARS else state.value())
@@ -394,24 +402,25 @@ class _Workbook:
 
     def _rows(self, part: str, sheet: str, strings: list[str | int]) -> list[list[str]]:
         """Every row of a worksheet, from row 1, as text cells (missing rows and cells are empty)."""
-        budget, rows = self.budget, []
+        budget = self.budget
+        rows: list[list[str]] = []
         row: dict[int, str] = {}
-        cell = {"column": 0, "type": "n", "cells": 0}
+        cell = _Cell()
         value = _Text()
 
-        def start(name, attributes):
+        def start(name: str, attributes: dict[str, str]) -> None:
             if name == "row":
                 line = int(attributes["r"]) if "r" in attributes else len(rows) + 1
                 budget.row(sheet, line)
                 rows.extend([] for _ in range(len(rows) + 1, line))  # rows the file leaves out are empty
                 row.clear()
-                cell.update(column=0, cells=0)
+                cell.column = cell.cells = 0
             elif name == "c":
                 reference = attributes.get("r", "").rstrip("0123456789")
-                column = _column_number(reference) if reference else cell["column"] + 1
-                cell.update(column=column, type=attributes.get("t", "n"), cells=cell["cells"] + 1)
+                column = _column_number(reference) if reference else cell.column + 1
+                cell.column, cell.type, cell.cells = column, attributes.get("t", "n"), cell.cells + 1
                 value.restart()
-                if cell["cells"] > EXCEL_COLUMNS or column > EXCEL_COLUMNS:
+                if cell.cells > EXCEL_COLUMNS or column > EXCEL_COLUMNS:
                     raise refuse(
                         "{berkas}, lembar {lembar}, baris {baris}: lebih dari {batas} sel dalam satu baris; "
                         "Excel tidak pernah menulisnya",
@@ -422,11 +431,11 @@ class _Workbook:
                     )
             value.start(name)
 
-        def end(name):
+        def end(name: str) -> None:
             value.end(name)
             if name == "c":
-                line, column = len(rows) + 1, cell["column"]
-                text, length = _value(cell["type"], value, strings)
+                line, column = len(rows) + 1, cell.column
+                text, length = _value(cell.type, value, strings)
                 kept = budget.cell(sheet, line, column, text, length)
                 if column <= MAX_COLUMNS and kept:
                     row[column] = kept
@@ -438,11 +447,20 @@ class _Workbook:
         return rows
 
 
+class _Cell:
+    """The cell being read: its column, its type ("s" shared string, "n" number, ...), the cells so far in its row."""
+
+    __slots__ = ("column", "type", "cells")
+
+    def __init__(self) -> None:
+        self.column, self.type, self.cells = 0, "n", 0
+
+
 class _Text:
     """The text of a cell or shared string: its `v` or `t` elements, not its phonetic guide (rPh).
     Only what a cell may hold is kept; the rest is counted, so a long text costs no memory."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.restart()
 
     def restart(self) -> None:

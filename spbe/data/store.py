@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from spbe.core.db import connect
-from spbe.data import paths
+from spbe.data.registry import registry_path
 from spbe.data.versions import DataUnreadable, VersionStore
-from spbe.model.framework import all_frameworks, framework_for_year
-from spbe.model.predikat import PREDIKAT
+from spbe.model.framework import Framework, Frameworks, load_frameworks
 
 # The 38 provinces (Papua split of 2022) first appear in the official tables of 2023; earlier
 # years are shown on the 34 provinces of 2018.
@@ -38,6 +38,9 @@ _MAX_MEMO_ENTRIES = 1024  # distinct queries of a snapshot; a bound keeps name s
 
 # 2018-2020 were reported by the 2018 groups (Kementerian, LPNK, Lembaga lainnya, Polda, ...).
 LAST_YEAR_OF_2018_GROUPS = 2020
+
+# Query parameters: by name ($year) or by position (?)
+Params = dict[str, Any] | list[Any]
 
 # Group-by columns a caller may ask for; identifiers cannot be query parameters, so only these
 # fixed names are ever placed into SQL text.
@@ -55,7 +58,7 @@ class Filters:
     kota: list[str] | None = None
     cari: str | None = None
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {
             "predikat": self.predikat,
             "kelompok": self.kelompok,
@@ -67,10 +70,10 @@ class Filters:
 
 
 class Store:
-    def __init__(self, data_dir: Path | None = None, version: str | None = None):
-        self.data_dir = Path(data_dir or paths.DATA_DIR)  # read at call time: SPBE_DATA_DIR, tests
+    def __init__(self, data_dir: Path, version: str | None = None):
+        self.data_dir = Path(data_dir)
         self._requested_version = version
-        self._answers: dict[tuple, pd.DataFrame] = {}
+        self._answers: dict[tuple[str, object], pd.DataFrame] = {}
         self._con = connect()
         self._load()
 
@@ -79,6 +82,7 @@ class Store:
     def _load(self) -> None:
         versions = VersionStore(self.data_dir)
         reference = self.data_dir / "reference"
+        self.frameworks: Frameworks = load_frameworks(reference)  # the frameworks and predikat bands of this data
         for table, file in (
             ("national_series", "national_series.csv"),
             ("published_2018", "published_figures_2018.csv"),
@@ -88,7 +92,7 @@ class Store:
         ):
             sql = f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true)"  # noqa: S608 - fixed names
             self._load_file(versions, sql, reference / file)
-        registry = self.data_dir / "instansi.parquet"
+        registry = registry_path(self.data_dir)
         self._load_file(versions, "CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", registry)
         self.version = self._requested_version or versions.current()  # one complete version, read once
         files = versions.files(self.version)
@@ -105,7 +109,7 @@ class Store:
         frameworks = pd.concat(
             [
                 f.indicators.assign(title=f.title, first_year=f.first_year, last_year=f.last_year or 9999)
-                for f in all_frameworks()
+                for f in self.frameworks
             ]
         )
         self._con.register("framework_frame", frameworks)
@@ -148,23 +152,25 @@ class Store:
                 cursor.close()
         return None
 
-    def _execute(self, sql: str, params: dict | list | None = None) -> None:
+    def _execute(self, sql: str, params: Params | None = None) -> None:
         self._con.execute(sql, params or [])
 
-    def _query(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    def _query(self, sql: str, params: Params | None = None) -> pd.DataFrame:
         """Run a query on its own cursor. The snapshot never changes, so each distinct query is
         answered once and then served from memory (pages ask the same on every rerun); callers
         get a copy, so nothing they do to it reaches the next caller."""
         key = (sql, _frozen(params))
-        if key not in self._answers:
+        answer = self._answers.get(key)  # one read: another thread may clear the memo at any moment
+        if answer is None:
             if len(self._answers) >= _MAX_MEMO_ENTRIES:
                 self._answers.clear()
             cursor = self._con.cursor()
             try:
-                self._answers[key] = cursor.execute(sql, params or {}).df()
+                answer = cursor.execute(sql, params or {}).df()
             finally:
                 cursor.close()
-        return self._answers[key].copy()
+            self._answers[key] = answer
+        return answer.copy()
 
     # ------------------------------------------------------------------ years and national figures
 
@@ -174,13 +180,13 @@ class Store:
 
     def instansi_years(self) -> list[int]:
         """Years with per-instansi results (the per-instansi views offer only these)."""
-        return self._query("SELECT DISTINCT tahun FROM results ORDER BY tahun")["tahun"].tolist()
+        return [int(year) for year in self._query("SELECT DISTINCT tahun FROM results ORDER BY tahun")["tahun"]]
 
     def years(self) -> pd.DataFrame:
         """Every year with data: grain, provenance and source of the per-instansi part, instansi count."""
         return self._query(_YEARS_SQL)
 
-    def summary(self, year: int) -> dict:
+    def summary(self, year: int) -> dict[str, Any]:
         """The national picture of one year (the `summary` command's JSON)."""
         national = self._query("SELECT * FROM national_series WHERE year = $year", {"year": year})
         years = self.years().set_index("tahun")
@@ -196,15 +202,17 @@ class Store:
         # The published count stands where there is one: an import may cover only part of a year.
         evaluated = _int_or_none(national, "instansi_evaluated") or (int(counts["n"].sum()) if len(counts) else None)
         per_predikat = counts.set_index("predikat")["n"]
-        predikat_counts = {p: int(per_predikat.get(p, 0)) for p in PREDIKAT} if len(counts) else {}
+        bands = self.framework(year).bands
+        predikat_counts = {p: int(per_predikat.get(p, 0)) for p in bands.names} if len(counts) else {}
+        baik_or_better: int | None
         if predikat_counts:
-            baik_or_better = sum(predikat_counts[p] for p in PREDIKAT[2:])
+            baik_or_better = sum(predikat_counts[p] for p in bands.baik_or_better)
         else:
             baik_or_better = _int_or_none(national, "baik_or_better")
         headline = official if official is not None else mean
         return {
             "year": year,
-            "framework": framework_for_year(year).title,
+            "framework": self.framework(year).title,
             "grain": info["grain"],
             "provenance": info["provenance"],
             "national_index_official": official,
@@ -253,7 +261,7 @@ class Store:
             SELECT *, 100.0 * jumlah / sum(jumlah) OVER (PARTITION BY kelompok_tampil) AS persen FROM counts
         """  # noqa: S608 - group is an allow-listed column name
         frame = self._query(sql, params)
-        frame["urutan"] = frame["predikat"].map(PREDIKAT.index)
+        frame["urutan"] = frame["predikat"].map(self.framework(year).bands.names.index)
         return frame.sort_values(["kelompok_tampil", "urutan"]).drop(columns="urutan").reset_index(drop=True)
 
     def baik_share_by_group(self, year: int, by: str = "kelompok") -> pd.DataFrame:
@@ -261,11 +269,11 @@ class Store:
         group = _group_column(by)
         sql = f"""
             SELECT {group} AS kelompok_tampil, count(*) AS n,
-                   count(*) FILTER (WHERE predikat IN ('Baik', 'Sangat Baik', 'Memuaskan')) AS baik_ke_atas,
+                   count(*) FILTER (WHERE list_contains($baik_or_better, predikat)) AS baik_ke_atas,
                    100.0 * baik_ke_atas / n AS persen
             FROM results_full WHERE tahun = $year GROUP BY ALL ORDER BY persen DESC
         """  # noqa: S608 - group is an allow-listed column name
-        return self._query(sql, {"year": year})
+        return self._query(sql, {"year": year, "baik_or_better": list(self.framework(year).bands.baik_or_better)})
 
     def domain_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
         """Mean of each domain index per group (long: group, domain_no, domain, mean, n)."""
@@ -281,7 +289,7 @@ class Store:
             FROM long GROUP BY ALL
         """  # noqa: S608 - group is an allow-listed column name
         means = self._query(sql, params)
-        names = framework_for_year(year).domains[["domain_no", "domain"]]
+        names = self.framework(year).domains[["domain_no", "domain"]]
         return means.merge(names, on="domain_no").sort_values(["kelompok_tampil", "domain_no"]).reset_index(drop=True)
 
     def aspect_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
@@ -374,15 +382,24 @@ class Store:
         return self._query(_ROSTER_SQL)
 
     def host_cities(self) -> pd.DataFrame:
-        return self._query("SELECT * FROM host_city ORDER BY kode_provinsi")
+        """The proposed host city of each province (the default asistensi assignment): kode_provinsi,
+        nama_provinsi, kota_penyelenggara."""
+        return self._query(
+            "SELECT CAST(kode_provinsi AS VARCHAR) AS kode_provinsi, nama_provinsi, kota_penyelenggara "
+            "FROM host_city ORDER BY CAST(kode_provinsi AS INTEGER)"
+        )
 
-    def _scalar(self, sql: str, params: dict):
+    def framework(self, year: int) -> Framework:
+        """The framework (weights, predikat bands, Baik threshold) an evaluation year was scored with."""
+        return self.frameworks.for_year(year)
+
+    def _scalar(self, sql: str, params: Params) -> float | None:
         frame = self._query(sql, params)
         value = frame.iloc[0, 0]
         return None if pd.isna(value) else float(value)
 
 
-def _frozen(params: dict | list | None):
+def _frozen(params: Params | None) -> tuple[tuple[object, object], ...] | None:
     """A hashable form of query parameters (lists become tuples)."""
     if params is None:
         return None

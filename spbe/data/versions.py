@@ -36,18 +36,21 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
 
-from spbe.data import paths
 from spbe.data.atomic import os_error_reason, write_atomic
 from spbe.data.datafiles import write_levels, write_results
-from spbe.model.predikat import BELOW_BAIK
+from spbe.data.importer import ParsedFile, ParsedImport
+from spbe.model.predikat import Bands
+
+_T = TypeVar("_T")
 
 BASE_VERSION = "v0000"
 _VERSION = re.compile(r"^v\d{4}$")
@@ -81,8 +84,8 @@ class DataUnreadable(VersionError):
 
 
 class VersionStore:
-    def __init__(self, data_dir: Path | None = None):
-        self.data_dir = Path(data_dir or paths.DATA_DIR)  # read at call time: SPBE_DATA_DIR, tests
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
         self.root = self.data_dir / "imports"
         self.folder = self.root / "versions"
 
@@ -97,9 +100,13 @@ class VersionStore:
         version = self._read(path, Path.read_text).strip() if path.is_file() else BASE_VERSION
         return version if _VERSION.match(version) and (self.folder / version).is_dir() else BASE_VERSION
 
-    def manifest(self) -> list[dict]:
+    def manifest(self) -> list[dict[str, Any]]:
+        """Every recorded version, oldest first (the JSON objects of manifest.json)."""
         path = self.root / "manifest.json"
-        return self._read(path, lambda p: json.loads(p.read_text())) if path.is_file() else []
+        if not path.is_file():
+            return []
+        entries: list[dict[str, Any]] = self._read(path, lambda p: json.loads(p.read_text()))
+        return entries
 
     def listed(self) -> list[str]:
         """The versions one can roll back to: v0000 and every version the manifest records."""
@@ -155,23 +162,24 @@ class VersionStore:
 
     # ------------------------------------------------------------------ preview and commit
 
-    def preview(self, parsed) -> Preview:
+    def preview(self, parsed: ParsedImport) -> Preview:
         """What the import would add, replace and leave alone, and its effect on the year."""
         before, _ = self.year_frames(parsed.year)
-        merged = _merge(before, parsed.results)
+        merged = _merge(before, parsed.results)  # never empty: an import holds at least one row
+        bands = parsed.framework.bands
         old, new = set(before["instansi_id"]), set(parsed.results["instansi_id"])
         return Preview(
             parsed.year,
             sorted(new - old),
             sorted(new & old),
             sorted(old - new),
-            _mean(before),
+            None if before.empty else _mean(before),
             _mean(merged),
-            _below(before),
-            _below(merged),
+            None if before.empty else _below(before, bands),
+            _below(merged, bands),
         )
 
-    def commit(self, parsed, who: str = "admin", now: datetime | None = None) -> str:
+    def commit(self, parsed: ParsedFile, who: str = "admin", now: datetime | None = None) -> str:
         """Write a new version with the import merged into its year(s), then make it current.
 
         `parsed` is a whole file (spbe.data.importer.ParsedFile): every year of it lands in the same
@@ -198,7 +206,15 @@ class VersionStore:
             self._set_current(version)
         return version
 
-    def _record(self, parts, previews, version: str, previous: str, who: str, now: datetime | None) -> None:
+    def _record(
+        self,
+        parts: list[ParsedImport],
+        previews: list[Preview],
+        version: str,
+        previous: str,
+        who: str,
+        now: datetime | None,
+    ) -> None:
         entry = {
             "versi": version,
             "sebelumnya": previous,
@@ -231,7 +247,7 @@ class VersionStore:
 
     # ------------------------------------------------------------------ helpers
 
-    def _write_year(self, parsed, folder: Path) -> None:
+    def _write_year(self, parsed: ParsedImport, folder: Path) -> None:
         before, levels_before = self.year_frames(parsed.year)
         write_results(_merge(before, parsed.results), parsed.year, folder)
         if parsed.levels is not None or not levels_before.empty:
@@ -298,7 +314,7 @@ class VersionStore:
             if _VERSION.match(folder.name) and folder.name not in keep:
                 shutil.rmtree(folder)
 
-    def _read(self, path: str | Path, read):
+    def _read(self, path: str | Path, read: Callable[[Path], _T]) -> _T:
         """read(path), a failure to read being a DataUnreadable that says what to do."""
         try:
             return read(Path(path))
@@ -309,7 +325,7 @@ class VersionStore:
         """The newest version recorded before the one holding a broken file that does not share the
         file (versions share unchanged files as hard links), else v0000."""
         holder, *inside = broken.relative_to(self.folder).parts
-        recorded = [entry["versi"] for entry in self.manifest()]
+        recorded: list[str] = [entry["versi"] for entry in self.manifest()]
         earlier = recorded[: recorded.index(holder)] if holder in recorded else []
         for version in reversed(earlier):
             copy = self.folder / version / Path(*inside)
@@ -343,13 +359,13 @@ def _merge(before: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([kept, imported], ignore_index=True) if not kept.empty else imported.reset_index(drop=True)
 
 
-def _mean(results: pd.DataFrame) -> float | None:
-    return None if results.empty else float(results["indeks"].mean())
+def _mean(results: pd.DataFrame) -> float:
+    return float(results["indeks"].mean())
 
 
-def _below(results: pd.DataFrame) -> float | None:
-    """Share below Baik by each row's predikat (the official one stands, also on a band edge)."""
-    return None if results.empty else 100.0 * float(results["predikat"].isin(BELOW_BAIK).mean())
+def _below(results: pd.DataFrame, bands: Bands) -> float:
+    """Share below Baik in percent by each row's predikat (the official one stands, also on a band edge)."""
+    return 100.0 * float(results["predikat"].isin(bands.below_baik).mean())
 
 
 def _empty_levels() -> pd.DataFrame:

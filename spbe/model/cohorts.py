@@ -2,8 +2,9 @@
 
 The 2019 programme (press release of 11 Jul 2019) assisted 623 instansi, grouped by the
 predikat of their evaluation, in six host cities, with 80 trained pendamping and five modules.
-Which province went to which city was never published: the assignment here is a proposal
-(data/reference/asistensi_kota.csv) that planners can edit, upload and download.
+Which province went to which city was never published: the assignment is a proposal
+(data/reference/asistensi_kota.csv, which the Store serves as `host_cities()`) that planners can
+edit, upload and download. The cohorts are the predikat bands of the plan year's framework.
 
 Anyone may upload an assignment (no login), so an upload is small (MAX_UPLOAD_BYTES, which the
 uploader states) and its messages are bounded: values cut, at most MAX_PROBLEMS_SHOWN problems.
@@ -18,12 +19,11 @@ import pandas as pd
 
 from spbe.core.formatting import format_count
 from spbe.core.messages import quoted, shortened
-from spbe.data.paths import REFERENCE_DIR
-from spbe.model.predikat import PREDIKAT
+from spbe.model.predikat import Bands
 
+# The six cities the press release of 11 Jul 2019 names; a fact of the 2019 programme, not data.
 HOST_CITIES = ("Jakarta", "Surabaya", "Medan", "Makassar", "Palembang", "Denpasar")
 NOT_EVALUATED = "Belum dievaluasi"
-COHORTS = (*PREDIKAT, NOT_EVALUATED)  # Kurang ... Memuaskan, then roster members without a result
 CITY_WITHOUT_PROVINCE = "Jakarta"  # instansi pusat have no province and meet in Jakarta
 DEFAULT_PENDAMPING = 80  # trained in the ToT of 11-12 Jul 2019
 DEFAULT_WEIGHTS = {"Kurang": 3.0, "Cukup": 2.0, NOT_EVALUATED: 2.0, "Baik": 1.0, "Sangat Baik": 0.5, "Memuaskan": 0.0}
@@ -45,10 +45,9 @@ class AssignmentError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-def default_assignment() -> pd.DataFrame:
-    """The proposal by geography: kode_provinsi, nama_provinsi, kota_penyelenggara."""
-    table = pd.read_csv(REFERENCE_DIR / "asistensi_kota.csv", dtype={"kode_provinsi": str})
-    return table[["kode_provinsi", "nama_provinsi", "kota_penyelenggara"]]
+def cohorts(bands: Bands) -> tuple[str, ...]:
+    """The cohorts of a plan: the predikat bands worst first, then roster members without a result."""
+    return (*bands.names, NOT_EVALUATED)
 
 
 def read_assignment(data: bytes, file_name: str, provinces: pd.DataFrame) -> pd.DataFrame:
@@ -121,10 +120,10 @@ def assign_cities(participants: pd.DataFrame, assignment: pd.DataFrame) -> pd.Da
     return out
 
 
-def cohort_counts(participants: pd.DataFrame) -> pd.DataFrame:
-    """Instansi per host city and cohort (rows: cities in HOST_CITIES order; columns: COHORTS)."""
+def cohort_counts(participants: pd.DataFrame, bands: Bands) -> pd.DataFrame:
+    """Instansi per host city and cohort (rows: cities in HOST_CITIES order; columns: cohorts(bands))."""
     counts = pd.crosstab(participants["kota_penyelenggara"], participants["kohort"])
-    return counts.reindex(index=list(HOST_CITIES), columns=list(COHORTS), fill_value=0)
+    return counts.reindex(index=list(HOST_CITIES), columns=list(cohorts(bands)), fill_value=0)
 
 
 def allocate_pendamping(counts: pd.DataFrame, weights: dict[str, float], total: int) -> pd.DataFrame:

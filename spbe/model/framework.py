@@ -2,15 +2,17 @@
 
 PermenPANRB 5/2018 (3 domains, 7 aspects, 35 indicators) applies to the evaluation years
 2018-2020; PermenPANRB 59/2020 (4 domains, 8 aspects, 47 indicators) from 2021 on. The
-weights live in reviewed CSVs under data/reference/, each row with a confidence note. A weight
-is written as a decimal or an exact fraction (the 2018 Layanan Publik split is 10/3, which no
-decimal holds); loading checks in exact arithmetic that they add up, so a typo in a weight
-cannot silently skew every index.
+weights live in reviewed CSVs of a reference folder (data/reference/), each row with a confidence
+note, and so do each framework's predikat bands (predikat_bands.csv). A weight is written as a
+decimal or an exact fraction (the 2018 Layanan Publik split is 10/3, which no decimal holds);
+loading checks in exact arithmetic that they add up, so a typo in a weight cannot silently skew
+every index. The folder is an argument: whoever owns the data folder (the Store) loads them.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, cached_property
@@ -18,11 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from spbe.data.paths import REFERENCE_DIR
+from spbe.core.formatting import format_number
+from spbe.model.predikat import Bands
 
 # The five modules of the 2019 asistensi, one per non-policy aspect of PermenPANRB 5/2018.
 MODULES = ("Kelembagaan", "Strategi dan Perencanaan", "TIK", "Layanan Administrasi Pemerintahan", "Layanan Publik")
 MODULE_FILE = "modul_asistensi.csv"
+BANDS_FILE = "predikat_bands.csv"
 
 PROCESS_LEVELS = ("Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum")
 SERVICE_LEVELS = ("Informasi", "Interaksi", "Transaksi", "Kolaborasi", "Optimum")
@@ -57,6 +61,7 @@ class Framework:
     # `modul`, and every weight as an exact integer count of `weight_unit` (indicator_units,
     # aspect_units, domain_units), so that scoring sums integers and divides once.
     indicators: pd.DataFrame
+    bands: Bands  # the predikat bands and the Baik threshold of this framework
 
     # Cached: pages ask for these on every rerun, and the tables never change.
     @cached_property
@@ -73,7 +78,7 @@ class Framework:
 
     @cached_property
     def indicator_numbers(self) -> list[int]:
-        return self.indicators["indicator_no"].tolist()
+        return [int(number) for number in self.indicators["indicator_no"]]
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
@@ -100,30 +105,73 @@ _SPECS = (
 )
 
 
-@cache
-def all_frameworks() -> tuple[Framework, ...]:
-    modules = pd.read_csv(REFERENCE_DIR / MODULE_FILE)
-    return tuple(
-        Framework(
-            key, title, first, last, file, attach_modules(load_indicator_table(REFERENCE_DIR / file, key), modules)
-        )
-        for key, title, first, last, file in _SPECS
-    )
+@dataclass(frozen=True)
+class Frameworks:
+    """The frameworks of one reference folder, oldest first, looked up by evaluation year or key."""
+
+    all: tuple[Framework, ...]
+
+    def __iter__(self) -> Iterator[Framework]:
+        return iter(self.all)
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def covering(self, year: int) -> Framework | None:
+        return next((framework for framework in self.all if framework.covers(year)), None)
+
+    def for_year(self, year: int) -> Framework:
+        """The framework an evaluation year was scored with."""
+        framework = self.covering(year)
+        if framework is None:
+            raise ValueError(f"Tahun {year} tidak tercakup kerangka evaluasi SPBE mana pun (mulai 2018).")
+        return framework
+
+    def by_key(self, key: str) -> Framework:
+        for framework in self.all:
+            if framework.key == key:
+                return framework
+        raise KeyError(key)
 
 
-def framework_for_year(year: int) -> Framework:
-    """The framework an evaluation year was scored with."""
-    for framework in all_frameworks():
-        if framework.covers(year):
-            return framework
-    raise ValueError(f"Tahun {year} tidak tercakup kerangka evaluasi SPBE mana pun (mulai 2018).")
+@cache  # keyed by the folder: each data folder's frameworks are read once per process
+def load_frameworks(reference_dir: Path) -> Frameworks:
+    """Every framework of a reference folder with its indicators, modules and predikat bands."""
+    modules = pd.read_csv(reference_dir / MODULE_FILE)
+    bands = load_bands(reference_dir / BANDS_FILE)
+    frameworks = []
+    for key, title, first, last, file in _SPECS:
+        if key not in bands:
+            raise FrameworkError(f"{BANDS_FILE}: tidak ada predikat untuk kerangka {key!r}")
+        indicators = attach_modules(load_indicator_table(reference_dir / file, key), modules)
+        frameworks.append(Framework(key, title, first, last, file, indicators, bands[key]))
+    return Frameworks(tuple(frameworks))
 
 
-def framework_by_key(key: str) -> Framework:
-    for framework in all_frameworks():
-        if framework.key == key:
-            return framework
-    raise KeyError(key)
+def load_bands(path: Path) -> dict[str, Bands]:
+    """The predikat bands of every framework in the file; raises FrameworkError naming file and row.
+
+    Within a framework the bands follow one another: each starts where the one below it ends."""
+    table = pd.read_csv(path, dtype={"framework": str, "predikat": str})
+    missing = [c for c in ("framework", "predikat", "min", "max", "source") if c not in table.columns]
+    if missing:
+        raise FrameworkError(f"{path.name}: kolom tidak ada: {', '.join(missing)}")
+    table["line"] = range(2, len(table) + 2)
+    found = {}
+    for key, rows in table.groupby("framework", sort=False):
+        rows = rows.sort_values("min")
+        for below, above in zip(rows.itertuples(), rows.iloc[1:].itertuples(), strict=False):
+            if below.max != above.min:
+                start, end = format_number(above.min, trim_zeros=True), format_number(below.max, trim_zeros=True)
+                raise FrameworkError(
+                    f"{path.name} baris {above.line}: predikat {above.predikat} mulai {start}, "
+                    f"padahal {below.predikat} berakhir {end}"
+                )
+        try:
+            found[str(key)] = Bands(tuple(rows["predikat"]), (*map(float, rows["min"]), float(rows["max"].iloc[-1])))
+        except ValueError as error:
+            raise FrameworkError(f"{path.name}: kerangka {key}: {error}") from error
+    return found
 
 
 _WEIGHTS = ("indicator_weight", "aspect_weight", "domain_weight")
@@ -149,10 +197,10 @@ def load_indicator_table(path: Path, key: str) -> pd.DataFrame:
     return table.sort_values("indicator_no").reset_index(drop=True)
 
 
-def weight_unit(weights) -> Fraction:
+def weight_unit(weights: Iterable[Fraction | int | str]) -> Fraction:
     """The largest fraction every weight is a whole multiple of: 1/3 for 2018 (10/3), 1/20 for 2020."""
-    weights = [Fraction(w) for w in weights]
-    return Fraction(math.gcd(*(w.numerator for w in weights)), math.lcm(*(w.denominator for w in weights)))
+    exact = [Fraction(w) for w in weights]
+    return Fraction(math.gcd(*(w.numerator for w in exact)), math.lcm(*(w.denominator for w in exact)))
 
 
 def _exact_weights(column: pd.Series, name: str, path: Path) -> list[Fraction]:

@@ -26,9 +26,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from spbe.core.formatting import format_number
 from spbe.core.rounding import NOISE_DECIMALS, decimal_value  # float noise must not decide whether an edge is reached
 from spbe.model.framework import Framework
-from spbe.model.predikat import BELOW_BAIK, INDEX_MAX, LOWER_EDGES, PREDIKAT, rank
+from spbe.model.predikat import BAIK, Bands
 
 MAX_LEVEL = 5
 DOMAIN_STEP = Decimal("0.01")  # domain indices are published with two decimals
@@ -42,17 +43,17 @@ class LevelUp:
     modul: str
 
 
-def next_predikat(predikat: str) -> tuple[str, float] | None:
-    """The band directly above `predikat` and its lower edge; None for Memuaskan.
+def next_predikat(predikat: str, bands: Bands) -> tuple[str, float] | None:
+    """The band directly above `predikat` and its lower edge; None for the top band (Memuaskan).
 
     It takes the predikat, not the index: an official row keeps its published predikat even where
     its printed, rounded index sits on the edge above it (Kab. Luwu 2024: 2,60 and Cukup), so the
     next target is Baik (2,6), never the band above the one the rounded index would suggest.
     """
-    above = rank(predikat) + 1
-    if above == len(PREDIKAT):
+    above = bands.rank(predikat) + 1
+    if above == len(bands.names):
         return None
-    return PREDIKAT[above], LOWER_EDGES[above - 1]
+    return bands.names[above], bands.edges[above]
 
 
 def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: float) -> list[LevelUp] | None:
@@ -69,7 +70,7 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
     index = sum(current[n] * w for n, w in weights.items()) / total
     if round(index, NOISE_DECIMALS) >= target:
         return []
-    if target > INDEX_MAX:
+    if target > framework.bands.index_max:
         return None
     # Next step: the heaviest weight; among equal weights the indicator now at the lowest level.
     candidates = [(-w, current[n], n) for n, w in weights.items() if current[n] < MAX_LEVEL]
@@ -96,20 +97,23 @@ def _weights_and_modules(framework: Framework) -> tuple[dict[int, float], dict[i
     )
 
 
-def paths_for_year(levels: pd.DataFrame, results: pd.DataFrame, framework: Framework, *, to_baik: bool = True):
+def paths_for_year(
+    levels: pd.DataFrame, results: pd.DataFrame, framework: Framework, *, to_baik: bool = True
+) -> pd.DataFrame:
     """One row per instansi below the target: how many level-ups and which ones.
 
     `levels` is long (instansi_id, indikator, tingkat); `results` has instansi_id, indeks and
-    predikat. With to_baik the target is Baik (2,6) for every instansi whose predikat is below it;
+    predikat. With to_baik the target is Baik (from 2,6) for every instansi whose predikat is below it;
     otherwise the band directly above each instansi's own predikat. Returns columns instansi_id,
     indeks, target_predikat, langkah (number of level-ups), rencana (list of LevelUp),
     modul_utama (the module most steps fall in).
     """
+    bands = framework.bands
     by_instansi = levels.pivot(index="instansi_id", columns="indikator", values="tingkat").to_dict("index")
     rows = []
     for row in results.itertuples(index=False):
-        goal = ("Baik", LOWER_EDGES[1]) if to_baik else next_predikat(row.predikat)
-        if goal is None or rank(row.predikat) >= rank(goal[0]) or row.instansi_id not in by_instansi:
+        goal = (BAIK, bands.baik_min) if to_baik else next_predikat(str(row.predikat), bands)
+        if goal is None or bands.rank(str(row.predikat)) >= bands.rank(goal[0]) or row.instansi_id not in by_instansi:
             continue
         plan = fewest_level_ups(by_instansi[row.instansi_id], framework, goal[1])
         modules = pd.Series([step.modul for step in plan or []])
@@ -169,7 +173,7 @@ def domain_increase_needed(domains: pd.Series, framework: Framework, target: flo
     return increase if needed <= 1e-9 else None
 
 
-def what_if(results: pd.DataFrame, improved: pd.Series) -> tuple[float, float]:
+def what_if(results: pd.DataFrame, improved: pd.Series, bands: Bands) -> tuple[float, float]:
     """National mean and share below Baik (percent) if `improved` (instansi_id -> new index) held.
 
     An instansi left as it is keeps its predikat: an official one stands even where the printed
@@ -180,8 +184,8 @@ def what_if(results: pd.DataFrame, improved: pd.Series) -> tuple[float, float]:
     indices = table["indeks"].copy()
     indices.update(improved)
     changed = indices.index.isin(improved.index)
-    below = table["predikat"].isin(BELOW_BAIK).to_numpy(copy=True)
-    below[changed] = np.round(indices[changed].to_numpy(dtype=float), NOISE_DECIMALS) < LOWER_EDGES[1]
+    below = table["predikat"].isin(bands.below_baik).to_numpy(copy=True)
+    below[changed] = np.round(indices[changed].to_numpy(dtype=float), NOISE_DECIMALS) < bands.baik_min
     return float(indices.mean()), 100.0 * float(below.mean())
 
 
@@ -189,3 +193,32 @@ def index_after(index: float, plan: list[LevelUp] | None, framework: Framework) 
     """The index once every step of the plan is done."""
     weights, _ = _weights_and_modules(framework)
     return index + sum(weights[step.indikator] for step in plan or []) / sum(weights.values())
+
+
+def domain_paths(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """For a year with only domain indices: per instansi below Baik, the smallest domain increases to Baik.
+
+    `results` has instansi_id, indeks, predikat and domain_1 ... domain_n; below Baik is the official
+    predikat, even where the printed index sits on the edge (Kab. Luwu 2024: 2,60 and Cukup). Returns
+    columns instansi_id, indeks, kenaikan_domain (as written on screen, "Layanan SPBE +3,47"; empty
+    when the domains recomputed already reach Baik, missing when a domain index is not published) and
+    indeks_setelah (the Baik threshold once the increases are made; missing where they are not known).
+    """
+    threshold = framework.bands.baik_min
+    below = results[results["predikat"].isin(framework.bands.below_baik)]
+    rows = []
+    for row in below.itertuples(index=False):
+        domains = pd.Series({no: getattr(row, f"domain_{no}") for no in framework.domains["domain_no"]})
+        increase = domain_increase_needed(domains, framework, threshold)
+        steps = None if increase is None else domain_steps(increase, framework)
+        rows.append(
+            {
+                "instansi_id": row.instansi_id,
+                "indeks": row.indeks,
+                "kenaikan_domain": None
+                if steps is None
+                else "; ".join(f"{name} +{format_number(step)}" for name, step in steps),
+                "indeks_setelah": None if increase is None else threshold,
+            }
+        )
+    return pd.DataFrame(rows, columns=["instansi_id", "indeks", "kenaikan_domain", "indeks_setelah"])

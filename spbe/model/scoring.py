@@ -5,13 +5,18 @@
     Indeks SPBE  = sum(domain index x domain weight) / 100
 
 which is the weighted mean of all indicator levels. The same formula serves PermenPANRB
-5/2018. Scoring runs in DuckDB over a DataFrame or a Parquet file, one set-based query for
-every instansi at once, so 20 million indicator rows score in seconds.
+5/2018. `index_of_domains` states it in exact fractions: the reference that the fast paths
+(DuckDB scoring, the vectorised `index_from_domains`) are tested against. Scoring runs in DuckDB
+over a DataFrame or a Parquet file, one set-based query for every instansi at once, so 20
+million indicator rows score in seconds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import duckdb
@@ -21,8 +26,8 @@ import pandas as pd
 from spbe.core.db import connect
 from spbe.core.formatting import format_count
 from spbe.core.messages import quoted
-from spbe.model.framework import Framework, framework_for_year
-from spbe.model.predikat import LOWER_EDGES, predikat_series
+from spbe.core.rounding import NOISE_DECIMALS
+from spbe.model.framework import Framework, Frameworks
 
 LEVEL_COLUMNS = ("tahun", "instansi", "indikator", "tingkat")
 MAX_PROBLEMS_LISTED = 200  # a longer list helps nobody; the total is still reported
@@ -68,6 +73,25 @@ class Scores:
         return pd.concat([self.index, self.domains], axis=1)
 
 
+def index_of_domains(domains: Mapping[int, Fraction | Decimal | int], framework: Framework) -> Fraction:
+    """The Indeks SPBE, exactly: the domain indices' mean weighted by the domain weights.
+
+    `domains` maps domain_no -> domain index. The reference for every faster path."""
+    weights = dict(zip(framework.domains["domain_no"], framework.domains["domain_units"], strict=True))
+    total = sum(Fraction(domains[int(number)]) * int(units) for number, units in weights.items())
+    return Fraction(total) / sum(int(units) for units in weights.values())
+
+
+def domains_of_levels(levels: Mapping[int, int], framework: Framework) -> dict[int, Fraction]:
+    """Each domain index, exactly: its indicators' levels (indicator_no -> level) weighted by indicator weight."""
+    table = framework.indicators
+    sums = {int(number): Fraction(0) for number in framework.domains["domain_no"]}
+    for number, domain, units in zip(table["indicator_no"], table["domain_no"], table["indicator_units"], strict=True):
+        sums[int(domain)] += levels[int(number)] * int(units)
+    weights = dict(zip(framework.domains["domain_no"], framework.domains["domain_units"], strict=True))
+    return {number: total / int(weights[number]) for number, total in sums.items()}
+
+
 def score_levels(levels: pd.DataFrame | str | Path, framework: Framework, *, validate: bool = True) -> Scores:
     """Score a long table (tahun, instansi, indikator, tingkat) given as a DataFrame or Parquet path.
 
@@ -87,7 +111,9 @@ def score_levels(levels: pd.DataFrame | str | Path, framework: Framework, *, val
         con.close()
 
 
-def _register_levels(con: duckdb.DuckDBPyConnection, levels: pd.DataFrame | str | Path, *, with_line_numbers: bool):
+def _register_levels(
+    con: duckdb.DuckDBPyConnection, levels: pd.DataFrame | str | Path, *, with_line_numbers: bool
+) -> None:
     """Expose the input as view `typed`; line numbers are only attached when a report needs them.
 
     A DataFrame is scanned in place (no copy of millions of rows); its line of a row is
@@ -107,7 +133,7 @@ def _register_levels(con: duckdb.DuckDBPyConnection, levels: pd.DataFrame | str 
     con.execute(_TYPED_SQL.format(line=line))
 
 
-def _require_columns(columns) -> None:
+def _require_columns(columns: Iterable[str]) -> None:
     missing = [c for c in LEVEL_COLUMNS if c not in columns]
     if missing:
         problems = [Problem(None, c, "", "kolom wajib tidak ada") for c in missing]
@@ -268,7 +294,7 @@ def _scores(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
     membership = (aspects["domain_no"].to_numpy()[:, None] == domains["domain_no"].to_numpy()[None, :]).astype(float)
     index = frame[["tahun", "instansi"]].copy()
     index["indeks"] = sums.sum(axis=1) / aspect_units.sum()
-    index["predikat"] = predikat_series(index["indeks"])
+    index["predikat"] = framework.bands.predikat_series(index["indeks"])
     return Scores(
         index=index,
         domains=pd.DataFrame(sums @ membership / domains["domain_units"].to_numpy(), columns=list(domains["domain"])),
@@ -277,7 +303,8 @@ def _scores(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
 
 
 def index_from_domains(domains: pd.DataFrame, framework: Framework) -> pd.Series:
-    """Indeks SPBE from domain indices; `domains` has one column per domain_no (1..n).
+    """Indeks SPBE from domain indices, vectorised in floats (`index_of_domains` is the exact
+    reference); `domains` has one column per domain_no (1..n).
 
     A row with any domain missing gets NaN: the official tables have three such rows (2024),
     whose published index stands and is reported, not recomputed.
@@ -287,20 +314,29 @@ def index_from_domains(domains: pd.DataFrame, framework: Framework) -> pd.Series
     return values.mul(weights.to_numpy(), axis=1).sum(axis=1, min_count=len(weights)) / weights.sum()
 
 
-def check_official(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """Recompute each official row's index from its domains and compare with what was printed.
+def check_results(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """Check result rows as published (an official table, an import): does each index follow
+    from its domains, and does each predikat follow from its index?
 
-    `results` has the domain columns 1..n (by domain_no), `indeks` and `predikat`. Returns it
-    with `indeks_hitung`, `selisih`, `predikat_hitung`, `di_batas` (a band edge lies within
-    the recomputation tolerance) and `status`: "cocok", "domain hilang", "selisih indeks"
-    or "predikat beda di batas" / "predikat beda". The official predikat always stands.
+    `results` has the domain columns 1..n (by domain_no), `indeks` (within the framework's bands)
+    and `predikat`. Returns it with
+    - `indeks_hitung` (the index recomputed from the domains), `selisih` (its distance to `indeks`),
+      `predikat_hitung` (the band of `indeks_hitung`) and `di_batas` (a band edge lies within the
+      recomputation tolerance of it);
+    - `status`: "cocok", "domain hilang", "selisih indeks" or "predikat beda di batas" / "predikat
+      beda" (the official predikat always stands: on an edge the unrounded index decides);
+    - `predikat_indeks` (the band of the index as printed) and `predikat_sesuai`: the predikat is
+      that band, or the printed index lies within the tolerance of an edge (a printed 1,80 may be
+      Kurang: Kab. Nias Barat 2024).
     """
+    bands = framework.bands
     out = results.copy()
     out["indeks_hitung"] = index_from_domains(results, framework)
     out["selisih"] = (out["indeks_hitung"] - out["indeks"]).abs()
-    out["predikat_hitung"] = predikat_series(out["indeks_hitung"])
-    distance_to_edge = np.abs(np.subtract.outer(out["indeks_hitung"].to_numpy(), np.array(LOWER_EDGES)))
-    out["di_batas"] = (distance_to_edge <= RECOMPUTE_TOLERANCE).any(axis=1)
+    # Domains may be below 1 (an indicator can score 0), so a recomputation can leave the bands.
+    inside = out["indeks_hitung"].round(NOISE_DECIMALS).between(bands.index_min, bands.index_max)
+    out["predikat_hitung"] = bands.predikat_series(out["indeks_hitung"].where(inside))
+    out["di_batas"] = _near_edge(out["indeks_hitung"], framework)
     status = pd.Series("cocok", index=out.index, dtype="string")
     differs = out["predikat_hitung"].notna() & (out["predikat_hitung"] != out["predikat"])
     status[differs & out["di_batas"]] = "predikat beda di batas"
@@ -308,17 +344,25 @@ def check_official(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     status[out["selisih"] > RECOMPUTE_TOLERANCE] = "selisih indeks"
     status[out["indeks_hitung"].isna()] = "domain hilang"
     out["status"] = status
+    out["predikat_indeks"] = bands.predikat_series(out["indeks"])
+    out["predikat_sesuai"] = (out["predikat"] == out["predikat_indeks"]) | _near_edge(out["indeks"], framework)
     return out
 
 
-def split_by_framework(levels: pd.DataFrame) -> list[tuple[Framework, pd.DataFrame]]:
+def _near_edge(index: pd.Series, framework: Framework) -> pd.Series:
+    """Whether a band edge lies within the recomputation tolerance (NaN: no)."""
+    distance = np.abs(np.subtract.outer(index.to_numpy(dtype="float64"), np.array(framework.bands.lower_edges)))
+    return pd.Series((distance <= RECOMPUTE_TOLERANCE).any(axis=1), index=index.index)
+
+
+def split_by_framework(levels: pd.DataFrame, frameworks: Frameworks) -> list[tuple[Framework, pd.DataFrame]]:
     """Group a level table by the framework of each row's year (a file may span 2020 and 2021).
 
     Rows whose tahun is not an evaluation year are reported together as InvalidLevelsError.
     """
     years = pd.to_numeric(levels["tahun"], errors="coerce")
-    frameworks = {year: _framework_or_none(year) for year in years.dropna().unique()}
-    unusable = years.isna() | years.map(lambda y: frameworks.get(y) is None)
+    found = {year: _framework_or_none(year, frameworks) for year in years.dropna().unique()}
+    unusable = years.isna() | years.map(lambda y: found.get(y) is None)
     if unusable.any():
         rows = levels["_baris"] if "_baris" in levels.columns else pd.Series(range(2, len(levels) + 2), levels.index)
         problems = [
@@ -326,16 +370,12 @@ def split_by_framework(levels: pd.DataFrame) -> list[tuple[Framework, pd.DataFra
             for i in levels.index[unusable][:MAX_PROBLEMS_LISTED]
         ]
         raise InvalidLevelsError(problems, int(unusable.sum()))
-    groups: dict[str, tuple[Framework, list]] = {}
-    for year, framework in frameworks.items():
-        groups.setdefault(framework.key, (framework, []))[1].append(year)
+    groups: dict[str, tuple[Framework, list[float]]] = {}
+    for year, framework in found.items():
+        if framework is not None:  # every year has one: the unusable ones were refused above
+            groups.setdefault(framework.key, (framework, []))[1].append(year)
     return [(framework, levels[years.isin(year_list)]) for framework, year_list in groups.values()]
 
 
-def _framework_or_none(year: float) -> Framework | None:
-    if year != round(year):
-        return None
-    try:
-        return framework_for_year(int(year))
-    except ValueError:
-        return None
+def _framework_or_none(year: float, frameworks: Frameworks) -> Framework | None:
+    return frameworks.covering(int(year)) if year == round(year) else None

@@ -1,6 +1,7 @@
-"""The standard charts of a year, each finished and captioned: shared by the pages and the press kit.
+"""Every chart a page shows, each finished and captioned: the standard charts of a year (the press kit's) and
+the pages' own (filtered views, one instansi).
 
-What a press officer downloads is what the deputy saw: both call these functions. A Chart
+What a press officer downloads is what the deputy saw: the pages and the kit call these functions. A Chart
 carries the finished figure, the data behind it (with provenance and source in every row)
 and one Indonesian sentence that says what it shows, built from the same numbers.
 """
@@ -8,31 +9,34 @@ and one Indonesian sentence that says what it shows, built from the same numbers
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from spbe.core.formatting import format_count, format_number, format_percent
 from spbe.data.store import Store
-from spbe.model.cohorts import assign_cities, cohort_counts, default_assignment
-from spbe.model.framework import framework_for_year
+from spbe.model.cohorts import assign_cities, cohort_counts
 from spbe.present import overview
 from spbe.present.figures import (
-    MARKED_PROVENANCES,
     MEAN_LABEL,
+    Chart,
     FigureMeta,
     baik_share_figure,
+    cite,
     cohort_breakdown_figure,
-    finish,
+    domain_comparison_figure,
     gap_figure,
     gap_words,
+    group_heatmap_figure,
+    history_figure,
+    index_histogram_figure,
+    make_chart,
+    module_needs_figure,
     national_domain_figure,
     national_index_figure,
     predikat_distribution_figure,
+    weakest_indicators_figure,
 )
 from spbe.present.maps import map_chart, tile_chart
-from spbe.present.tables import with_provenance
 
 # Columns of national_series.csv holding each domain's national index.
 NATIONAL_DOMAIN_COLUMNS = {
@@ -43,27 +47,6 @@ NATIONAL_DOMAIN_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class Chart:
-    slug: str  # file name stem, e.g. "indeks_nasional_2018"
-    fig: go.Figure  # finished: template, title, source footer, simulation mark
-    meta: FigureMeta
-    table: pd.DataFrame  # the data behind the figure, with provenance and sumber columns
-    caption: str  # what the figure shows, in one or two Indonesian sentences
-
-
-SIMULATION_NOTE = "Grafik ini memuat data simulasi, bukan data resmi."
-
-
-def cite(sources: Iterable[object]) -> str:
-    """One source line from the sources of what a chart uses, each named once, in order; missing skipped."""
-    named: list[str] = []
-    for source in sources:
-        parts = [] if pd.isna(source) else str(source).split("; ")
-        named += [part for part in parts if part and part not in named]
-    return "; ".join(named)
-
-
 def national_sources(store: Store, years: Iterable[int], *columns: str) -> list[str]:
     """Where the national figures of `years` come from: national_series.csv names the source of each
     row's index (sumber_indeks), domain indices (sumber_domain) and target (sumber_target)."""
@@ -71,11 +54,11 @@ def national_sources(store: Store, years: Iterable[int], *columns: str) -> list[
     return [source for column in columns for source in rows[column]]
 
 
-def make_chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame, caption: str) -> Chart:
-    """Finish the figure and attach its data (with provenance) and caption."""
-    if meta.provenance in MARKED_PROVENANCES:
-        caption = f"{caption} {SIMULATION_NOTE}"
-    return Chart(slug, finish(fig, meta), meta, with_provenance(table, meta.provenance, meta.source), caption)
+def year_meta(store: Store, year: int, title: str, subtitle: str = "") -> FigureMeta:
+    """What a figure of the instansi of `year` says about itself: the year's source and provenance."""
+    years = store.years().set_index("tahun")
+    source, provenance = str(years.at[year, "sumber"]), str(years.at[year, "provenance"])
+    return FigureMeta(title=title, subtitle=subtitle, source=source, provenance=provenance)
 
 
 def national_chart(store: Store, year: int) -> Chart:
@@ -146,7 +129,8 @@ def gap_chart(store: Store, year: int) -> Chart | None:
         }
     )
     caption = f"Pada {year} indeks nasional {format_number(index)}, {gap_words(index, target)}."
-    return make_chart(f"selisih_target_{year}", gap_figure(index, target), meta, table, caption)
+    figure = gap_figure(index, target, store.framework(year).bands)
+    return make_chart(f"selisih_target_{year}", figure, meta, table, caption)
 
 
 def predikat_chart(store: Store, year: int) -> Chart | None:
@@ -156,9 +140,8 @@ def predikat_chart(store: Store, year: int) -> Chart | None:
         return None
     years = store.years().set_index("tahun")
     below = overview.below_baik(store, year)
-    shown_below = (
-        100 - distribution.loc[distribution["predikat"].isin(["Baik", "Sangat Baik", "Memuaskan"]), "persen"].sum()
-    )
+    baik_or_better = distribution["predikat"].isin(store.framework(year).bands.baik_or_better)
+    shown_below = 100 - distribution.loc[baik_or_better, "persen"].sum()
     # The caption's share below Baik may be a published figure (2018: the press release): cite it too.
     quoted = [below.source] if below is not None and below.source in set(store.published_2018()["source"]) else []
     meta = FigureMeta(
@@ -210,14 +193,19 @@ def cohort_chart(store: Store, year: int, assignment: pd.DataFrame | None = None
     participants = store.participants(year)
     if participants.empty:
         return None
-    counts = cohort_counts(assign_cities(participants, default_assignment() if assignment is None else assignment))
-    years = store.years().set_index("tahun")
+    participants = assign_cities(participants, store.host_cities() if assignment is None else assignment)
+    counts = cohort_counts(participants, store.framework(year).bands)
+    return cohort_counts_chart(store, year, counts)
+
+
+def cohort_counts_chart(store: Store, year: int, counts: pd.DataFrame) -> Chart:
+    """Instansi per host city by cohort, from spbe.model.cohorts.cohort_counts (a city x cohort table)."""
     total = int(counts.to_numpy().sum())
-    meta = FigureMeta(
-        title=f"Instansi per kota penyelenggara dan predikat (evaluasi {year})",
-        subtitle=f"{format_count(total)} instansi; pembagian kota: usulan",
-        source=years.at[year, "sumber"],
-        provenance=years.at[year, "provenance"],
+    meta = year_meta(
+        store,
+        year,
+        f"Instansi per kota penyelenggara dan predikat (evaluasi {year})",
+        f"{format_count(total)} instansi; pembagian kota: usulan",
     )
     caption = (
         f"{format_count(total)} instansi dikelompokkan menurut predikat di enam kota penyelenggara; "
@@ -232,12 +220,13 @@ def domain_chart(store: Store, year: int) -> Chart | None:
     if year not in series.index:
         return None
     national = series.loc[year]
-    names = framework_for_year(year).domains["domain"].tolist()
+    names = store.framework(year).domains["domain"].tolist()
     table = pd.DataFrame({"domain": names, "indeks": [national[NATIONAL_DOMAIN_COLUMNS[name]] for name in names]})
     meta = FigureMeta(title=f"Indeks domain nasional {year}", source=cite([national["sumber_domain"]]))
     weakest = table.sort_values("indeks").iloc[0]
     caption = f"Domain terlemah secara nasional pada {year}: {weakest['domain']} ({format_number(weakest['indeks'])})."
-    return make_chart(f"indeks_domain_{year}", national_domain_figure(table), meta, table, caption)
+    figure = national_domain_figure(table, store.framework(year).bands)
+    return make_chart(f"indeks_domain_{year}", figure, meta, table, caption)
 
 
 def standard_charts(store: Store, year: int) -> list[Chart]:
@@ -270,3 +259,157 @@ def lead_paragraph(store: Store, year: int) -> str:
         text += f" Evaluasi mencakup {format_count(summary['instansi_evaluated'])} instansi pusat dan daerah"
         text += f"; {format_percent(below.pct)} di antaranya belum mencapai predikat Baik." if below else "."
     return text
+
+
+# ---------------------------------------------------------------------- the pages' own charts
+
+# How the Domain & Indikator page may group instansi: store column -> label.
+GROUPINGS = {"kelompok": "Kelompok instansi", "lokus": "Lokus", "kota_penyelenggara": "Kota penyelenggara"}
+
+
+def index_histogram_chart(store: Store, year: int, rows: pd.DataFrame) -> Chart:
+    """The index of the instansi `rows` (the results of `year` under a filter) against the predikat band edges."""
+    meta = year_meta(
+        store,
+        year,
+        f"Sebaran Indeks SPBE {year}",
+        f"{format_count(len(rows))} instansi sesuai filter; garis putus-putus: batas predikat",
+    )
+    caption = (
+        f"Indeks SPBE {format_count(len(rows))} instansi pada {year}, dari {format_number(rows['indeks'].min())} "
+        f"sampai {format_number(rows['indeks'].max())}; garis putus-putus menandai batas predikat."
+    )
+    figure = index_histogram_figure(rows["indeks"], store.framework(year).bands)
+    return make_chart(f"sebaran_indeks_{year}", figure, meta, rows[["nama", "indeks", "predikat"]], caption)
+
+
+def _lowest_words(means: pd.DataFrame, what: str, row: str, column: str) -> str:
+    """The caption of a heatmap of means: its lowest cell, "Rata-rata ... terendah: <row> · <column> (1,23)"."""
+    shown = means.dropna(subset=["rata_rata"])
+    if shown.empty:
+        return f"Rata-rata {what} tiap kelompok."
+    lowest = shown.sort_values("rata_rata").iloc[0]
+    return f"Rata-rata {what} terendah: {lowest[row]} · {lowest[column]} ({format_number(lowest['rata_rata'])})."
+
+
+def domain_means_chart(store: Store, year: int, by: str) -> Chart:
+    """Mean domain index per domain and group (`by`, a key of GROUPINGS), each cell labelled."""
+    domains = store.domain_means(year, by).dropna(subset=["rata_rata"])
+    meta = year_meta(
+        store,
+        year,
+        f"Rata-rata indeks domain per {GROUPINGS[by].lower()}, {year}",
+        "angka dalam sel: rata-rata; n per kelompok di tabel data",
+    )
+    table = domains[["kelompok_tampil", "domain", "rata_rata", "n"]].rename(columns={"kelompok_tampil": GROUPINGS[by]})
+    figure = group_heatmap_figure(domains, row="kelompok_tampil", column="domain")
+    caption = _lowest_words(domains, f"indeks domain {year}", "kelompok_tampil", "domain")
+    return make_chart(f"rata_rata_domain_{year}", figure, meta, table, caption)
+
+
+def aspect_means_chart(store: Store, year: int, by: str) -> Chart:
+    """Mean aspect index per aspect and group (`by`), for years with indicator levels."""
+    aspects = store.aspect_means(year, by)
+    meta = year_meta(store, year, f"Rata-rata indeks aspek per {GROUPINGS[by].lower()}, {year}")
+    table = aspects[["kelompok_tampil", "aspect", "rata_rata", "n"]].rename(columns={"kelompok_tampil": GROUPINGS[by]})
+    figure = group_heatmap_figure(aspects, row="aspect", column="kelompok_tampil")
+    caption = _lowest_words(aspects, f"indeks aspek {year}", "aspect", "kelompok_tampil")
+    return make_chart(f"rata_rata_aspek_{year}", figure, meta, table, caption)
+
+
+def indicator_means_chart(store: Store, year: int, by: str) -> Chart:
+    """Mean level per indicator and group (`by`), for years with indicator levels; one row per indicator."""
+    indicators = store.indicator_means(year, by)
+    indicators = indicators.assign(label=indicators["indikator"].astype(str) + ". " + indicators["nama_indikator"])
+    meta = year_meta(store, year, f"Rata-rata tingkat per indikator dan {GROUPINGS[by].lower()}, {year}")
+    figure = group_heatmap_figure(indicators, row="label", column="kelompok_tampil")
+    figure.update_layout(height=max(500, 26 * indicators["indikator"].nunique()))
+    table = indicators[["kelompok_tampil", "indikator", "nama_indikator", "modul", "rata_rata", "n"]].rename(
+        columns={"kelompok_tampil": GROUPINGS[by]}
+    )
+    caption = _lowest_words(indicators, f"tingkat indikator {year}", "label", "kelompok_tampil")
+    return make_chart(f"rata_rata_indikator_{year}", figure, meta, table, caption)
+
+
+def weakest_indicators_chart(store: Store, year: int, count: int) -> Chart:
+    """The `count` weakest indicators nationally in `year`, each labelled with its asistensi module."""
+    national = store.indicator_means(year, None).nsmallest(count, "rata_rata")
+    meta = year_meta(
+        store,
+        year,
+        f"{count} indikator terlemah, {year}",
+        f"rata-rata tingkat {format_count(int(national['n'].max()))} instansi; label: modul asistensi",
+    )
+    weakest = national.iloc[0]
+    caption = (
+        f"Indikator terlemah secara nasional pada {year}: {weakest['indikator']}. {weakest['nama_indikator']} "
+        f"({format_number(weakest['rata_rata'])}, modul {weakest['modul']})."
+    )
+    table = national[["indikator", "nama_indikator", "aspect", "modul", "rata_rata", "n"]]
+    return make_chart(f"indikator_terlemah_{year}", weakest_indicators_figure(national), meta, table, caption)
+
+
+def history_chart(store: Store, instansi_id: str, name: str) -> Chart:
+    """One instansi's index and predikat in every year evaluated; simulated years are marked."""
+    history = store.instansi_history(instansi_id)
+    provenances = set(history["provenance"])
+    mixed = "campuran" if "simulasi" in provenances else "mixed"  # campuran: official years beside simulated ones
+    provenance = provenances.pop() if len(provenances) == 1 else mixed
+    meta = FigureMeta(
+        title=f"Indeks SPBE {name} per tahun",
+        subtitle="tiap titik: indeks (predikat); garis putus-putus: batas Baik",
+        source="; ".join(history["sumber"].drop_duplicates()),
+        provenance=provenance,
+    )
+    caption = f"Indeks SPBE {name}: " + "; ".join(
+        f"{tahun} {format_number(indeks)} ({predikat})"
+        for tahun, indeks, predikat in history[["tahun", "indeks", "predikat"]].itertuples(index=False)
+    )
+    table = history[["tahun", "indeks", "predikat", "provenance", "sumber"]]
+    figure = history_figure(history, store.framework(int(history["tahun"].max())).bands)  # the latest year's Baik
+    return make_chart(f"riwayat_{instansi_id}", figure, meta, table, caption + ".")
+
+
+def domain_comparison_chart(store: Store, year: int, instansi_id: str, name: str) -> Chart:
+    """One instansi's domain indices of `year` beside the mean of its group and the national mean (recomputed).
+
+    The table has one column per series, named as the legend: a missing official value stays empty."""
+    row = store.instansi_history(instansi_id).set_index("tahun").loc[year]
+    domains = store.framework(year).domains
+    group_means = store.domain_means(year, "kelompok")
+    group_means = group_means[group_means["kelompok_tampil"] == row["kelompok"]].set_index("domain_no")
+    national_means = store.domain_means(year, None).set_index("domain_no")
+    group_label = f"Rata-rata {row['kelompok']} (n={format_count(int(group_means['n'].max()))})"
+    national_label = f"Rata-rata nasional (n={format_count(int(national_means['n'].max()))})"
+    comparison = pd.DataFrame(
+        {
+            "domain": domains["domain"],
+            name: [row[f"domain_{no}"] for no in domains["domain_no"]],
+            group_label: [group_means["rata_rata"].get(no) for no in domains["domain_no"]],
+            national_label: [national_means["rata_rata"].get(no) for no in domains["domain_no"]],
+        }
+    )
+    meta = FigureMeta(
+        title=f"Indeks domain {year}: {name}",
+        subtitle="dibandingkan rata-rata kelompoknya dan rata-rata nasional (dihitung ulang)",
+        source=row["sumber"],
+        provenance=row["provenance"],
+    )
+    caption = f"Indeks domain {name} pada {year} dibandingkan {group_label.lower()} dan {national_label.lower()}."
+    figure = domain_comparison_figure(comparison)
+    return make_chart(f"domain_{instansi_id}_{year}", figure, meta, comparison, caption)
+
+
+def module_needs_chart(store: Store, year: int, needs: pd.DataFrame, column: str) -> Chart:
+    """Mean level per host city and cohort (rows) and module, or domain for domain-only years (`column`).
+
+    `needs` is spbe.model.cohorts.module_needs or domain_needs; the weakest cell of each row is starred."""
+    meta = year_meta(
+        store,
+        year,
+        f"Rata-rata tingkat per {column} untuk tiap kota dan kohort (evaluasi {year})",
+        f"★ = {column} terlemah kohort",
+    )
+    caption = f"Kebutuhan per {column} tiap kota dan kohort, evaluasi {year}."
+    figure = module_needs_figure(needs, column=column)
+    return make_chart(f"kebutuhan_modul_{year}", figure, meta, needs, caption)

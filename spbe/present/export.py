@@ -21,6 +21,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import plotly.graph_objects as go
 
@@ -119,7 +120,7 @@ def render_many(items: list[tuple[go.Figure, str]], preset: Preset) -> list[byte
                 raise ExportUnavailable(f"Chromium gagal membuat gambar ({type(error).__name__}): {error}") from error
 
 
-def _start_server(kaleido) -> None:
+def _start_server(kaleido: ModuleType) -> None:
     global _server_started
     if not _server_started:
         # mathjax=False: MathJax would otherwise be fetched from a CDN

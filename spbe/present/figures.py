@@ -1,4 +1,5 @@
-"""Figure builders: pure functions (data, options) -> plotly Figure, shared by pages and export.
+"""Figure builders: pure functions (data, options) -> plotly Figure, shared by pages and export;
+finish() puts the template, title and source on a figure, make_chart() makes it a Chart with its data.
 
 Every figure is built on SPBE_TEMPLATE, set explicitly: importing streamlit replaces plotly's
 default template with one whose colours only a browser fills in, and a figure relying on the
@@ -8,6 +9,7 @@ default would export with black traces (TECH_NOTES, Kaleido).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +18,8 @@ import plotly.graph_objects as go
 
 from spbe.core.formatting import figure_text, format_count, format_number, format_percent
 from spbe.core.rounding import decimal_value, round_half_up
-from spbe.model.predikat import LOWER_EDGES
+from spbe.model.predikat import BAIK, Bands
+from spbe.present.tables import with_provenance
 
 # Colour-blind-safe diverging scale (ColorBrewer RdBu, 5 classes, darkened ends); predikat is
 # always labelled too, never told by colour alone.
@@ -114,6 +117,36 @@ def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> 
     return fig
 
 
+@dataclass(frozen=True)
+class Chart:
+    """Every figure a page shows or the press kit exports: what the deputy sees is what the press officer downloads."""
+
+    slug: str  # file name stem, e.g. "indeks_nasional_2018"
+    fig: go.Figure  # finished: template, title, source footer, simulation mark
+    meta: FigureMeta
+    table: pd.DataFrame  # the data behind the figure, with provenance and sumber columns
+    caption: str  # what the figure shows, in one or two Indonesian sentences
+
+
+SIMULATION_NOTE = "Grafik ini memuat data simulasi, bukan data resmi."
+
+
+def make_chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame, caption: str) -> Chart:
+    """Finish the figure and attach its data (with provenance) and caption."""
+    if meta.provenance in MARKED_PROVENANCES:
+        caption = f"{caption} {SIMULATION_NOTE}"
+    return Chart(slug, finish(fig, meta), meta, with_provenance(table, meta.provenance, meta.source), caption)
+
+
+def cite(sources: Iterable[object]) -> str:
+    """One source line from the sources of what a chart uses, each named once, in order; missing skipped."""
+    named: list[str] = []
+    for source in sources:
+        parts = [] if pd.isna(source) else str(source).split("; ")
+        named += [part for part in parts if part and part not in named]
+    return "; ".join(named)
+
+
 # A year with per-instansi results but no published national index (an import of 2025) shows
 # the mean of its instansi under this name, never as the Indeks SPBE Nasional.
 MEAN_LABEL = "Rata-rata instansi (dihitung ulang)"
@@ -126,7 +159,7 @@ def gap_words(index: float | None, target: float | None) -> str:
     Taken on the decimal values (spbe.core.rounding): for figures published with two decimals the gap
     is exactly the difference of the two numbers as printed.
     """
-    if pd.isna(index) or pd.isna(target):
+    if index is None or target is None or pd.isna(index) or pd.isna(target):  # None said apart for the type checker
         return "selisih terhadap target tidak tersedia"
     gap = decimal_value(index) - decimal_value(target)
     target_text = format_number(target, trim_zeros=True)
@@ -310,7 +343,7 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def index_histogram_figure(indices: pd.Series) -> go.Figure:
+def index_histogram_figure(indices: pd.Series, bands: Bands) -> go.Figure:
     """Distribution of the index with the predikat band edges drawn and named."""
     fig = go.Figure(
         go.Histogram(
@@ -322,7 +355,7 @@ def index_histogram_figure(indices: pd.Series) -> go.Figure:
         )
     )
     # Edges and band names in one layout update: add_vline per edge costs ~10 ms each on a rerun.
-    names, lows, highs = list(PREDIKAT_COLORS), (1.0, *LOWER_EDGES), (*LOWER_EDGES, 5.0)
+    names, lows, highs = bands.names, bands.edges[:-1], bands.edges[1:]
     edges = [
         {
             "type": "line",
@@ -334,7 +367,7 @@ def index_histogram_figure(indices: pd.Series) -> go.Figure:
             "y1": 1,
             "line": {"color": PREDIKAT_COLORS[name], "dash": "dash", "width": 2},
         }
-        for name, edge in zip(names[1:], LOWER_EDGES, strict=True)
+        for name, edge in zip(names[1:], bands.lower_edges, strict=True)
     ]
     labels = [
         {
@@ -403,7 +436,7 @@ def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def history_figure(history: pd.DataFrame) -> go.Figure:
+def history_figure(history: pd.DataFrame, bands: Bands) -> go.Figure:
     """One instansi's index per year it was evaluated, with predikat named at each point.
 
     Simulated years get a hollow marker and say "simulasi" in their label.
@@ -432,7 +465,7 @@ def history_figure(history: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
-    fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")
+    _baik_line(fig, bands)
     fig.update_xaxes(dtick=1, title=None)
     fig.update_yaxes(title="Indeks SPBE", range=[1, 5.3])
     return fig
@@ -517,11 +550,11 @@ def module_needs_figure(needs: pd.DataFrame, *, column: str = "modul") -> go.Fig
     return fig
 
 
-def gap_figure(index: float, target: float) -> go.Figure:
+def gap_figure(index: float, target: float, bands: Bands) -> go.Figure:
     """A bullet: the index of the year on the 1-5 scale, the target as a line, the predikat bands behind."""
-    bands = [
-        {"range": [low, high], "color": color + "40"}
-        for low, high, color in zip((1.0, *LOWER_EDGES), (*LOWER_EDGES, 5.0), PREDIKAT_COLORS.values(), strict=True)
+    steps = [
+        {"range": [low, high], "color": PREDIKAT_COLORS[name] + "40"}
+        for low, high, name in zip(bands.edges[:-1], bands.edges[1:], bands.names, strict=True)
     ]
     fig = go.Figure(
         go.Indicator(
@@ -537,7 +570,7 @@ def gap_figure(index: float, target: float) -> go.Figure:
             gauge={
                 "shape": "bullet",
                 "axis": {"range": [1, 5], "dtick": 0.5},
-                "steps": bands,
+                "steps": steps,
                 "bar": {"color": INDEX_COLOR, "thickness": 0.4},
                 "threshold": {"value": target, "line": {"color": TARGET_COLOR, "width": 4}, "thickness": 0.9},
             },
@@ -557,7 +590,13 @@ def gap_figure(index: float, target: float) -> go.Figure:
     return fig
 
 
-def national_domain_figure(domains: pd.DataFrame) -> go.Figure:
+def _baik_line(fig: go.Figure, bands: Bands) -> None:
+    """The Baik threshold as a dashed line labelled "Baik (2,6)"."""
+    label = f"{BAIK} ({format_number(bands.baik_min, trim_zeros=True)})"
+    fig.add_hline(y=bands.baik_min, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text=label)
+
+
+def national_domain_figure(domains: pd.DataFrame, bands: Bands) -> go.Figure:
     """National index of each domain (columns domain, indeks), with the Baik edge drawn."""
     fig = go.Figure(
         go.Bar(
@@ -571,7 +610,7 @@ def national_domain_figure(domains: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )
-    fig.add_hline(y=2.6, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text="Baik (2,6)")
+    _baik_line(fig, bands)
     fig.update_yaxes(title="Indeks (1–5)", range=[0, 5])
     fig.update_layout(showlegend=False)
     return fig

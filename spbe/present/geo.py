@@ -22,18 +22,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from spbe.core.formatting import format_number, format_percent
-from spbe.data import paths
 from spbe.data.store import FIRST_YEAR_OF_38_PROVINCES
-from spbe.model.predikat import PREDIKAT
+from spbe.model.predikat import Bands
 
-# Shipped with the code, not with the evaluation data: SPBE_DATA_DIR may point at a data folder
-# without geodata, and the boundaries never change with an import.
-GEO_DIR = paths.ROOT / "data" / "geo"
+# Shipped with the code (data/geo of the checkout that holds this package), not with the
+# evaluation data: the data folder may be a server's own without geodata, and the boundaries
+# never change with an import.
+GEO_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
 GEOJSON = GEO_DIR / "provinsi_idn.geojson"
 TILE_LAYOUT = GEO_DIR / "tile_layout.csv"
 
@@ -46,7 +47,6 @@ FOLD_REASONS = {
     "92": "pemekaran 2022; batas wilayah sumber masih sebelum pemekaran",
 }
 PROVINCIAL_GOVERNMENT = "Provinsi"  # kategori of a provincial government (pemprov)
-BAIK_KE_ATAS = PREDIKAT[PREDIKAT.index("Baik") :]
 
 
 @dataclass(frozen=True)
@@ -157,11 +157,11 @@ def regional(results: pd.DataFrame) -> pd.DataFrame:
     return results[results["kode_provinsi"].notna()]
 
 
-def _aggregate(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+def _aggregate(rows: pd.DataFrame, key: pd.Series, bands: Bands) -> pd.DataFrame:
     """Metrics over the pooled instansi of each key; provinces listed by code."""
     rows = rows.assign(
         _key=key.to_numpy(),
-        _baik=rows["predikat"].isin(BAIK_KE_ATAS),
+        _baik=rows["predikat"].isin(bands.baik_or_better),
         _pemprov=rows["indeks"].where(rows["kategori"].eq(PROVINCIAL_GOVERNMENT)),
     ).sort_values(["kode_provinsi", "nama"])
     grouped = rows.groupby("_key", sort=True)
@@ -188,13 +188,14 @@ def _aggregate(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     return out.rename_axis("kode").reset_index()
 
 
-def province_values(results: pd.DataFrame) -> pd.DataFrame:
-    """One row per province present in `results` (kode = its own code), metrics over its instansi."""
+def province_values(results: pd.DataFrame, bands: Bands) -> pd.DataFrame:
+    """One row per province present in `results` (kode = its own code), metrics over its instansi
+    (Baik or better by the year's `bands`)."""
     rows = regional(results)
-    return _aggregate(rows, rows["kode_provinsi"])
+    return _aggregate(rows, rows["kode_provinsi"], bands)
 
 
-def polygon_values(results: pd.DataFrame, year: int) -> pd.DataFrame:
+def polygon_values(results: pd.DataFrame, year: int, bands: Bands) -> pd.DataFrame:
     """One row per polygon drawn (kode = polygon code), metrics over the pooled instansi of the
     provinces folded into it; `provinsi` names them all and `pemprov` lists the provincial
     governments whose indices `indeks_pemprov` averages."""
@@ -203,7 +204,7 @@ def polygon_values(results: pd.DataFrame, year: int) -> pd.DataFrame:
     missing = unmapped(polygon_of, year)
     if missing:
         raise ValueError(f"Kode provinsi tanpa wilayah peta: {', '.join(missing)} (lihat spbe/present/geo.py, folds)")
-    return _aggregate(rows, rows["kode_provinsi"].map(polygon_of))
+    return _aggregate(rows, rows["kode_provinsi"].map(polygon_of), bands)
 
 
 def province_names(results: pd.DataFrame) -> dict[str, str]:

@@ -18,7 +18,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pandas as pd
 import plotly.colors as pcolors
@@ -27,11 +27,8 @@ import plotly.graph_objects as go
 from spbe.core.formatting import format_count
 from spbe.data.store import Filters, Store
 from spbe.present import geo
-from spbe.present.figures import MUTED_COLOR, FigureMeta
+from spbe.present.figures import MUTED_COLOR, Chart, FigureMeta, make_chart
 from spbe.present.geo import METRICS, Metric
-
-if TYPE_CHECKING:  # spbe.present.charts lists these maps in its press kit: imported at call time, no import cycle
-    from spbe.present.charts import Chart
 
 COLORSCALE = pcolors.make_colorscale(pcolors.sequential.YlGnBu[1:])  # the near-white end would vanish on white
 NO_DATA_COLOR = "#d1d5db"
@@ -89,7 +86,9 @@ def regional_kelompok(store: Store, year: int) -> list[str]:
     return sorted(geo.regional(store.results(year))["kelompok"].dropna().unique().tolist())
 
 
-def map_view(store: Store, year: int, metric: str = geo.DEFAULT_METRIC, kelompok: list[str] | None = None):
+def map_view(
+    store: Store, year: int, metric: str = geo.DEFAULT_METRIC, kelompok: list[str] | None = None
+) -> MapView | None:
     """The map data of a year, or None when no regional instansi matches (or the year has none)."""
     results = store.results(year, Filters(kelompok=kelompok))
     rows = geo.regional(results)
@@ -99,8 +98,8 @@ def map_view(store: Store, year: int, metric: str = geo.DEFAULT_METRIC, kelompok
     return MapView(
         year=year,
         metric=METRICS[metric],
-        provinces=geo.province_values(rows),
-        polygons=geo.polygon_values(rows, year),
+        provinces=geo.province_values(rows, store.framework(year).bands),
+        polygons=geo.polygon_values(rows, year, store.framework(year).bands),
         notes=geo.fold_notes(geo.province_names(rows), year),
         source=str(years.at[year, "sumber"]),
         provenance=str(years.at[year, "provenance"]),
@@ -113,9 +112,9 @@ def map_view(store: Store, year: int, metric: str = geo.DEFAULT_METRIC, kelompok
 
 
 def _colour(value: float | None, low: float, high: float) -> str:
-    if pd.isna(value):
+    if value is None or pd.isna(value):  # None said apart for the type checker
         return NO_DATA_COLOR
-    return pcolors.sample_colorscale(COLORSCALE, [min(1.0, max(0.0, (value - low) / (high - low)))])[0]
+    return str(pcolors.sample_colorscale(COLORSCALE, [min(1.0, max(0.0, (value - low) / (high - low)))])[0])
 
 
 def _text_colour(fill: str) -> str:
@@ -164,7 +163,7 @@ def _nice_ticks(low: float, high: float, most: int = 7) -> list[float]:
     return ticks if len(ticks) >= 2 else [low, high]
 
 
-def _hover(row, metric: Metric) -> str:
+def _hover(row: pd.Series, metric: Metric) -> str:
     text = f"<b>{row['provinsi']}</b><br>{metric.label}: {metric.format(row[metric.key])}"
     text += f"<br>{format_count(row['jumlah_instansi'])} instansi daerah"
     if metric.key == "indeks_pemprov" and isinstance(row["pemprov"], str) and ";" in row["pemprov"]:
@@ -176,7 +175,7 @@ def _no_data(name: str) -> str:
     return f"<b>{name}</b><br>tidak ada data"
 
 
-def _hidden_axes(fig: go.Figure, x_range, y_range) -> None:
+def _hidden_axes(fig: go.Figure, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
     fig.update_xaxes(visible=False, range=list(x_range), fixedrange=False)
     fig.update_yaxes(visible=False, range=list(y_range), scaleanchor="x", scaleratio=1)
     fig.update_layout(showlegend=False, margin={"l": 20, "r": 20, "t": TOP_MARGIN}, hovermode="closest")
@@ -208,7 +207,7 @@ def _add_notes(fig: go.Figure, lines: list[str], x: float, y: float) -> None:
 
 
 @lru_cache(maxsize=1)
-def _outlines() -> dict[str, tuple[list, list, tuple[float, float]]]:
+def _outlines() -> dict[str, tuple[list[float | None], list[float | None], tuple[float, float]]]:
     """Per polygon code: lon and lat of every outer ring (None between rings) and a point inside
     its largest part, for the clickable marker. Holes are left out: the only one in the data is
     a sliver left by the simplification, and a filled scatter would paint over it anyway."""
@@ -227,7 +226,7 @@ def _outlines() -> dict[str, tuple[list, list, tuple[float, float]]]:
 def choropleth_figure(view: MapView) -> go.Figure:
     """One filled trace per polygon drawn (named by its provinces), the clickable points, the colour bar.
 
-    Unfinished: pass it with choropleth_meta(view) to figures.finish (or ui.figure_with_table).
+    Unfinished: choropleth_chart(view) finishes it.
     """
     low, high = view.color_range
     outlines = _outlines()
@@ -273,20 +272,6 @@ def choropleth_figure(view: MapView) -> go.Figure:
     _add_notes(fig, view.notes, LON_RANGE[0], LAT_RANGE[0])
     fig.update_layout(height=CHOROPLETH_HEIGHT)
     return fig
-
-
-def choropleth_meta(view: MapView) -> FigureMeta:
-    return FigureMeta(
-        title=f"{view.metric.label} per provinsi, {view.year}",
-        subtitle=view.subtitle("titik putih: klik untuk memilih provinsi"),
-        source=f"{view.source}; {BOUNDARY_SOURCE}",
-        provenance=view.provenance,
-    )
-
-
-def choropleth_table(view: MapView) -> pd.DataFrame:
-    """One row per polygon drawn: its provinces, their pooled instansi and the three metrics."""
-    return view.polygons.rename(columns={"kode": "kode_wilayah_peta"})
 
 
 # ---------------------------------------------------------------------- tile map
@@ -351,16 +336,7 @@ def tile_figure(view: MapView) -> go.Figure:
     return fig
 
 
-def tile_meta(view: MapView) -> FigureMeta:
-    return FigureMeta(
-        title=f"{view.metric.label} per provinsi, {view.year}",
-        subtitle=view.subtitle(f"satu petak per provinsi ({geo.province_count(view.year)} provinsi)"),
-        source=view.source,
-        provenance=view.provenance,
-    )
-
-
-def tile_table(view: MapView) -> pd.DataFrame:
+def _tile_table(view: MapView) -> pd.DataFrame:
     """One row per tile (province of the year's layout), with its grid cell."""
     columns = [
         "kode",
@@ -380,7 +356,7 @@ def tile_table(view: MapView) -> pd.DataFrame:
 # ---------------------------------------------------------------------- clicks and press kit
 
 
-def selected_provinces(view: MapView, points: list[dict]) -> list[str]:
+def selected_provinces(view: MapView, points: list[dict[str, Any]]) -> list[str]:
     """Province names (as the store spells them) behind the clicked points of either map; a
     folded polygon gives all of its provinces."""
     codes = [p["customdata"][0] for p in points if p.get("customdata")]
@@ -403,35 +379,48 @@ def _extremes(table: pd.DataFrame, metric: Metric) -> str:
     )
 
 
-def map_chart(store: Store, year: int, metric: str = geo.DEFAULT_METRIC) -> Chart | None:
-    """The choropleth of `year` for the press kit (None without per-instansi data)."""
-    from spbe.present.charts import make_chart
-
-    view = map_view(store, year, metric)
-    if view is None:
-        return None
+def choropleth_chart(view: MapView) -> Chart:
+    """The choropleth of a map view; its table has one row per polygon drawn (folded provinces pooled)."""
     # Extremes over the provinces, as the tile map's caption says them: a pooled polygon (Papua with
     # its 2022 provinces) would name another "lowest" than the tile map beside it in the kit.
     caption = (
-        f"{view.metric.label} pada {year}, di antara {format_count(len(view.provinces))} provinsi, "
+        f"{view.metric.label} pada {view.year}, di antara {format_count(len(view.provinces))} provinsi, "
         f"{_extremes(view.provinces, view.metric)}."
     )
     if view.notes:
         caption += f" Pada peta, {'; '.join(view.notes)}; wilayah gabungan diwarnai dengan nilai gabungannya."
-    return make_chart(
-        f"peta_provinsi_{year}", choropleth_figure(view), choropleth_meta(view), choropleth_table(view), caption
+    meta = FigureMeta(
+        title=f"{view.metric.label} per provinsi, {view.year}",
+        subtitle=view.subtitle("titik putih: klik untuk memilih provinsi"),
+        source=f"{view.source}; {BOUNDARY_SOURCE}",
+        provenance=view.provenance,
     )
+    table = view.polygons.rename(columns={"kode": "kode_wilayah_peta"})
+    return make_chart(f"peta_provinsi_{view.year}", choropleth_figure(view), meta, table, caption)
+
+
+def tile_map_chart(view: MapView) -> Chart:
+    """The tile map of a map view: one equal square per province of the year, none folded."""
+    caption = (
+        f"{view.metric.label} pada {view.year} {_extremes(view.provinces, view.metric)}; "
+        f"setiap provinsi satu petak ({geo.province_count(view.year)} provinsi)."
+    )
+    meta = FigureMeta(
+        title=f"{view.metric.label} per provinsi, {view.year}",
+        subtitle=view.subtitle(f"satu petak per provinsi ({geo.province_count(view.year)} provinsi)"),
+        source=view.source,
+        provenance=view.provenance,
+    )
+    return make_chart(f"peta_petak_{view.year}", tile_figure(view), meta, _tile_table(view), caption)
+
+
+def map_chart(store: Store, year: int, metric: str = geo.DEFAULT_METRIC) -> Chart | None:
+    """The choropleth of `year` for the press kit (None without per-instansi data)."""
+    view = map_view(store, year, metric)
+    return None if view is None else choropleth_chart(view)
 
 
 def tile_chart(store: Store, year: int, metric: str = geo.DEFAULT_METRIC) -> Chart | None:
     """The tile map of `year` for the press kit (None without per-instansi data)."""
-    from spbe.present.charts import make_chart
-
     view = map_view(store, year, metric)
-    if view is None:
-        return None
-    caption = (
-        f"{view.metric.label} pada {year} {_extremes(view.provinces, view.metric)}; "
-        f"setiap provinsi satu petak ({geo.province_count(year)} provinsi)."
-    )
-    return make_chart(f"peta_petak_{year}", tile_figure(view), tile_meta(view), tile_table(view), caption)
+    return None if view is None else tile_map_chart(view)

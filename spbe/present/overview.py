@@ -8,6 +8,7 @@ simulation's own share is only used for its charts, labelled as such.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -37,7 +38,7 @@ def index_series(store: Store) -> pd.DataFrame:
     return series[columns].astype({"rata_rata_instansi": "float64"})
 
 
-def unpublished_index_words(summary: dict) -> str:
+def unpublished_index_words(summary: dict[str, Any]) -> str:
     """A year without a published national index, said plainly: its recomputed mean, named as such."""
     count = sum(summary["predikat_counts"].values())
     origin = PROVENANCE_LABELS.get(summary["provenance"], summary["provenance"]).lower()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from spbe.model.cohorts import HOST_CITIES
 from spbe.model.pathways import describe_plan
@@ -94,11 +95,11 @@ def plan_xlsx(plan: Plan) -> bytes:
     return buffer.getvalue()
 
 
-def _heading(sheet, text: str) -> None:
+def _heading(sheet: Worksheet, text: str) -> None:
     sheet.append([text])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14)
 
 
-def _section(sheet, text: str) -> None:
+def _section(sheet: Worksheet, text: str) -> None:
     sheet.append([text])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 from spbe.core.formatting import markdown_text
 from spbe.data.atomic import write_atomic
 from spbe.data.store import Store
-from spbe.present.charts import Chart, lead_paragraph, standard_charts
+from spbe.present.charts import lead_paragraph, standard_charts
 from spbe.present.export import FORMATS, PRESETS, Preset, render_many
-from spbe.present.figures import PROVENANCE_LABELS
+from spbe.present.figures import PROVENANCE_LABELS, Chart
 from spbe.present.tables import csv_bytes
 
 Progress = Callable[[float, str], None]  # share done (0-1), what is being made
@@ -97,9 +97,17 @@ def zip_bytes(files: dict[str, bytes], folder: str) -> bytes:
 def write_kit(files: dict[str, bytes], out: Path) -> Path:
     """Write the kit to a .zip file or into a folder (created if needed); each file atomically."""
     if out.suffix.lower() == ".zip":
-        data = zip_bytes(files, out.stem)
-        return write_atomic(out, lambda tmp: tmp.write_bytes(data))
+        return write_atomic(out, _writer(zip_bytes(files, out.stem)))
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        write_atomic(out / name, lambda tmp, data=data: tmp.write_bytes(data))
+        write_atomic(out / name, _writer(data))
     return out
+
+
+def _writer(data: bytes) -> Callable[[Path], None]:
+    """What write_atomic calls to fill its temporary file with `data`."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return write

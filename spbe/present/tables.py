@@ -13,6 +13,7 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from spbe.core.rounding import rounded_float
 
@@ -43,7 +44,7 @@ def at_file_precision(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def at_json_precision(value, decimals: int | None = None, *, key: str = ""):
+def at_json_precision(value: object, decimals: int | None = None, *, key: str = "") -> object:
     """Dicts and lists for JSON with every float rounded as in files (or to `decimals` places throughout)."""
     if isinstance(value, dict):
         return {k: at_json_precision(v, decimals, key=str(k)) for k, v in value.items()}
@@ -62,7 +63,8 @@ def _is_share(column: object) -> bool:
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """UTF-8 CSV of the table at file precision."""
-    return at_file_precision(table).to_csv(index=False).encode("utf-8")
+    text: str = at_file_precision(table).to_csv(index=False)
+    return text.encode("utf-8")
 
 
 def xlsx_bytes(table: pd.DataFrame, sheet_name: str = "Data") -> bytes:
@@ -76,7 +78,7 @@ def xlsx_bytes(table: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     return buffer.getvalue()
 
 
-def write_rows(sheet, table: pd.DataFrame) -> None:
+def write_rows(sheet: Worksheet, table: pd.DataFrame) -> None:
     """Append a header and the rows of `table` below what the sheet holds; text stays text."""
     table = at_file_precision(table)
     sheet.append([str(c) for c in table.columns])
@@ -93,7 +95,7 @@ def write_rows(sheet, table: pd.DataFrame) -> None:
         sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, min(60, width + 2))
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     """Spreadsheet-friendly value: missing -> empty, numpy scalars -> Python, lists -> text."""
     if isinstance(value, (list, tuple)):
         return "; ".join(map(str, value))

@@ -1,6 +1,6 @@
 """Streamlit components shared by the pages: the cached store, filters, badges, charts with tables.
 
-The only module of spbe/ (with any future spbe/ui_*) that imports streamlit. Components own
+spbe/ui is the only package of spbe/ that imports streamlit. Components own
 their widget state: each takes a key, keeps its value in the URL (bind="query-params", so a
 copied link reproduces the view) and returns a plain value. Streamlit validates a bound value
 against the widget's options, so a URL can only ever select values the page offers.
@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.elements.plotly_chart import PlotlyState
 
+from spbe import settings
 from spbe.core.formatting import plain
-from spbe.data import paths
 from spbe.data.store import Store
 from spbe.data.versions import DataUnreadable, VersionStore
-from spbe.present.charts import Chart
-from spbe.present.figures import PROVENANCE_LABELS, FigureMeta, finish
-from spbe.present.tables import csv_bytes, with_provenance, xlsx_bytes
+from spbe.present.figures import PROVENANCE_LABELS, Chart
+from spbe.present.tables import csv_bytes, xlsx_bytes
 
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "id"}
+PLOTLY_CONFIG: dict[str, object] = {"displaylogo": False, "locale": "id"}
 
 
 def store() -> Store:
@@ -35,10 +35,16 @@ def store() -> Store:
     repair reads the files again.
     """
     try:
-        return _store_of(str(paths.DATA_DIR), VersionStore().current())
+        folder = data_dir()
+        return _store_of(str(folder), VersionStore(folder).current())
     except DataUnreadable as fault:
         show_fault(fault)
         st.stop()
+
+
+def data_dir() -> Path:
+    """The data folder of the settings (SPBE_DATA_DIR), resolved on every call: a test may set it."""
+    return settings.resolve().data_dir
 
 
 def show_fault(fault: Exception) -> None:
@@ -49,6 +55,12 @@ def show_fault(fault: Exception) -> None:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _store_of(data_dir: str, version: str) -> Store:
     return Store(Path(data_dir), version=version)
+
+
+def store_key(store: Store) -> tuple[str, str]:
+    """What a cache of results from `store` is keyed by (its data folder and version): the store itself,
+    passed to a cached function as an unhashed `_store`, is not, so an import or a rollback is picked up."""
+    return str(store.data_dir), store.version
 
 
 def year_select(
@@ -91,20 +103,20 @@ def provenance_badge(provenance: str, *, what: str = "Angka di halaman ini") -> 
         st.caption(f"Asal data: **{label}**")
 
 
-def figure_with_table(fig, meta: FigureMeta, table: pd.DataFrame, *, key: str, file_name: str, **chart_args):
-    """A finished chart, then its data as a table (accessibility) with CSV and XLSX downloads.
+def show_chart(chart: Chart, *, key: str, select_points: bool = False) -> PlotlyState | None:
+    """A chart (spbe.present.charts, spbe.present.maps), then its data as a table (accessibility) with CSV and
+    XLSX downloads named after it: the same figure and data the press kit exports.
 
-    The downloads carry the figure's source and provenance in every row. Returns what
-    st.plotly_chart returns (the selection state when on_select is passed).
+    With select_points a click on a point reruns the page and the selection state is returned.
     """
-    event = st.plotly_chart(finish(fig, meta), width="stretch", config=_plotly_config(file_name), key=key, **chart_args)
-    _chart_data(with_provenance(table, meta.provenance, meta.source), file_name, key)
-    return event
-
-
-def show_chart(chart: Chart, *, key: str, **chart_args):
-    """A standard chart (spbe.present.charts): the same figure, data and caption the press kit exports."""
-    event = st.plotly_chart(chart.fig, width="stretch", config=_plotly_config(chart.slug), key=key, **chart_args)
+    config = _plotly_config(chart.slug)
+    event = None
+    if select_points:
+        event = st.plotly_chart(
+            chart.fig, width="stretch", config=config, key=key, on_select="rerun", selection_mode="points"
+        )
+    else:
+        st.plotly_chart(chart.fig, width="stretch", config=config, key=key)
     _chart_data(chart.table, chart.slug, key)
     return event
 
@@ -141,7 +153,7 @@ def downloads(table: pd.DataFrame, file_name: str, *, key: str) -> None:
     )
 
 
-def _plotly_config(file_name: str) -> dict:
+def _plotly_config(file_name: str) -> dict[str, object]:
     """The chart toolbar's own PNG download gets a meaningful file name and slide size."""
     return {
         **PLOTLY_CONFIG,
@@ -161,6 +173,13 @@ def leave_pages_folder_mode() -> None:
     file names, until some session runs dashboard.py. Switching the flag off and rerunning
     sends this request through dashboard.py's st.navigation instead. Guarded by the browser
     test test_a_deep_link_on_a_fresh_server_keeps_the_navigation.
+
+    Why every page calls this, through a Streamlit internal (checked on Streamlit 1.67):
+    no config option turns folder mode off; only st.navigation, run by some session, does
+    (documented), and in folder mode a deep link runs the page file alone, so nothing in
+    dashboard.py runs first. Only the flag tells folder mode from a page file run as its own
+    main script (the AppTest tests), where this does nothing. Streamlit's supported way out
+    is a page folder not named pages/, which the product keeps.
     """
     from streamlit.runtime.pages_manager import PagesManager
 

@@ -6,9 +6,10 @@ import hashlib
 
 import streamlit as st
 
-from spbe import auth
+from spbe import auth, settings
 from spbe.data.importer import ImportRejected, ParsedFile, parse_import
-from spbe.data.registry import read_registry
+from spbe.data.registry import read_registry, registry_path
+from spbe.model.framework import load_frameworks
 
 _PARSED = "impor_terbaca"  # (sha256, file name, year) -> ParsedFile or ImportRejected of this session
 
@@ -22,7 +23,7 @@ def admin_hash() -> str | None:
         except Exception:  # no secrets file at all: Streamlit raises instead of returning nothing
             return None
 
-    return auth.configured_hash(from_secrets)
+    return auth.configured_hash(from_secrets, settings.resolve().admin_password_hash)
 
 
 def login_guard() -> auth.LoginGuard:
@@ -51,7 +52,10 @@ def parse_upload(data: bytes, file_name: str, year: int | None) -> ParsedFile:
     memo = st.session_state.get(_PARSED)
     if memo is None or memo[0] != key:
         try:
-            memo = (key, parse_import(data, file_name, read_registry(), year, who="admin"))
+            data_dir = settings.resolve().data_dir
+            registry = read_registry(registry_path(data_dir))
+            frameworks = load_frameworks(data_dir / "reference")
+            memo = (key, parse_import(data, file_name, registry, frameworks, year, who="admin"))
         except ImportRejected as rejected:
             memo = (key, rejected)
         st.session_state[_PARSED] = memo

@@ -6,6 +6,7 @@ import pytest
 
 from spbe.data.store import Store
 from spbe.present.presskit import kit_charts
+from spbe.settings import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,7 @@ def test_build_and_download_the_press_kit(server_url, page, tmp_path):
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         notes = archive.read("paket_spbe_2018_slide/keterangan.md").decode()
-    charts = kit_charts(Store(), 2018)
+    charts = kit_charts(Store(ROOT / "data"), 2018)
     assert len(names) == 4 * len(charts) + 1  # every chart as png, svg, pdf and csv, plus keterangan.md
     assert {name.rsplit(".", 1)[1] for name in names} == {"png", "svg", "pdf", "csv", "md"}
     assert "Indeks SPBE Nasional tahun 2018 tercatat 1,98, 0,62 poin di bawah target 2,6" in notes

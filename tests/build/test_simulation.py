@@ -16,11 +16,14 @@ import pandas as pd
 import pytest
 
 from spbe.build import simulation
-from spbe.data.paths import DATA_DIR
-from spbe.data.registry import build_registry, load_roster_2018, read_registry, resolve_names
+from spbe.build.roster import build_registry, load_roster_2018
+from spbe.data.registry import read_registry, registry_path, resolve_names
+from spbe.settings import ROOT
 
-LEVELS_FILE = DATA_DIR / "levels" / "tahun=2018" / "part-0.parquet"
-RESULTS_FILE = DATA_DIR / "results" / "tahun=2018" / "part-0.parquet"
+DATA = ROOT / "data"
+REFERENCE = DATA / "reference"
+LEVELS_FILE = DATA / "levels" / "tahun=2018" / "part-0.parquet"
+RESULTS_FILE = DATA / "results" / "tahun=2018" / "part-0.parquet"
 
 
 @pytest.fixture(scope="module")
@@ -33,23 +36,23 @@ def levels() -> pd.DataFrame:
 def results() -> pd.DataFrame:
     """The committed simulated results, with each instansi's 2018 group."""
     frame = pd.read_parquet(RESULTS_FILE)
-    groups = load_roster_2018().set_index("instansi_id")["kelompok_2018"]
+    groups = load_roster_2018(REFERENCE).set_index("instansi_id")["kelompok_2018"]
     return frame.assign(kelompok=groups.loc[frame["instansi_id"]].to_numpy())
 
 
 @pytest.fixture(scope="module")
 def fresh() -> pd.DataFrame:
-    return simulation.simulate_2018()
+    return simulation.simulate_2018(REFERENCE)
 
 
 @pytest.fixture(scope="module")
 def report(levels) -> dict:
-    return simulation.calibration_report(levels)
+    return simulation.calibration_report(levels, REFERENCE)
 
 
 @pytest.fixture(scope="module")
 def registry() -> pd.DataFrame:
-    return build_registry()
+    return build_registry(REFERENCE)
 
 
 def _rank_within(results: pd.DataFrame, kelompok: str, name: str, registry: pd.DataFrame) -> int:
@@ -131,7 +134,7 @@ def test_policy_indicators_track_their_implementation_twins(report):
 
 
 def test_twin_pairs_match_by_name_in_the_2018_framework():
-    names = simulation._framework().indicators.set_index("indicator_no")["indicator"]
+    names = simulation._framework(REFERENCE).indicators.set_index("indicator_no")["indicator"]
     pairs = simulation.twin_pairs()
     # 1-7 <-> 18-24 in order; 8-17 <-> 25-35, where 10 (Perencanaan dan Penganggaran) has two twins
     assert len(pairs) == 18 and {p for p, _ in pairs} == set(range(1, 18))
@@ -167,7 +170,7 @@ def test_committed_levels_equal_a_fresh_simulation(levels, fresh):
 
 
 def test_committed_results_are_the_engine_scores_of_the_committed_levels(levels, results):
-    recomputed = simulation.results_2018(levels)
+    recomputed = simulation.results_2018(levels, REFERENCE)
     stored = results.drop(columns="kelompok")
     # Float noise of the engine's summation order (1e-14) is tolerated; predikat must agree exactly.
     pd.testing.assert_frame_equal(
@@ -223,18 +226,18 @@ def test_rows_are_sorted_by_instansi_and_indicator(levels, results):
 
 
 def test_every_instansi_is_in_the_registry_and_evaluated_in_2018(levels, results):
-    roster = load_roster_2018()
+    roster = load_roster_2018(REFERENCE)
     evaluated = set(roster.loc[roster["evaluated_2018"], "instansi_id"])
     assert set(levels["instansi_id"]) == evaluated == set(results["instansi_id"])
-    assert evaluated <= set(read_registry()["instansi_id"])
+    assert evaluated <= set(read_registry(registry_path(DATA))["instansi_id"])
     names = roster.set_index("instansi_id")["nama_2018"]
     assert (results["nama_sumber"].to_numpy() == names.loc[results["instansi_id"]].to_numpy()).all()
 
 
 def test_writing_twice_gives_identical_bytes_and_leaves_no_temporary_file(tmp_path, levels, results):
-    first = simulation.write_2018(tmp_path)
+    first = simulation.write_2018(tmp_path, REFERENCE)
     first_bytes = (first.read_bytes(), simulation.results_path(simulation.YEAR, tmp_path).read_bytes())
-    simulation.write_2018(tmp_path)
+    simulation.write_2018(tmp_path, REFERENCE)
     second_bytes = (first.read_bytes(), simulation.results_path(simulation.YEAR, tmp_path).read_bytes())
     assert first_bytes == second_bytes
     assert first.read_bytes() == LEVELS_FILE.read_bytes()  # the levels do not depend on the engine's float noise
@@ -252,9 +255,9 @@ def test_writing_twice_gives_identical_bytes_and_leaves_no_temporary_file(tmp_pa
 
 
 def test_another_seed_gives_other_levels_that_still_meet_every_target(fresh):
-    other = simulation.simulate_2018(seed=1)
+    other = simulation.simulate_2018(REFERENCE, seed=1)
     assert not other["tingkat"].equals(fresh["tingkat"])
-    assert simulation.calibration_failures(simulation.calibration_report(other)) == []
+    assert simulation.calibration_failures(simulation.calibration_report(other, REFERENCE)) == []
 
 
 def test_simulation_module_does_not_import_streamlit():

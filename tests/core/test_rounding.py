@@ -17,6 +17,7 @@ from spbe.core.formatting import format_number
 from spbe.core.rounding import round_half_up, rounded_float
 from spbe.data.store import GROUP_COLUMNS, Store
 from spbe.present.charts import standard_charts
+from spbe.settings import ROOT
 
 
 def exact_half_up(value: Fraction, decimals: int) -> str:
@@ -67,7 +68,7 @@ def test_a_file_value_prints_as_its_decimal():
 
 @pytest.fixture(scope="module")
 def store():
-    return Store()
+    return Store(ROOT / "data")
 
 
 def _tied_means(store: Store, year: int) -> list[tuple[str, float, Fraction]]:

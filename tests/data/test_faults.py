@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spbe import cli
+from spbe import cli, settings
 from spbe.data.importer import parse_import
-from spbe.data.paths import DATA_DIR, ROOT
 from spbe.data.store import Store
 from spbe.data.versions import BASE_VERSION, VersionError, VersionStore
+from spbe.settings import ROOT
 from tests.data.test_import import report_style_xlsx
 from tests.data.test_versions import one_row
+from tests.frameworks import FRAMEWORKS
 from tests.ui.test_page_impor import admin_env, log_in, open_import  # noqa: F401 - admin_env is a fixture
 
 PAGES = ["ringkasan", "sebaran", "peta", "domain", "asistensi", "ekspor", "profil"]
@@ -26,13 +27,13 @@ GARBAGE = b"PAR1 this is not a Parquet file PAR1"
 
 
 def copy_of_data(target: Path) -> Path:
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    shutil.copytree(ROOT / "data", target, ignore=shutil.ignore_patterns("imports", "*.prev"))
     return target
 
 
 def break_version_in_force(data_dir: Path, registry) -> Path:
     """Import a year (v0001, in force), then corrupt its results file; returns that file."""
-    VersionStore(data_dir).commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    VersionStore(data_dir).commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     broken = data_dir / "imports" / "versions" / "v0001" / "results" / "tahun=2025" / "part-0.parquet"
     broken.write_bytes(GARBAGE)
     return broken
@@ -57,7 +58,7 @@ def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "SPBE_DATA_DIR": str(data_dir)},
+        env={**os.environ, settings.DATA.environment: str(data_dir)},
     )
 
 
@@ -67,7 +68,7 @@ def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def broken(tmp_path, monkeypatch, registry) -> Path:
     data_dir = copy_of_data(tmp_path / "data")
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(settings.DATA.environment, str(data_dir))
     return break_version_in_force(data_dir, registry)
 
 
@@ -97,15 +98,16 @@ def test_the_cli_names_the_corrupt_file_in_one_line_with_exit_2_and_rollback_rep
 def test_the_rollback_offered_skips_earlier_versions_that_share_the_broken_file(tmp_path, registry):
     data_dir = copy_of_data(tmp_path / "data")
     store = VersionStore(data_dir)
-    store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")  # v0001: 2025
-    store.commit(parse_import(report_style_xlsx(2024), "h.xlsx", registry, year=2024), who="uji")  # v0002: 2024
+    store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")  # v0001: 2025
+    parsed = parse_import(report_style_xlsx(2024), "h.xlsx", registry, FRAMEWORKS, year=2024)
+    store.commit(parsed, who="uji")  # v0002: 2024
     results = store.folder / "v0002" / "results"
     (results / "tahun=2025" / "part-0.parquet").write_bytes(GARBAGE)  # v0001's file too: v0002 links it
     with pytest.raises(VersionError) as fault:
         Store(data_dir)
     assert str(fault.value) == rollback_advice(results / "tahun=2025" / "part-0.parquet", BASE_VERSION)
     store.rollback(BASE_VERSION)
-    store.commit(parse_import(one_row(1), "c1.csv", registry), who="uji")  # v0003: 2025 afresh
+    store.commit(parse_import(one_row(1), "c1.csv", registry, FRAMEWORKS), who="uji")  # v0003: 2025 afresh
     store.rollback("v0002")
     (results / "tahun=2024" / "part-0.parquet").write_bytes(GARBAGE)  # v0002's own file
     with pytest.raises(VersionError) as fault:
@@ -189,11 +191,11 @@ def test_a_write_refused_at_any_step_is_explained_and_leaves_the_version_in_forc
 ):
     data_dir = copy_of_data(tmp_path / "data")
     store = VersionStore(data_dir)
-    store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     before = files_of(store.root)
     refuse_writes(monkeypatch, store.root, operation)
     with pytest.raises(VersionError) as fault:
-        store.commit(parse_import(one_row(1), "c1.csv", registry), who="uji")
+        store.commit(parse_import(one_row(1), "c1.csv", registry, FRAMEWORKS), who="uji")
     assert_refused_and_unchanged(str(fault.value), data_dir, before)
     assert store.current() == "v0001"
 
@@ -203,10 +205,10 @@ def test_import_and_rollback_into_a_read_only_folder_exit_2_with_one_line(
     tmp_path, registry, monkeypatch, capsys, operation
 ):
     data_dir = copy_of_data(tmp_path / "data")
-    VersionStore(data_dir).commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    VersionStore(data_dir).commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     before = files_of(data_dir / "imports")
     (tmp_path / "c1.csv").write_bytes(one_row(1))
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(settings.DATA.environment, str(data_dir))
     refuse_writes(monkeypatch, data_dir / "imports", operation)
     for command in (["import", str(tmp_path / "c1.csv")], ["rollback", BASE_VERSION]):
         capsys.readouterr()
@@ -217,7 +219,7 @@ def test_import_and_rollback_into_a_read_only_folder_exit_2_with_one_line(
 
 
 def test_saving_on_the_page_into_a_read_only_folder_is_explained(admin_env, registry, monkeypatch):  # noqa: F811
-    VersionStore(admin_env).commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    VersionStore(admin_env).commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     before = files_of(admin_env / "imports")
     at = log_in(open_import())
     at.file_uploader[0].set_value(("c1.csv", one_row(1), "text/csv")).run()

@@ -16,11 +16,13 @@ from openpyxl import Workbook
 
 from spbe import cli
 from spbe.data.importer import ImportRejected, parse_import
-from spbe.data.paths import DATA_DIR, ROOT
 from spbe.data.store import Store
 from spbe.data.versions import BASE_VERSION, VersionError, VersionStore
+from spbe.model.scoring import check_results
+from spbe.settings import DATA, ROOT
+from tests.frameworks import FRAMEWORKS
 
-OFFICIAL = pd.read_csv(DATA_DIR / "reference" / "results_2023_2024.csv")
+OFFICIAL = pd.read_csv(ROOT / "data" / "reference" / "results_2023_2024.csv")
 
 
 def decimal_comma(value) -> str:
@@ -71,7 +73,7 @@ def store_bytes(data_dir) -> dict[str, bytes]:
 
 
 def test_the_official_2024_table_as_a_report_xlsx_reproduces_the_stored_results(data_dir, registry):
-    parsed = parse_import(report_style_xlsx(2024), "hasil_2024.xlsx", registry, year=2024)
+    parsed = parse_import(report_style_xlsx(2024), "hasil_2024.xlsx", registry, FRAMEWORKS, year=2024)
     assert [(p.year, p.shape, len(p.results)) for p in parsed.years] == [(2024, "domain", 615)]
     assert parsed.skipped == [
         "lembar Hasil 2024, baris 620 dilewati: baris kosong",
@@ -102,7 +104,7 @@ def test_an_indicator_file_built_from_the_2018_simulation_scores_to_the_same_ind
         sheet.append([2018, names[instansi_id], *[int(v) for v in row]])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    parsed = parse_import(buffer.getvalue(), "tingkat_2018.xlsx", registry)
+    parsed = parse_import(buffer.getvalue(), "tingkat_2018.xlsx", registry, FRAMEWORKS)
     assert [(p.year, p.shape, len(p.levels)) for p in parsed.years] == [(2018, "lebar", 616 * 35)]
     VersionStore(data_dir).commit(parsed)
     before = store.results(2018).set_index("instansi_id")["indeks"].sort_index()
@@ -114,7 +116,7 @@ def test_an_indicator_file_built_from_the_2018_simulation_scores_to_the_same_ind
 def test_a_long_csv_with_semicolons_and_header_variants_imports(data_dir, registry):
     rows = "\n".join(f"2021;Kota Surabaya;{n};{1 + n % 5}" for n in range(1, 48))
     data = f"Tahun Evaluasi;NAMA  INSTANSI;No Indikator;Tingkat Kematangan\n{rows}\n".encode()
-    (parsed,) = parse_import(data, "surabaya_2021.csv", registry).years
+    (parsed,) = parse_import(data, "surabaya_2021.csv", registry, FRAMEWORKS).years
     assert (parsed.year, parsed.shape, len(parsed.results)) == (2021, "panjang", 1)
     preview = VersionStore(data_dir).preview(parsed)
     assert (preview.added, preview.mean_before) == (["35.78"], None)
@@ -125,7 +127,7 @@ def test_a_long_csv_with_semicolons_and_header_variants_imports(data_dir, regist
 
 def problems_of(data: bytes, name: str, registry, **kwargs) -> str:
     with pytest.raises(ImportRejected) as rejected:
-        parse_import(data, name, registry, **kwargs)
+        parse_import(data, name, registry, FRAMEWORKS, **kwargs)
     return "\n".join(rejected.value.problems)
 
 
@@ -202,7 +204,7 @@ def test_an_instansi_name_holding_html_is_refused_and_quoted_as_text(registry):
 def test_malformed_files_are_always_refused_with_a_message_and_change_nothing(data_dir, registry, content, name):
     before = store_bytes(data_dir)
     try:
-        parsed = parse_import(content, name, registry)
+        parsed = parse_import(content, name, registry, FRAMEWORKS)
     except ImportRejected as rejected:
         assert rejected.problems and all(isinstance(p, str) and p for p in rejected.problems)
     else:  # a random file that happens to be valid is fine, as long as nothing is written by parsing
@@ -238,7 +240,7 @@ def test_formulas_are_read_as_their_values_never_evaluated(registry):
 def test_versions_are_kept_and_rollback_restores_the_base(data_dir, registry):
     versions = VersionStore(data_dir)
     data = report_style_xlsx(2024)
-    versions.commit(parse_import(data, "a.xlsx", registry, year=2024), who="uji")
+    versions.commit(parse_import(data, "a.xlsx", registry, FRAMEWORKS, year=2024), who="uji")
     assert [e["versi"] for e in versions.manifest()] == ["v0001"]
     entry = versions.manifest()[0]
     assert entry["sha256"] == hashlib.sha256(data).hexdigest()
@@ -252,7 +254,7 @@ def test_versions_are_kept_and_rollback_restores_the_base(data_dir, registry):
 
 
 def test_import_versions_and_rollback_commands(data_dir, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(DATA.environment, str(data_dir))
     path = tmp_path / "hasil.xlsx"
     path.write_bytes(report_style_xlsx(2024))
     assert cli.main(["import", str(path), "--year", "2024", "--dry-run"]) == 0
@@ -279,10 +281,12 @@ from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
 from spbe.data import versions
 from spbe.data.importer import parse_import
-from spbe.data.registry import read_registry
+from spbe.data.registry import read_registry, registry_path
 from tests.data.test_import import report_style_xlsx
+from tests.frameworks import FRAMEWORKS
 store = versions.VersionStore(Path({str(data_dir)!r}))
-parsed = parse_import(report_style_xlsx(2024), "c.xlsx", read_registry(), year=2024)
+registry = read_registry(registry_path(store.data_dir))
+parsed = parse_import(report_style_xlsx(2024), "c.xlsx", registry, FRAMEWORKS, year=2024)
 real_rename = os.rename
 def rename_then_die(source, target):
     real_rename(source, target)
@@ -298,7 +302,7 @@ store.commit(parsed)
 
 
 def test_readers_during_a_commit_see_only_complete_versions(data_dir, registry):
-    parsed = parse_import(report_style_xlsx(2024), "b.xlsx", registry, year=2024)
+    parsed = parse_import(report_style_xlsx(2024), "b.xlsx", registry, FRAMEWORKS, year=2024)
     seen: list[tuple[str, set[str], int]] = []
     stop = threading.Event()
 
@@ -384,14 +388,14 @@ def test_a_given_year_never_overrides_the_year_the_file_states(registry, place):
     assert "tahun 2023" in text and "bukan 2024 yang dipilih" in text
     # The same file is taken as what it says: with the year it states, or with no year given
     for year in (2023, None):
-        parsed = parse_import(data, name, registry, year=year)
+        parsed = parse_import(data, name, registry, FRAMEWORKS, year=year)
         assert [(p.year, len(p.results)) for p in parsed.years] == [(2023, 2)]
 
 
 def test_a_year_given_fills_in_only_where_the_file_states_none(registry):
     rows = domain_cells(official_rows(2024, PUSAT_2024))
     data = csv_text([DOMAIN_HEADER, *rows]).encode()
-    assert [p.year for p in parse_import(data, "tanpa_tahun.csv", registry, year=2024).years] == [2024]
+    assert [p.year for p in parse_import(data, "tanpa_tahun.csv", registry, FRAMEWORKS, year=2024).years] == [2024]
     assert "kolom tahun tidak ada" in problems_of(data, "tanpa_tahun.csv", registry)
     assert "sebutkan tahunnya" in problems_of(data, "tanpa_tahun.csv", registry)
 
@@ -399,7 +403,7 @@ def test_a_year_given_fills_in_only_where_the_file_states_none(registry):
 def test_importing_a_2023_file_as_2024_is_refused_and_2024_keeps_its_official_counts(
     data_dir, tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(DATA.environment, str(data_dir))
     before = Store(data_dir).summary(2024)["predikat_counts"]
     path = tmp_path / "hasil_2023.csv"
     path.write_bytes(year_2023_stated_in("kolom tahun")[0])
@@ -425,7 +429,7 @@ def several_sheets() -> bytes:
 
 
 def test_every_sheet_is_read_each_in_its_own_year_and_committed_as_one_version(data_dir, registry, monkeypatch, capsys):
-    parsed = parse_import(several_sheets(), "dua_tahun.xlsx", registry)
+    parsed = parse_import(several_sheets(), "dua_tahun.xlsx", registry, FRAMEWORKS)
     assert [(p.year, p.sheets, len(p.results)) for p in parsed.years] == [
         (2023, ["Hasil 2023"], 2),
         (2024, ["Pusat 2024", "Daerah 2024"], 4),
@@ -439,7 +443,7 @@ def test_every_sheet_is_read_each_in_its_own_year_and_committed_as_one_version(d
     versions = VersionStore(data_dir)
     assert versions.commit(parsed, who="uji") == "v0001"
     assert versions.manifest()[0]["tahun"] == [2023, 2024]
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(DATA.environment, str(data_dir))
     assert cli.main(["versions"]) == 0
     assert "dua_tahun.xlsx (tahun 2023, 2024, 6 instansi, oleh uji" in capsys.readouterr().out
     for year, names in ((2023, PUSAT_2023), (2024, PUSAT_2024 + DAERAH_2024)):
@@ -450,7 +454,7 @@ def test_every_sheet_is_read_each_in_its_own_year_and_committed_as_one_version(d
 
 
 def test_the_dry_run_names_each_year_and_the_skipped_sheets(data_dir, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(DATA.environment, str(data_dir))
     path = tmp_path / "dua_tahun.xlsx"
     path.write_bytes(several_sheets())
     assert cli.main(["import", str(path), "--dry-run"]) == 0
@@ -486,7 +490,7 @@ def test_sheets_that_disagree_with_the_given_year_are_each_named(registry):
     ["tahun,instansi,indikator,tingkat", "Tahun;Nama Instansi;Kebijakan;Tata Kelola;Manajemen;Layanan;Indeks;Predikat"],
 )
 def test_a_header_without_rows_is_refused_with_exit_2(data_dir, tmp_path, monkeypatch, capsys, header):
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(DATA.environment, str(data_dir))
     path = tmp_path / "kosong.csv"
     path.write_text(header + "\n\n")
     assert cli.main(["import", str(path), "--year", "2024"]) == 2
@@ -497,7 +501,7 @@ def test_a_header_without_rows_is_refused_with_exit_2(data_dir, tmp_path, monkey
     result = subprocess.run(
         [sys.executable, "-m", "spbe", "import", str(path), "--year", "2024"],
         cwd=ROOT,
-        env={"SPBE_DATA_DIR": str(data_dir), "PATH": ""},
+        env={DATA.environment: str(data_dir), "PATH": ""},
         capture_output=True,
         text=True,
         timeout=120,
@@ -531,7 +535,7 @@ def test_csv_in_utf16_and_windows_1252_is_decoded(registry, encoding, separator)
     rows = domain_cells(official_rows(2024, DAERAH_2024))
     if separator == ",":  # decimal commas would split cells: a comma file writes decimal points
         rows = [[cell.replace(",", ".") for cell in row] for row in rows]
-    parsed = parse_import(encoded([DOMAIN_HEADER, *rows]), "hasil.csv", registry)
+    parsed = parse_import(encoded([DOMAIN_HEADER, *rows]), "hasil.csv", registry, FRAMEWORKS)
     assert [(p.year, sorted(p.results["nama_sumber"])) for p in parsed.years] == [(2024, sorted(DAERAH_2024))]
     unknown = [ODD_NAME, *rows[0][1:]]
     assert f"hasil.csv, baris 5, kolom instansi, nilai {ODD_NAME!r}: instansi tidak dikenal" in problems_of(
@@ -570,10 +574,10 @@ def official_domain_csv(year: int) -> bytes:
 @pytest.mark.parametrize("form", ["csv", "xlsx"])
 def test_reimporting_an_official_table_reproduces_the_stored_results_exactly(data_dir, registry, year, form):
     data = official_domain_csv(year) if form == "csv" else report_style_xlsx(year)
-    parsed = parse_import(data, f"resmi_{year}.{form}", registry, year=year)
+    parsed = parse_import(data, f"resmi_{year}.{form}", registry, FRAMEWORKS, year=year)
     VersionStore(data_dir).commit(parsed, who="uji")
     columns = ["instansi_id", "nama_sumber", "indeks", "predikat", "domain_1", "domain_2", "domain_3", "domain_4"]
-    stored = pd.read_parquet(DATA_DIR / "results" / f"tahun={year}" / "part-0.parquet", columns=columns)
+    stored = pd.read_parquet(ROOT / "data" / "results" / f"tahun={year}" / "part-0.parquet", columns=columns)
     imported, _ = VersionStore(data_dir).year_frames(year)
     assert len(stored) == (621 if year == 2023 else 615)
     pd.testing.assert_frame_equal(imported[columns], stored, check_exact=True)
@@ -609,3 +613,26 @@ def test_an_indicator_number_beyond_any_integer_is_reported_not_a_crash(registry
     text = problems_of(f"tahun,instansi,indikator,tingkat\n{rows}".encode(), "besar.csv", registry)
     assert f"besar.csv, baris 2, kolom indikator, nilai '{number}': indikator tidak ada dalam PermenPANRB" in text
     assert f"besar.csv, baris 3, kolom indikator, nilai '{number}': indikator ganda" in text
+
+
+def test_the_importer_judges_each_index_and_predikat_by_the_check_of_the_official_tables(registry):
+    """One check (spbe.model.scoring.check_results) decides for the official tables and for an import."""
+    names = ["Pemerintah Kota Surabaya", "Pemerintah Kab. Banyuwangi", "Kementerian Keuangan", "Kementerian Kesehatan"]
+    rows = [  # domains, printed index, predikat
+        ["2,00", "2,00", "2,00", "3,31", "2,60", "Cukup"],  # 2,59605: on the Baik edge, Cukup stands
+        ["3,00", "3,00", "3,00", "3,00", "3,50", "Baik"],  # index off its domains (3,00)
+        ["3,00", "3,00", "3,00", "3,00", "3,00", "Sangat Baik"],  # predikat off its index
+        ["1,00", "1,00", "1,00", "4,00", "2,37", "Cukup"],  # 2,365: both hold
+    ]
+    table = pd.DataFrame(
+        [[float(cell.replace(",", ".")) for cell in row[:5]] + [row[5]] for row in rows],
+        columns=[1, 2, 3, 4, "indeks", "predikat"],
+    )
+    checked = check_results(table, FRAMEWORKS.for_year(2024))
+    lines = [["2024", name, *row] for name, row in zip(names, rows, strict=True)]
+    data = csv_text([["Tahun", *DOMAIN_HEADER], *lines]).encode()
+    text = problems_of(data, "cek.csv", registry)
+    refused_index = {line for line in range(2, 6) if f"baris {line}, kolom indeks" in text}
+    refused_predikat = {line for line in range(2, 6) if f"baris {line}, kolom predikat" in text}
+    assert refused_index == {line + 2 for line in checked.index[checked["status"] == "selisih indeks"]} == {3}
+    assert refused_predikat == {line + 2 for line in checked.index[~checked["predikat_sesuai"]]} == {4}

@@ -20,8 +20,9 @@ from openpyxl import Workbook
 from spbe.data import ingest
 from spbe.data.importer import MAX_PROBLEM_CHARS, MAX_PROBLEMS_SHOWN, ImportRejected, parse_import
 from spbe.data.ingest import UnreadableFileError, read_tables
-from spbe.data.paths import ROOT
 from spbe.data.sheets import MAX_CELLS, MAX_FILE_BYTES, MAX_UNZIPPED_BYTES
+from spbe.settings import ROOT
+from tests.frameworks import FRAMEWORKS
 
 PEAK_RSS_LIMIT_KB = 600 * 1024  # the bound for the server; here, for the parsing process
 REFUSED_WITHIN_S = 10  # generous for 2 loaded cores; each bomb is refused in well under a second here
@@ -122,11 +123,14 @@ from pathlib import Path
 path, mode = Path(sys.argv[1]), sys.argv[2]
 if mode == "page":
     from spbe.data.importer import ImportRejected, parse_import
-    from spbe.data.registry import read_registry
-    registry, data = read_registry(), path.read_bytes()
+    from spbe.data.registry import read_registry, registry_path
+    from spbe.model.framework import load_frameworks
+    from spbe.settings import ROOT
+    registry, data = read_registry(registry_path(ROOT / "data")), path.read_bytes()
+    frameworks = load_frameworks(ROOT / "data" / "reference")
     start = time.perf_counter()
     try:
-        parse_import(data, path.name, registry)
+        parse_import(data, path.name, registry, frameworks)
         outcome = None
     except ImportRejected as rejected:
         outcome = {"problems": rejected.problems, "text": str(rejected)}
@@ -184,7 +188,7 @@ def test_the_command_line_refuses_a_bomb_with_exit_2_one_indonesian_message_and_
 
 def problems_of(data: bytes, name: str, registry) -> ImportRejected:
     with pytest.raises(ImportRejected) as rejected:
-        parse_import(data, name, registry)
+        parse_import(data, name, registry, FRAMEWORKS)
     return rejected.value
 
 

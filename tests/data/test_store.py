@@ -8,13 +8,14 @@ import sys
 import pytest
 
 from spbe.build.official import official_results
-from spbe.data.paths import REFERENCE_DIR, ROOT
+from spbe.data import store as store_module
 from spbe.data.store import Filters, Store
+from spbe.settings import ROOT
 
 
 @pytest.fixture(scope="module")
 def store():
-    return Store()
+    return Store(ROOT / "data")
 
 
 @pytest.mark.parametrize(
@@ -129,6 +130,23 @@ def test_the_store_can_be_queried_from_many_threads_at_once(store):
     with ThreadPoolExecutor(max_workers=8) as pool:
         counts = list(pool.map(lambda _: len(store.results(2024)), range(64)))
     assert counts == [615] * 64
+
+
+def test_a_query_answers_while_other_threads_clear_the_memo(monkeypatch):
+    # A memo of one entry is cleared by nearly every query; threads switching every microsecond clear it
+    # between another thread's storing an answer and returning it (a KeyError, before the fix).
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(store_module, "_MAX_MEMO_ENTRIES", 1)
+    store = Store(ROOT / "data")
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda k: store._query("SELECT $n AS n", {"n": k % 7})["n"].item(), range(800)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert answers == [k % 7 for k in range(800)]
 
 
 def run_summary(*args):
@@ -272,7 +290,7 @@ def test_kejaksaan_agung_is_alat_negara_in_2023_and_a_sekretariat_jenderal_in_20
 
 
 def test_a_category_spelled_otherwise_than_in_the_registry_is_refused(tmp_path):
-    reference = shutil.copytree(REFERENCE_DIR, tmp_path / "reference")
+    reference = shutil.copytree(ROOT / "data" / "reference", tmp_path / "reference")
     table = reference / "results_2023_2024.csv"
     table.write_text(
         table.read_text().replace(

@@ -14,12 +14,13 @@ import time
 import pandas as pd
 import pytest
 
-from spbe import cli
+from spbe import cli, settings
 from spbe.data import versions
 from spbe.data.importer import parse_import
-from spbe.data.paths import ROOT
 from spbe.data.store import Store
 from spbe.data.versions import BASE_VERSION, VersionBusy, VersionError, VersionStore
+from spbe.settings import ROOT
+from tests.frameworks import FRAMEWORKS
 from tests.ui.test_page_impor import admin_env, log_in, open_import  # noqa: F401 - admin_env is a fixture
 
 WRITERS = 6
@@ -40,7 +41,7 @@ def one_row(number: int) -> bytes:
 
 
 def instansi_of(number: int, registry) -> str:
-    return parse_import(one_row(number), f"c{number}.csv", registry).years[0].results["instansi_id"].iloc[0]
+    return parse_import(one_row(number), f"c{number}.csv", registry, FRAMEWORKS).years[0].results["instansi_id"].iloc[0]
 
 
 def expected_2025(data_dir, registry) -> dict[str, set[str]]:
@@ -105,7 +106,7 @@ def test_concurrent_cli_imports_each_commit_a_whole_version_or_are_refused_and_r
         files.append(tmp_path / f"c{number}.csv")
         files[-1].write_bytes(one_row(number))
     readers = Readers(data_dir)
-    env = {**os.environ, "SPBE_DATA_DIR": str(data_dir)}
+    env = {**os.environ, settings.DATA.environment: str(data_dir)}
     writers = [
         subprocess.Popen(
             [sys.executable, "-m", "spbe", "import", str(path), "--who", "uji"],
@@ -133,7 +134,9 @@ def test_concurrent_cli_imports_each_commit_a_whole_version_or_are_refused_and_r
 
 
 def test_concurrent_commits_from_page_sessions_each_commit_a_whole_version(data_dir, registry):
-    parsed = [parse_import(one_row(number), f"c{number}.csv", registry, who="admin") for number in range(WRITERS)]
+    parsed = [
+        parse_import(one_row(number), f"c{number}.csv", registry, FRAMEWORKS, who="admin") for number in range(WRITERS)
+    ]
     start = threading.Barrier(WRITERS)
     committed, errors = [], []
 
@@ -161,16 +164,16 @@ def test_a_writer_that_cannot_get_the_lock_in_time_is_refused_and_changes_nothin
     data_dir, tmp_path, registry, monkeypatch, capsys
 ):
     store = VersionStore(data_dir)
-    store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     before = {p: p.read_bytes() for p in store.root.rglob("*") if p.is_file()}
     monkeypatch.setattr(versions, "LOCK_WAIT_S", 0.5)
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(settings.DATA.environment, str(data_dir))
     (tmp_path / "c1.csv").write_bytes(one_row(1))
     with open(store.root / ".lock", "a") as holder:  # another writer, in the middle of its commit
         fcntl.flock(holder, fcntl.LOCK_EX)
         started = time.monotonic()
         with pytest.raises(VersionBusy, match="Impor lain sedang disimpan; coba lagi"):
-            store.commit(parse_import(one_row(1), "c1.csv", registry), who="uji")
+            store.commit(parse_import(one_row(1), "c1.csv", registry, FRAMEWORKS), who="uji")
         with pytest.raises(VersionBusy):
             store.rollback(BASE_VERSION)
         assert cli.main(["import", str(tmp_path / "c1.csv")]) == 2
@@ -182,14 +185,14 @@ def test_a_writer_that_cannot_get_the_lock_in_time_is_refused_and_changes_nothin
 
 def test_the_next_commit_removes_what_a_killed_commit_left(data_dir, registry):
     store = VersionStore(data_dir)
-    store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     # A commit killed after building its folder and after renaming it into place (before the manifest
     # records it), and temporary files of the manifest and CURRENT written but never renamed
     shutil.copytree(store.folder / "v0001", store.folder / ".tmp-v0003-x1y2")
     shutil.copytree(store.folder / "v0001", store.folder / "v0002")
     (store.root / ".CURRENT.0a1b2c.tmp").write_text("v0002\n")
     (store.root / ".manifest.json.3d4e5f.tmp").write_text("[]")
-    version = store.commit(parse_import(one_row(1), "c1.csv", registry), who="uji")
+    version = store.commit(parse_import(one_row(1), "c1.csv", registry, FRAMEWORKS), who="uji")
     assert version == "v0002" and [e["versi"] for e in store.manifest()] == ["v0001", "v0002"]
     assert sorted(p.name for p in store.folder.iterdir()) == ["v0001", "v0002"]
     assert not list(store.root.glob(".*.tmp"))
@@ -198,11 +201,11 @@ def test_the_next_commit_removes_what_a_killed_commit_left(data_dir, registry):
 
 def test_rollback_accepts_only_recorded_versions_and_lists_them(data_dir, registry, monkeypatch, capsys):
     store = VersionStore(data_dir)
-    store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     shutil.copytree(store.folder / "v0001", store.folder / "v0014")  # a leftover folder the manifest does not list
     with pytest.raises(VersionError, match=r"Versi 'v0014' tidak ada \(tersedia: v0000, v0001\)"):
         store.rollback("v0014")
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(settings.DATA.environment, str(data_dir))
     assert cli.main(["rollback", "v0014"]) == 2
     assert capsys.readouterr().err.strip() == "Galat: Versi 'v0014' tidak ada (tersedia: v0000, v0001)."
     assert store.current() == "v0001"
@@ -210,10 +213,10 @@ def test_rollback_accepts_only_recorded_versions_and_lists_them(data_dir, regist
 
 def test_the_versions_command_marks_a_version_in_force_that_has_no_record(data_dir, registry, monkeypatch, capsys):
     store = VersionStore(data_dir)
-    store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     shutil.copytree(store.folder / "v0001", store.folder / "v0014")
     (store.root / "CURRENT").write_text("v0014\n")  # as an older rollback could leave it
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+    monkeypatch.setenv(settings.DATA.environment, str(data_dir))
     assert cli.main(["versions"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line[:7] for line in lines] == ["  v0000", "* v0014", "  v0001"]
@@ -226,8 +229,8 @@ def test_version_folders_and_files_get_the_mode_of_the_umask(data_dir, registry,
     previous = os.umask(umask)
     try:
         store = VersionStore(data_dir)
-        store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
-        store.commit(parse_import(one_row(1), "c1.csv", registry), who="uji")  # links the files of v0001
+        store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
+        store.commit(parse_import(one_row(1), "c1.csv", registry, FRAMEWORKS), who="uji")  # links the files of v0001
     finally:
         os.umask(previous)
     modes = {p.relative_to(data_dir): stat.S_IMODE(p.stat().st_mode) for p in store.root.rglob("*")}
@@ -249,7 +252,7 @@ def roll_back_on_the_page(at, version: str):
 def test_after_login_the_versions_come_first_and_rollback_needs_no_upload(admin_env, registry):  # noqa: F811
     store = VersionStore(admin_env)
     for number in range(2):
-        store.commit(parse_import(one_row(number), f"c{number}.csv", registry), who="uji")
+        store.commit(parse_import(one_row(number), f"c{number}.csv", registry, FRAMEWORKS), who="uji")
     at = log_in(open_import())
     assert [h.value for h in at.subheader] == ["Versi data"]
     assert at.dataframe[0].value["versi"].tolist() == ["v0001", "v0002"]
@@ -262,7 +265,7 @@ def test_after_login_the_versions_come_first_and_rollback_needs_no_upload(admin_
 
 def test_the_impor_page_shows_a_version_in_force_that_has_no_record_and_rolls_back(admin_env, registry):  # noqa: F811
     store = VersionStore(admin_env)
-    store.commit(parse_import(one_row(0), "c0.csv", registry), who="uji")
+    store.commit(parse_import(one_row(0), "c0.csv", registry, FRAMEWORKS), who="uji")
     shutil.copytree(store.folder / "v0001", store.folder / "v0014")
     (store.root / "CURRENT").write_text("v0014\n")  # as an older rollback could leave it
     at = log_in(open_import())

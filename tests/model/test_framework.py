@@ -5,13 +5,8 @@ from fractions import Fraction
 
 import pytest
 
-from spbe.model.framework import (
-    FrameworkError,
-    framework_by_key,
-    framework_for_year,
-    load_indicator_table,
-    weight_unit,
-)
+from spbe.model.framework import FrameworkError, load_indicator_table, weight_unit
+from tests.frameworks import FRAMEWORKS
 
 
 @pytest.mark.parametrize(
@@ -24,30 +19,30 @@ from spbe.model.framework import (
     ],
 )
 def test_each_year_maps_to_its_framework_with_the_official_structure(year, title, domains, aspects, indicators):
-    framework = framework_for_year(year)
+    framework = FRAMEWORKS.for_year(year)
     assert framework.title == title
     assert (len(framework.domains), len(framework.aspects), len(framework.indicators)) == (domains, aspects, indicators)
 
 
 def test_years_before_2018_have_no_framework():
     with pytest.raises(ValueError, match="2017"):
-        framework_for_year(2017)
+        FRAMEWORKS.for_year(2017)
 
 
 def test_domain_weights_of_2018_are_17_28_55():
-    weights = framework_by_key("permenpanrb-5-2018").domains["domain_weight"].tolist()
+    weights = FRAMEWORKS.by_key("permenpanrb-5-2018").domains["domain_weight"].tolist()
     assert weights == [17, 28, 55]
 
 
 def test_domain_and_aspect_weights_of_2020_follow_the_regulation_tables_7_and_8():
-    framework = framework_by_key("permenpanrb-59-2020")
+    framework = FRAMEWORKS.by_key("permenpanrb-59-2020")
     assert framework.domains["domain_weight"].tolist() == [13, 25, 16.5, 45.5]
     assert framework.aspects["aspect_weight"].tolist() == [13, 10, 10, 5, 12, 4.5, 27.5, 18]
 
 
 def test_every_weight_row_carries_its_confidence_note():
     for year in (2018, 2021):
-        assert framework_for_year(year).indicators["weight_confidence"].notna().all()
+        assert FRAMEWORKS.for_year(year).indicators["weight_confidence"].notna().all()
 
 
 @pytest.mark.parametrize(
@@ -62,7 +57,7 @@ def test_every_weight_row_carries_its_confidence_note():
     ],
 )
 def test_level_names_use_the_process_or_service_scale(year, indicator, level, name):
-    assert framework_for_year(year).level_name(indicator, level) == name
+    assert FRAMEWORKS.for_year(year).level_name(indicator, level) == name
 
 
 def _broken_copy(tmp_path, reference_dir, replace_line):
@@ -116,12 +111,12 @@ def test_a_duplicated_indicator_number_is_reported_with_its_row(tmp_path, refere
     ],
 )
 def test_every_indicator_belongs_to_one_asistensi_module(year, indicator, module):
-    indicators = framework_for_year(year).indicators.set_index("indicator_no")
+    indicators = FRAMEWORKS.for_year(year).indicators.set_index("indicator_no")
     assert indicators.at[indicator, "modul"] == module
 
 
 def test_the_2018_layanan_publik_services_weigh_exactly_10_3_and_add_up_to_their_aspect():
-    framework = framework_by_key("permenpanrb-5-2018")
+    framework = FRAMEWORKS.by_key("permenpanrb-5-2018")
     units = framework.indicators.set_index("indicator_no")["indicator_units"]
     unit = weight_unit(Fraction(w).limit_denominator(10) for w in framework.indicators["indicator_weight"])
     assert unit == Fraction(1, 3)

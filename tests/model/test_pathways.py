@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spbe.data.store import Store
-from spbe.model.framework import Framework, framework_by_key
+from spbe.model.framework import Framework
 from spbe.model.pathways import (
     describe_plan,
     domain_increase_needed,
@@ -22,9 +22,8 @@ from spbe.model.pathways import (
     what_if,
 )
 from spbe.model.scoring import index_from_domains
-
-F2018 = framework_by_key("permenpanrb-5-2018")
-F2020 = framework_by_key("permenpanrb-59-2020")
+from spbe.settings import ROOT
+from tests.frameworks import F2018, F2020
 
 
 def small_framework(weights: list[float]) -> Framework:
@@ -47,7 +46,7 @@ def small_framework(weights: list[float]) -> Framework:
             "modul": "TIK",
         }
     )
-    return Framework("test", "Test", 2018, None, "test.csv", indicators)
+    return Framework("test", "Test", 2018, None, "test.csv", indicators, F2018.bands)
 
 
 def brute_force_minimum(levels: list[int], weights: list[float], target: float) -> int | None:
@@ -93,7 +92,7 @@ def test_a_plan_prefers_the_heaviest_indicators_then_the_weakest():
 
 def test_an_instansi_already_there_needs_no_step_and_memuaskan_has_no_next_band():
     assert fewest_level_ups(pd.Series(3, index=F2020.indicator_numbers), F2020, 2.6) == []
-    assert next_predikat("Memuaskan") is None
+    assert next_predikat("Memuaskan", F2020.bands) is None
 
 
 def test_plans_read_as_grouped_steps():
@@ -109,7 +108,7 @@ def test_domain_only_years_fill_the_heaviest_domain_first():
 
 
 def test_every_2018_instansi_below_baik_gets_a_path_that_reaches_it():
-    store = Store()
+    store = Store(ROOT / "data")
     results = store.results(2018)
     paths = paths_for_year(store.levels(2018), results, F2018)
     below = results[results["indeks"] < 2.6]
@@ -117,7 +116,7 @@ def test_every_2018_instansi_below_baik_gets_a_path_that_reaches_it():
     indices = results.set_index("instansi_id")["indeks"]
     after = {row.instansi_id: index_after(indices[row.instansi_id], row.rencana, F2018) for row in paths.itertuples()}
     assert min(round(v, 9) for v in after.values()) >= 2.6
-    mean, below_pct = what_if(results, pd.Series(after))
+    mean, below_pct = what_if(results, pd.Series(after), F2018.bands)
     assert below_pct == 0
     assert mean > 1.98
 
@@ -136,11 +135,11 @@ def test_every_2018_instansi_below_baik_gets_a_path_that_reaches_it():
     ],
 )
 def test_the_next_target_is_the_band_directly_above_the_predikat_at_its_lower_edge(predikat, target):
-    assert next_predikat(predikat) == target
+    assert next_predikat(predikat, F2020.bands) == target
 
 
 def test_official_rows_on_a_band_edge_aim_at_the_band_above_their_official_predikat():
-    results = Store().results(2024).set_index("nama")
+    results = Store(ROOT / "data").results(2024).set_index("nama")
     for name, printed, official, goal in [
         ("Kabupaten Luwu", 2.60, "Cukup", ("Baik", 2.6)),
         ("Kabupaten Pacitan", 3.50, "Baik", ("Sangat Baik", 3.5)),
@@ -148,7 +147,7 @@ def test_official_rows_on_a_band_edge_aim_at_the_band_above_their_official_predi
     ]:
         row = results.loc[name]
         assert (row["indeks"], row["predikat"]) == (printed, official)
-        assert next_predikat(row["predikat"]) == goal
+        assert next_predikat(row["predikat"], F2020.bands) == goal
 
 
 def test_domain_steps_are_rounded_up_so_the_increase_shown_is_enough():
@@ -163,9 +162,9 @@ def test_domain_steps_are_rounded_up_so_the_increase_shown_is_enough():
 
 
 def test_what_if_counts_an_official_row_on_the_baik_edge_by_its_predikat():
-    results = Store().results(2024)
-    _, below = what_if(results, pd.Series(dtype=float))
+    results = Store(ROOT / "data").results(2024)
+    _, below = what_if(results, pd.Series(dtype=float), F2020.bands)
     assert below == pytest.approx(100 * (127 + 19) / 615)  # Cukup 127 + Kurang 19, Kab. Luwu (2,60) among them
     luwu = results.loc[results["nama"] == "Kabupaten Luwu", "instansi_id"].iloc[0]
-    _, after = what_if(results, pd.Series({luwu: 2.6}))
+    _, after = what_if(results, pd.Series({luwu: 2.6}), F2020.bands)
     assert after == pytest.approx(100 * 145 / 615)

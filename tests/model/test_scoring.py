@@ -9,11 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spbe import cli
-from spbe.model.framework import framework_by_key, framework_for_year
-from spbe.model.scoring import InvalidLevelsError, check_official, index_from_domains, score_levels
+from spbe.core.rounding import round_half_up
+from spbe.model.scoring import (
+    InvalidLevelsError,
+    check_results,
+    domains_of_levels,
+    index_from_domains,
+    index_of_domains,
+    score_levels,
+)
+from tests.frameworks import F2018, F2020, FRAMEWORKS
 
-F2018 = framework_by_key("permenpanrb-5-2018")
-F2020 = framework_by_key("permenpanrb-59-2020")
 DOMAIN_COLUMNS = {"d1_kebijakan": 1, "d2_tata_kelola": 2, "d3_manajemen": 3, "d4_layanan": 4}
 
 
@@ -32,6 +38,7 @@ def test_the_regulations_worked_example_gives_3_28():
 
 
 @pytest.mark.parametrize(("framework", "year"), [(F2018, 2018), (F2020, 2024)])
+@settings(deadline=None)  # a DuckDB connection per example: a busy machine takes longer than 200 ms
 @given(level=st.integers(1, 5))
 def test_the_same_level_on_every_indicator_scores_exactly_that_level(framework, year, level):
     table = levels_table(framework, {"A": [level] * len(framework.indicators)}, year)
@@ -68,6 +75,38 @@ def test_the_index_equals_the_weighted_mean_of_all_indicator_levels():
         assert got[name] == pytest.approx(value, abs=1e-12)
 
 
+def test_the_reference_formula_gives_the_regulations_worked_example_exactly():
+    domains = {1: Fraction("3.70"), 2: Fraction("3.40"), 3: 3, 4: Fraction("3.20")}
+    assert index_of_domains(domains, F2020) == Fraction("3.282")  # printed 3,28
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), use_2018=st.booleans(), instansi=st.integers(1, 6))
+def test_duckdb_scoring_agrees_with_the_reference_formula_for_every_instansi(data, use_2018, instansi):
+    framework, year = (F2018, 2018) if use_2018 else (F2020, 2024)
+    n = len(framework.indicators)
+    levels = {f"I{i}": data.draw(st.lists(st.integers(1, 5), min_size=n, max_size=n)) for i in range(instansi)}
+    scores = score_levels(levels_table(framework, levels, year), framework)
+    for position, (name, values) in enumerate(sorted(levels.items())):
+        domains = domains_of_levels(dict(zip(framework.indicator_numbers, values, strict=True)), framework)
+        reference = index_of_domains(domains, framework)
+        assert scores.index["instansi"].iloc[position] == name
+        assert scores.index["indeks"].iloc[position] == float(reference)  # the float nearest the exact value
+        assert scores.domains.iloc[position].tolist() == [float(domains[no]) for no in framework.domains["domain_no"]]
+        assert round_half_up(scores.index["indeks"].iloc[position], 2) == round_half_up(reference, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), use_2018=st.booleans())
+def test_the_vectorised_index_from_published_domains_agrees_with_the_reference(data, use_2018):
+    framework = F2018 if use_2018 else F2020
+    numbers = framework.domains["domain_no"].tolist()
+    cents = data.draw(st.lists(st.integers(0, 500), min_size=len(numbers), max_size=len(numbers)))
+    domains = {no: Fraction(c, 100) for no, c in zip(numbers, cents, strict=True)}  # printed to 2 decimals
+    vectorised = index_from_domains(pd.DataFrame([{no: float(v) for no, v in domains.items()}]), framework).iloc[0]
+    assert round_half_up(vectorised, 4) == round_half_up(index_of_domains(domains, framework), 4)
+
+
 def test_domain_columns_come_in_framework_order_and_wide_joins_them():
     scores = score_levels(levels_table(F2018, {"A": [3] * 35}, 2018), F2018)
     assert list(scores.domains.columns) == ["Kebijakan Internal SPBE", "Tata Kelola SPBE", "Layanan SPBE"]
@@ -89,7 +128,7 @@ def test_a_parquet_file_scores_like_the_dataframe(tmp_path):
 @pytest.fixture(scope="module")
 def official(reference_dir):
     table = pd.read_csv(reference_dir / "results_2023_2024.csv").rename(columns=DOMAIN_COLUMNS)
-    return check_official(table, framework_for_year(2023))
+    return check_results(table, FRAMEWORKS.for_year(2023))
 
 
 def test_all_1236_official_rows_are_checked(official):
@@ -179,6 +218,7 @@ def test_an_instansi_exactly_on_2_6_scores_2_6_not_float_noise():
 
 
 @pytest.mark.parametrize(("framework", "year"), [(F2018, 2018), (F2020, 2024)])
+@settings(deadline=None)  # a DuckDB connection per example: a busy machine takes longer than 200 ms
 @given(level=st.integers(1, 5))
 def test_a_uniform_level_is_exactly_that_level_in_index_domains_and_aspects(framework, year, level):
     scores = score_levels(levels_table(framework, {"A": [level] * len(framework.indicators)}, year), framework)

@@ -18,6 +18,7 @@ from spbe.present import charts, export
 from spbe.present.export import PRESETS, render
 from spbe.present.figures import PREDIKAT_COLORS
 from spbe.present.presskit import build_kit, kit_charts
+from spbe.settings import ROOT
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -31,7 +32,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def store():
-    return Store()
+    return Store(ROOT / "data")
 
 
 def png_image(data: bytes) -> Image.Image:

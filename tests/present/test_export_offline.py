@@ -16,8 +16,8 @@ import zipfile
 
 import pytest
 
-from spbe.data.paths import ROOT
 from spbe.present import export
+from spbe.settings import ROOT
 
 TRACED = "connect,sendto,sendmsg,sendmmsg,execve"
 # An internet socket address as strace prints it: the port, then an IPv4 or IPv6 address.

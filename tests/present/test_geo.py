@@ -9,13 +9,15 @@ from PIL import Image
 
 from spbe.data.store import Store
 from spbe.present import export, geo, maps
+from spbe.settings import ROOT
+from tests.frameworks import F2020
 
 YEARS = (2018, 2023, 2024)
 
 
 @pytest.fixture(scope="module")
 def store():
-    return Store()
+    return Store(ROOT / "data")
 
 
 def province_codes(store, year) -> set[str]:
@@ -79,7 +81,7 @@ def test_a_folded_polygon_pools_its_instansi_instead_of_averaging_provinces():
             "predikat": ["Cukup", "Baik", "Sangat Baik", "Kurang", "Sangat Baik"],
         }
     )
-    (papua,) = geo.polygon_values(rows, 2024).to_dict("records")
+    (papua,) = geo.polygon_values(rows, 2024, F2020.bands).to_dict("records")
     assert papua["kode"] == "91"
     assert papua["provinsi"] == "Papua dan Papua Selatan"
     assert papua["jumlah_instansi"] == 5
@@ -87,7 +89,7 @@ def test_a_folded_polygon_pools_its_instansi_instead_of_averaging_provinces():
     assert papua["baik_ke_atas"] == pytest.approx(60.0)  # 3 of 5; averaging would give 58,3
     assert papua["indeks_pemprov"] == pytest.approx(1.75)
     assert papua["pemprov"] == "Provinsi Papua 2,00; Provinsi Papua Selatan 1,50"
-    assert len(geo.province_values(rows)) == 2  # the tile map keeps them apart
+    assert len(geo.province_values(rows, F2020.bands)) == 2  # the tile map keeps them apart
 
 
 def test_fold_notes_name_every_fold_of_the_year(store):
@@ -197,7 +199,7 @@ def test_a_year_without_any_provincial_government_still_maps(store):
     """A partial import (two kab/kota of 2025) has no pemprov to list: the map says so, it does not fail."""
     results = store.results(2024)
     kabkota = results[results["nama"].isin(["Kota Surabaya", "Kabupaten Banyuwangi"])]
-    values = geo.province_values(kabkota)
+    values = geo.province_values(kabkota, F2020.bands)
     assert values["kode"].tolist() == ["35"]
     assert values["jumlah_instansi"].tolist() == [2]
     assert values["pemprov"].isna().all()

@@ -11,13 +11,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from spbe.data.importer import parse_import
-from spbe.data.paths import DATA_DIR, ROOT
-from spbe.data.registry import read_registry
+from spbe.data.registry import read_registry, registry_path
 from spbe.data.store import Store
 from spbe.data.versions import VersionStore
 from spbe.present import export, maps, overview
 from spbe.present.figures import MEAN_LABEL
 from spbe.present.presskit import captions, kit_charts
+from spbe.settings import DATA, ROOT
+from tests.frameworks import FRAMEWORKS
 from tests.helpers import chart_figures, trace_named
 
 # 2025, the last year on the SPBE instrument (PermenPANRB 59/2020): the national index was not
@@ -46,12 +47,13 @@ PAGES = [
 
 
 def copy_of_data(target):
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    shutil.copytree(ROOT / "data", target, ignore=shutil.ignore_patterns("imports", "*.prev"))
     return target
 
 
 def commit(data_dir, text: str, file_name: str, year: int) -> None:
-    parsed = parse_import(text.encode(), file_name, read_registry(), year=year, who="uji")
+    registry = read_registry(registry_path(data_dir))
+    parsed = parse_import(text.encode(), file_name, registry, FRAMEWORKS, year=year, who="uji")
     VersionStore(data_dir).commit(parsed, who="uji")
 
 
@@ -61,7 +63,7 @@ def data_2025(tmp_path_factory):
     data_dir = copy_of_data(tmp_path_factory.mktemp("tahun2025") / "data")
     commit(data_dir, RESULTS_2025, "hasil_2025.csv", 2025)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+        patch.setenv(DATA.environment, str(data_dir))
         yield data_dir
 
 
@@ -84,7 +86,7 @@ def run_cli(data_dir, *args):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "SPBE_DATA_DIR": str(data_dir)},
+        env={**os.environ, DATA.environment: str(data_dir)},
     )
 
 

@@ -9,13 +9,14 @@ from streamlit.testing.v1 import AppTest
 
 from spbe.core.formatting import markdown_text
 from spbe.data.importer import parse_import
-from spbe.data.paths import ROOT
-from spbe.data.registry import read_registry
+from spbe.data.registry import read_registry, registry_path
 from spbe.data.store import Store
 from spbe.data.versions import VersionStore
 from spbe.present import charts
 from spbe.present.figures import FigureMeta, finish
 from spbe.present.presskit import captions, kit_charts
+from spbe.settings import DATA, ROOT
+from tests.frameworks import FRAMEWORKS
 from tests.helpers import chart_figures
 from tests.present.test_imported_years import RESULTS_2025, copy_of_data
 
@@ -28,10 +29,11 @@ SHOWN = ['&lt;a href="http://x"&gt;hasil&lt;/a&gt;.csv', "&lt;script&gt;alert(1)
 def hostile_import(tmp_path_factory):
     """A private data folder with 2025 imported under a hostile file name and importer name."""
     data_dir = copy_of_data(tmp_path_factory.mktemp("markup") / "data")
-    parsed = parse_import(RESULTS_2025.encode(), FILE_NAME, read_registry(), year=2025, who=WHO)
+    registry = read_registry(registry_path(data_dir))
+    parsed = parse_import(RESULTS_2025.encode(), FILE_NAME, registry, FRAMEWORKS, year=2025, who=WHO)
     VersionStore(data_dir).commit(parsed, who=WHO)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("spbe.data.paths.DATA_DIR", data_dir)
+        patch.setenv(DATA.environment, str(data_dir))
         yield data_dir
 
 

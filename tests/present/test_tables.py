@@ -13,13 +13,14 @@ from spbe import cli
 from spbe.data.store import Store
 from spbe.present.charts import standard_charts
 from spbe.present.tables import INDEX_DECIMALS, SHARE_DECIMALS, csv_bytes, xlsx_bytes
+from spbe.settings import ROOT
 
 NOISE = re.compile(r"\d\.\d*(0000|9999)\d")  # 0.6200000000000001, 2.5999999999999996
 
 
 @pytest.fixture(scope="module")
 def store():
-    return Store()
+    return Store(ROOT / "data")
 
 
 def decimals_of(text: str) -> int:

@@ -8,10 +8,11 @@ import pytest
 
 from spbe.cli import main
 from spbe.data.store import Store
-from spbe.model.predikat import PREDIKAT
 from spbe.present import charts, overview
 from spbe.present.figures import GAP_LABEL_ROOM, gap_words
 from spbe.present.presskit import captions, kit_charts
+from spbe.settings import ROOT
+from tests.frameworks import F2020
 from tests.ui.test_pages import metrics, open_page, text_of
 
 # Profil at the band edges
@@ -36,7 +37,7 @@ def test_profile_on_a_band_edge_keeps_the_official_predikat_and_aims_at_the_band
     assert f"Untuk mencapai {goal}" in text
     assert f"predikat **{official}** ditetapkan dari indeks sebelum pembulatan ({unrounded} bila dihitung ulang" in text
     target = goal.split("**")[1]
-    others = [p for p in PREDIKAT if p not in (official, target)]
+    others = [p for p in F2020.bands.names if p not in (official, target)]
     assert not [p for p in others if f"**{p}**" in text]  # no sentence names another band
     assert "+0,00" not in text  # every increase shown is enough to reach the edge
 
@@ -60,7 +61,7 @@ def test_the_gap_is_worded_in_points_above_or_below_the_named_target(index, targ
 
 @pytest.fixture(scope="module")
 def store():
-    return Store()
+    return Store(ROOT / "data")
 
 
 @pytest.mark.parametrize(("year", "words"), GAPS)

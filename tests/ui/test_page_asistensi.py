@@ -3,9 +3,15 @@
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
-from spbe.data.paths import ROOT
-from spbe.model.cohorts import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, default_assignment
+from spbe.data.store import Store
+from spbe.model.cohorts import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+from spbe.settings import ROOT
 from tests.helpers import chart_figures
+
+
+def default_assignment():
+    """The proposed host cities the page starts from (the committed data's)."""
+    return Store(ROOT / "data").host_cities()
 
 
 def open_asistensi(**query) -> AppTest:

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from spbe import auth
-from spbe.data.paths import DATA_DIR, ROOT
+from spbe.settings import ADMIN_PASSWORD_HASH, DATA, ROOT
 from tests.data.test_import import report_style_xlsx, several_sheets, year_2023_stated_in
 
 PASSWORD = "sandi-admin-untuk-uji"
@@ -15,9 +15,9 @@ PASSWORD = "sandi-admin-untuk-uji"
 @pytest.fixture
 def admin_env(tmp_path, monkeypatch):
     data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("imports", "*.prev"))
-    monkeypatch.setattr("spbe.data.paths.DATA_DIR", data)
-    monkeypatch.setenv(auth.ENV_VARIABLE, auth.hash_password(PASSWORD, iterations=1_000))
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("imports", "*.prev"))
+    monkeypatch.setenv(DATA.environment, str(data))
+    monkeypatch.setenv(ADMIN_PASSWORD_HASH.environment, auth.hash_password(PASSWORD, iterations=1_000))
     monkeypatch.setattr(auth, "PROCESS_GUARD", auth.LoginGuard(sleep=lambda _: None))  # no failures of other tests
     return data
 
@@ -27,7 +27,7 @@ def open_import() -> AppTest:
 
 
 def test_without_a_configured_hash_the_page_explains_and_stays_closed(monkeypatch):
-    monkeypatch.delenv(auth.ENV_VARIABLE, raising=False)
+    monkeypatch.delenv(ADMIN_PASSWORD_HASH.environment, raising=False)
     at = open_import()
     assert not at.exception
     assert "Impor belum diaktifkan" in at.warning[0].value

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from spbe.data.paths import ROOT
+from spbe.settings import ROOT
 from tests.helpers import chart_figures
 
 TIMEOUT_S = 60

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spbe.data.paths import ROOT
+from spbe.settings import ROOT
 from tests.helpers import chart_figures, trace_named
 
 TIMEOUT_S = 60
