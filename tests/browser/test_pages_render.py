@@ -59,12 +59,17 @@ def test_a_filter_change_updates_the_chart_and_the_url(server_url, page):
     page.page.get_by_label("Cari nama instansi").press("Enter")
     page.page.wait_for_function("() => document.body.innerText.includes('2 instansi · evaluasi 2024')", timeout=30_000)
     page.wait_idle()
+    # plotly.js redraws after the new figure arrives, a moment after the text: wait for it (bounded)
+    page.page.wait_for_function(f"() => ({HISTOGRAM_POINTS}) === 2", timeout=30_000)
     assert histogram_points(page) == 2  # Kota Bandung and Kota Banda Aceh
     assert "cari=Kota+Banda" in page.page.url or "cari=Kota%20Banda" in page.page.url
     page.screenshot("sebaran_filtered")
     assert page.outside_requests == []
 
 
+HISTOGRAM_POINTS = "document.querySelector('.js-plotly-plot')._fullData[0]._length"
+
+
 def histogram_points(page) -> int:
     """Values in the histogram plotly drew (the figure object plotly.js keeps on its div)."""
-    return page.page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData[0]._length")
+    return page.page.evaluate(f"() => {HISTOGRAM_POINTS}")
