@@ -14,6 +14,7 @@ from spbe.model.cohorts import (
     cohorts,
 )
 from spbe.model.pathways import describe_plan, what_if
+from spbe.model.provenance import Provenance
 from spbe.present.plan_export import Plan, plan_csv, plan_xlsx
 from spbe.ui import asistensi as ui_asistensi
 
@@ -21,7 +22,7 @@ ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.instansi_years(), default=ROSTER_YEAR)
 years = store.years().set_index("tahun")
-provenance, source = years.at[year, "provenance"], years.at[year, "sumber"]
+provenance, source = Provenance(years.at[year, "provenance"]), years.at[year, "sumber"]
 
 st.title("Asistensi SPBE")
 st.markdown(

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from spbe import ui
+from spbe.model.provenance import Provenance
 from spbe.present import charts
 from spbe.present.charts import GROUPINGS
 
@@ -17,7 +18,7 @@ by = st.sidebar.selectbox(
 years = store.years().set_index("tahun")
 
 st.title("Domain & Indikator")
-ui.provenance_badge(years.at[year, "provenance"])
+ui.provenance_badge(Provenance(years.at[year, "provenance"]))
 
 # Domain means by group
 ui.show_chart(charts.domain_means_chart(store, year, by), key="domain_means")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.formatting import format_count
+from spbe.model.provenance import Provenance
 from spbe.present import maps
 from spbe.present.geo import DEFAULT_METRIC, METRICS
 
@@ -24,7 +25,7 @@ metric = st.sidebar.selectbox(
 kelompok = ui.multi_filter("Kelompok instansi", maps.regional_kelompok(store, year), key="kelompok")
 
 st.title("Peta")
-provenance = years.at[year, "provenance"]
+provenance = Provenance(years.at[year, "provenance"])
 ui.provenance_badge(provenance)
 view = maps.map_view(store, year, metric, kelompok)
 if view is None:

@@ -6,6 +6,7 @@ import streamlit as st
 from spbe import ui
 from spbe.core.formatting import format_count, format_number
 from spbe.model.pathways import describe_plan, domain_increase_needed, domain_steps, fewest_level_ups, next_predikat
+from spbe.model.provenance import Provenance
 from spbe.model.scoring import index_from_domains
 from spbe.present import charts
 from spbe.present.figures import PROVENANCE_LABELS
@@ -31,15 +32,15 @@ row = history.set_index("tahun").loc[year]
 st.header(name)
 place = [row["kategori"], row["lokus"]] + ([row["nama_provinsi"]] if pd.notna(row["nama_provinsi"]) else [])
 st.caption(" · ".join(place))
-ui.provenance_badge(row["provenance"], what=f"Angka {year} instansi ini")
+ui.provenance_badge(Provenance(row["provenance"]), what=f"Angka {year} instansi ini")
 
 left, middle, right = st.columns(3)
 left.metric(f"Indeks SPBE {year}", format_number(row["indeks"]))
 middle.metric("Predikat", row["predikat"])
 # A simulated year (2018) is no evaluation: count the official years, name the others in the help.
-official = history["provenance"] == "resmi"
+official = history["provenance"] == Provenance.RESMI
 others = ", ".join(
-    f"{tahun} ({PROVENANCE_LABELS.get(origin, origin)})"
+    f"{tahun} ({PROVENANCE_LABELS[Provenance(origin)]})"
     for tahun, origin in history.loc[~official, ["tahun", "provenance"]].itertuples(index=False)
 )
 right.metric(
@@ -63,7 +64,7 @@ if row["predikat"] != framework.bands.predikat_of(row["indeks"]):
 
 # Index and predikat in every year evaluated
 history_chart = charts.history_chart(store, chosen, name)
-if history_chart.meta.provenance == "campuran":
+if history_chart.meta.provenance == Provenance.MEMUAT_SIMULASI:
     st.caption("Riwayat memuat tahun simulasi (titik berongga): bukan hasil evaluasi resmi.")
 ui.show_chart(history_chart, key="history")
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.formatting import format_percent
+from spbe.model.provenance import Provenance
 from spbe.present import charts, overview
 
 ui.leave_pages_folder_mode()
@@ -12,10 +13,10 @@ year = ui.year_select(store.years()["tahun"].tolist())  # published years and an
 summary = store.summary(year)
 
 st.title("Ringkasan Nasional")
-st.caption(f"Evaluasi SPBE {year} · kerangka {summary['framework']}")
+st.caption(f"Evaluasi SPBE {year} · kerangka {summary.framework}")
 # A year without a published index (an import) shows figures of the imported rows, not official ones.
 ui.provenance_badge(
-    "resmi" if summary["national_index_official"] is not None else summary["provenance"],
+    Provenance.RESMI if summary.national_index_official is not None else summary.provenance,
     what="Indeks nasional, target dan jumlah instansi",
 )
 

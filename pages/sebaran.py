@@ -5,6 +5,7 @@ import streamlit as st
 from spbe import ui
 from spbe.core.formatting import format_count, format_percent
 from spbe.data.store import Filters
+from spbe.model.provenance import Provenance
 from spbe.present import charts
 
 ui.leave_pages_folder_mode()
@@ -26,7 +27,7 @@ cari = ui.text_filter("Cari nama instansi", key="cari")
 filters = Filters(predikat=predikat, kelompok=kelompok, lokus=lokus, provinsi=provinsi, kota=kota, cari=cari)
 
 st.title("Sebaran Predikat")
-provenance = years.at[year, "provenance"]
+provenance = Provenance(years.at[year, "provenance"])
 ui.provenance_badge(provenance)
 rows = store.results(year, filters)
 if rows.empty:

@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from spbe import auth, settings
@@ -21,6 +22,7 @@ from spbe.data.registry import read_registry, registry_path
 from spbe.data.store import Store
 from spbe.data.versions import VersionStore
 from spbe.model.framework import load_frameworks
+from spbe.model.provenance import Provenance
 from spbe.model.scoring import InvalidLevelsError, score_levels, split_by_framework
 from spbe.present.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
 from spbe.present.figures import gap_words
@@ -158,30 +160,37 @@ GRAIN_LABELS = {
     "domain": "indeks domain per instansi",
     "national": "angka nasional saja",
 }
-PROVENANCE_LABELS = {"resmi": "resmi", "simulasi": "SIMULASI (bukan data resmi)", "impor": "impor", "mixed": "campuran"}
+# The CLI's shorter words for the provenance of a year (the screen's are spbe.present.figures.PROVENANCE_LABELS).
+PROVENANCE_WORDS = {
+    Provenance.RESMI: "resmi",
+    Provenance.SIMULASI: "SIMULASI (bukan data resmi)",
+    Provenance.IMPOR: "impor",
+    Provenance.GABUNGAN: "campuran",
+    Provenance.MEMUAT_SIMULASI: "memuat SIMULASI (bukan data resmi)",
+}
 
 
 def _summary(args: argparse.Namespace, data_dir: Path) -> int:
     summary = Store(data_dir).summary(args.year)
     if args.json:
-        print(json.dumps(at_json_precision(summary, args.decimals), ensure_ascii=False, indent=2))
+        print(json.dumps(at_json_precision(asdict(summary), args.decimals), ensure_ascii=False, indent=2))
         return 0
-    headline = summary["national_index_official"]
+    headline = summary.national_index_official
     if headline is None:  # no published index (an import): the gap is that of the recomputed mean
-        headline = summary["national_index_mean"]
+        headline = summary.national_index_mean
     lines = [
-        f"Ringkasan SPBE {summary['year']} ({summary['framework']})",
-        f"  Data per instansi       : {GRAIN_LABELS[summary['grain']]}, {PROVENANCE_LABELS[summary['provenance']]}",
-        f"  Indeks nasional (resmi) : {format_number(summary['national_index_official'])}",
-        f"  Rata-rata instansi      : {format_number(summary['national_index_mean'])} (dihitung ulang)",
-        f"  Target                  : {format_number(summary['target'], trim_zeros=True)}",
-        f"  Selisih terhadap target : {gap_words(headline, summary['target'])}",
-        f"  Instansi dievaluasi     : {format_count(summary['instansi_evaluated'])}",
-        f"  Baik ke atas            : {format_count(summary['baik_or_better_count'])}",
-        f"  Di bawah Baik           : {format_percent(summary['below_baik_pct'])}",
+        f"Ringkasan SPBE {summary.year} ({summary.framework})",
+        f"  Data per instansi       : {GRAIN_LABELS[summary.grain]}, {PROVENANCE_WORDS[summary.provenance]}",
+        f"  Indeks nasional (resmi) : {format_number(summary.national_index_official)}",
+        f"  Rata-rata instansi      : {format_number(summary.national_index_mean)} (dihitung ulang)",
+        f"  Target                  : {format_number(summary.target, trim_zeros=True)}",
+        f"  Selisih terhadap target : {gap_words(headline, summary.target)}",
+        f"  Instansi dievaluasi     : {format_count(summary.instansi_evaluated)}",
+        f"  Baik ke atas            : {format_count(summary.baik_or_better_count)}",
+        f"  Di bawah Baik           : {format_percent(summary.below_baik_pct)}",
     ]
-    lines += [f"    {name:<12}: {format_count(count)}" for name, count in summary["predikat_counts"].items()]
-    lines.append(f"  Sumber                  : {summary['source']}")
+    lines += [f"    {name:<12}: {format_count(count)}" for name, count in summary.predikat_counts.items()]
+    lines.append(f"  Sumber                  : {summary.source}")
     print("\n".join(lines))
     return 0
 

@@ -17,6 +17,7 @@ import pandas as pd
 from spbe.build.roster import build_registry
 from spbe.data.datafiles import write_results
 from spbe.data.registry import KATEGORI, resolve_names
+from spbe.model.provenance import Provenance
 
 RESULTS_SOURCE = "results_2023_2024.csv"
 DOMAIN_COLUMNS = {
@@ -42,7 +43,7 @@ def official_results(reference_dir: Path) -> pd.DataFrame:
             "indeks": table["indeks"].astype("float64"),
             "predikat": table["predikat"].astype("string"),
             **{new: table[old].astype("float64") for old, new in DOMAIN_COLUMNS.items()},
-            "provenance": "resmi",
+            "provenance": Provenance.RESMI.value,
             "sumber": table["source"].astype("string"),
             "catatan": table["note"],
             "kategori": table["category"].astype("string"),

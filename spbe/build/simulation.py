@@ -59,11 +59,11 @@ from spbe.build.roster import build_registry, load_roster_2018
 from spbe.data.datafiles import results_path, write_levels, write_results
 from spbe.data.registry import KELOMPOK_2018, resolve_names
 from spbe.model.framework import Framework, load_frameworks
+from spbe.model.provenance import Provenance
 from spbe.model.scoring import Scores, score_levels
 
 YEAR = 2018
 SEED = 20190328  # any fixed number would do; this is the date the 2018 results were announced
-PROVENANCE = "simulasi"
 SUMBER = "Simulasi Dasbor SPBE (seed {seed}), dikalibrasi ke angka terbitan 2018; bukan data resmi"
 
 # --------------------------------------------------------------------------- calibration targets
@@ -556,7 +556,7 @@ def results_2018(levels: pd.DataFrame, reference_dir: Path, seed: int = SEED) ->
             "domain_2": domains.iloc[:, 1].to_numpy(),
             "domain_3": domains.iloc[:, 2].to_numpy(),
             "domain_4": np.full(len(ids), np.nan),
-            "provenance": PROVENANCE,
+            "provenance": Provenance.SIMULASI.value,
             "sumber": SUMBER.format(seed=seed),
             "catatan": None,
         }
@@ -575,7 +575,8 @@ def write_2018(data_dir: Path, reference_dir: Path, seed: int = SEED) -> Path:
 
 def _write(levels: pd.DataFrame, data_dir: Path, reference_dir: Path, seed: int) -> Path:
     write_results(results_2018(levels, reference_dir, seed), YEAR, data_dir)
-    return write_levels(levels.assign(provenance=PROVENANCE, sumber=SUMBER.format(seed=seed)), YEAR, data_dir)
+    levels = levels.assign(provenance=Provenance.SIMULASI.value, sumber=SUMBER.format(seed=seed))
+    return write_levels(levels, YEAR, data_dir)
 
 
 # --------------------------------------------------------------------------- command

@@ -28,6 +28,7 @@ from spbe.core.messages import line_ranges, quoted
 from spbe.data.ingest import RawTable, UnreadableFileError, levels_long, parse_number, read_tables, row_years
 from spbe.data.registry import alias_index, normalise_name
 from spbe.model.framework import Framework, Frameworks
+from spbe.model.provenance import Provenance
 from spbe.model.scoring import RECOMPUTE_TOLERANCE, InvalidLevelsError, check_results, score_levels
 
 MAX_PROBLEMS_SHOWN = 200  # a page or terminal shows these; the total is always said
@@ -120,9 +121,9 @@ def parse_import(
     if problems:
         raise ImportRejected(problems)
     for part in parts:
-        part.results = part.results.assign(provenance="impor", sumber=source)
+        part.results = part.results.assign(provenance=Provenance.IMPOR.value, sumber=source)
         if part.levels is not None:
-            part.levels = part.levels.assign(provenance="impor", sumber=source)
+            part.levels = part.levels.assign(provenance=Provenance.IMPOR.value, sumber=source)
     skipped = [f"lembar {sheet} dilewati: tidak ada tabel hasil" for sheet in skipped_sheets]
     skipped += [f"{_place(table, line)} dilewati: {why}" for table in tables for line, why in table.skipped]
     return ParsedFile(file_name, sha, parts, skipped)

@@ -26,6 +26,7 @@ from spbe.core.db import connect
 from spbe.data.registry import registry_path
 from spbe.data.versions import DataUnreadable, VersionStore
 from spbe.model.framework import Framework, Frameworks, load_frameworks
+from spbe.model.provenance import Provenance, provenance_of
 
 # The 38 provinces (Papua split of 2022) first appear in the official tables of 2023; earlier
 # years are shown on the 34 provinces of 2018.
@@ -69,6 +70,25 @@ class Filters:
         }
 
 
+@dataclass(frozen=True)
+class YearSummary:
+    """The national picture of one year; its fields, in this order, are the `summary` command's JSON."""
+
+    year: int
+    framework: str  # the title of the framework the year was scored with
+    grain: str  # indicator | domain | national (see the module docstring)
+    provenance: Provenance  # of the per-instansi rows; resmi for a year of national figures only
+    national_index_official: float | None  # the published index
+    national_index_mean: float | None  # the mean of the year's instansi, recomputed
+    target: float | None
+    gap: float | None  # target minus the published index, else minus the mean
+    instansi_evaluated: int | None  # the published count, else the rows'
+    predikat_counts: dict[str, int]  # per band of the year's framework, best last; empty without rows
+    below_baik_pct: float | None
+    baik_or_better_count: int | None
+    source: str
+
+
 class Store:
     def __init__(self, data_dir: Path, version: str | None = None):
         self.data_dir = Path(data_dir)
@@ -83,14 +103,9 @@ class Store:
         versions = VersionStore(self.data_dir)
         reference = self.data_dir / "reference"
         self.frameworks: Frameworks = load_frameworks(reference)  # the frameworks and predikat bands of this data
-        for table, file in (
-            ("national_series", "national_series.csv"),
-            ("published_2018", "published_figures_2018.csv"),
-            ("targets_share_baik", "targets_share_baik.csv"),
-            ("host_city", "asistensi_kota.csv"),
-            ("roster_2018", "roster_2018.csv"),
-        ):
-            sql = f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true)"  # noqa: S608 - fixed names
+        for table, (file, renamed) in _REFERENCE_TABLES.items():
+            columns = f"* RENAME ({renamed})" if renamed else "*"
+            sql = f"CREATE TABLE {table} AS SELECT {columns} FROM read_csv(?, header = true)"  # noqa: S608 - fixed names
             self._load_file(versions, sql, reference / file)
         registry = registry_path(self.data_dir)
         self._load_file(versions, "CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", registry)
@@ -176,7 +191,7 @@ class Store:
 
     def national_series(self) -> pd.DataFrame:
         """The official national index per year with domains, counts, target and source."""
-        return self._query("SELECT * FROM national_series ORDER BY year")
+        return self._query("SELECT * FROM national_series ORDER BY tahun")
 
     def instansi_years(self) -> list[int]:
         """Years with per-instansi results (the per-instansi views offer only these)."""
@@ -184,11 +199,18 @@ class Store:
 
     def years(self) -> pd.DataFrame:
         """Every year with data: grain, provenance and source of the per-instansi part, instansi count."""
-        return self._query(_YEARS_SQL)
+        years = self._query(_YEARS_SQL)
+        # A year without per-instansi rows has only its published national figures: official.
+        provenance = [
+            provenance_of(rows.split(",")) if isinstance(rows, str) else Provenance.RESMI
+            for rows in years.pop("provenances")
+        ]
+        years.insert(2, "provenance", provenance)
+        return years
 
-    def summary(self, year: int) -> dict[str, Any]:
-        """The national picture of one year (the `summary` command's JSON)."""
-        national = self._query("SELECT * FROM national_series WHERE year = $year", {"year": year})
+    def summary(self, year: int) -> YearSummary:
+        """The national picture of one year."""
+        national = self._query("SELECT * FROM national_series WHERE tahun = $year", {"year": year})
         years = self.years().set_index("tahun")
         if year not in years.index:
             raise ValueError(f"Tidak ada data untuk tahun {year}.")
@@ -196,11 +218,11 @@ class Store:
         counts = self._query(
             "SELECT predikat, count(*) AS n FROM results WHERE tahun = $year GROUP BY predikat", {"year": year}
         )
-        official = float(national["national_index"].iloc[0]) if not national.empty else None
-        target = float(national["target_index"].iloc[0]) if not national.empty else None
+        official = float(national["indeks_nasional"].iloc[0]) if not national.empty else None
+        target = float(national["target"].iloc[0]) if not national.empty else None
         mean = self._scalar("SELECT avg(indeks) FROM results WHERE tahun = $year", {"year": year})
         # The published count stands where there is one: an import may cover only part of a year.
-        evaluated = _int_or_none(national, "instansi_evaluated") or (int(counts["n"].sum()) if len(counts) else None)
+        evaluated = _int_or_none(national, "instansi_dievaluasi") or (int(counts["n"].sum()) if len(counts) else None)
         per_predikat = counts.set_index("predikat")["n"]
         bands = self.framework(year).bands
         predikat_counts = {p: int(per_predikat.get(p, 0)) for p in bands.names} if len(counts) else {}
@@ -208,31 +230,31 @@ class Store:
         if predikat_counts:
             baik_or_better = sum(predikat_counts[p] for p in bands.baik_or_better)
         else:
-            baik_or_better = _int_or_none(national, "baik_or_better")
+            baik_or_better = _int_or_none(national, "baik_ke_atas")
         headline = official if official is not None else mean
-        return {
-            "year": year,
-            "framework": self.framework(year).title,
-            "grain": info["grain"],
-            "provenance": info["provenance"],
-            "national_index_official": official,
-            "national_index_mean": mean,
-            "target": target,
-            "gap": None if target is None or headline is None else target - headline,
-            "instansi_evaluated": evaluated,
-            "predikat_counts": predikat_counts,
-            "below_baik_pct": None
+        return YearSummary(
+            year=year,
+            framework=self.framework(year).title,
+            grain=str(info["grain"]),
+            provenance=Provenance(info["provenance"]),
+            national_index_official=official,
+            national_index_mean=mean,
+            target=target,
+            gap=None if target is None or headline is None else target - headline,
+            instansi_evaluated=evaluated,
+            predikat_counts=predikat_counts,
+            below_baik_pct=None
             if not evaluated or baik_or_better is None
             else 100 * (evaluated - baik_or_better) / evaluated,
-            "baik_or_better_count": baik_or_better,
-            "source": national["source"].iloc[0] if not national.empty else info["sumber"],  # else the rows' own
-        }
+            baik_or_better_count=baik_or_better,
+            source=str(national["sumber"].iloc[0] if not national.empty else info["sumber"]),  # else the rows' own
+        )
 
     def published_2018(self) -> pd.DataFrame:
         return self._query("SELECT * FROM published_2018")
 
     def targets_share_baik(self, year: int) -> pd.DataFrame:
-        return self._query("SELECT * FROM targets_share_baik WHERE year = $year", {"year": year})
+        return self._query("SELECT * FROM targets_share_baik WHERE tahun = $year", {"year": year})
 
     # ------------------------------------------------------------------ per-instansi views
 
@@ -421,6 +443,30 @@ def _int_or_none(frame: pd.DataFrame, column: str) -> int | None:
     return int(frame[column].iloc[0])
 
 
+# The reference files the store reads, each with the renaming of its columns. The files keep the English
+# headers they were published with; the store names their columns once, here, as the data is named
+# everywhere downstream (tahun, sumber, kelompok, ...), so no query or frame mixes the two languages.
+_REFERENCE_TABLES = {
+    "national_series": (
+        "national_series.csv",
+        "year AS tahun, framework AS kerangka, national_index AS indeks_nasional, "
+        "instansi_evaluated AS instansi_dievaluasi, baik_or_better AS baik_ke_atas, target_index AS target, "
+        "source AS sumber",
+    ),
+    "published_2018": (
+        "published_figures_2018.csv",
+        'year AS tahun, "group" AS kelompok, evaluated AS dievaluasi, share_baik_or_better_pct AS persen_baik_ke_atas, '
+        "note AS catatan, source AS sumber",
+    ),
+    "targets_share_baik": (
+        "targets_share_baik.csv",
+        'year AS tahun, "group" AS kelompok, target_share_baik_or_better_pct AS target_persen_baik_ke_atas, '
+        "reported_realisation AS realisasi_dilaporkan, source AS sumber",
+    ),
+    "host_city": ("asistensi_kota.csv", ""),  # Indonesian already
+    "roster_2018": ("roster_2018.csv", "evaluated_2018 AS dievaluasi_2018, selection AS dasar_pilihan"),
+}
+
 _EMPTY_SCHEMAS = {
     "results": "instansi_id VARCHAR, nama_sumber VARCHAR, indeks DOUBLE, predikat VARCHAR, domain_1 DOUBLE, "
     "domain_2 DOUBLE, domain_3 DOUBLE, domain_4 DOUBLE, provenance VARCHAR, sumber VARCHAR, catatan VARCHAR, "
@@ -473,23 +519,22 @@ WITH per_instansi AS (
 with_levels AS (SELECT DISTINCT tahun FROM levels),
 -- A year is there once it has published national figures or any per-instansi results (an import
 -- of a year not yet published, such as 2025, is seen at once).
-all_years AS (SELECT year AS tahun FROM national_series UNION SELECT tahun FROM per_instansi)
+all_years AS (SELECT tahun FROM national_series UNION SELECT tahun FROM per_instansi)
 SELECT y.tahun,
        CASE WHEN l.tahun IS NOT NULL THEN 'indicator' WHEN p.tahun IS NOT NULL THEN 'domain'
             ELSE 'national' END AS grain,
-       CASE WHEN p.tahun IS NULL THEN 'resmi' WHEN contains(p.provenances, ',') THEN 'mixed'
-            ELSE p.provenances END AS provenance,
-       coalesce(p.instansi, n.instansi_evaluated) AS instansi,
-       coalesce(p.sumber, n.source) AS sumber
+       p.provenances,
+       coalesce(p.instansi, n.instansi_dievaluasi) AS instansi,
+       coalesce(p.sumber, n.sumber) AS sumber
 FROM all_years y
-LEFT JOIN national_series n ON n.year = y.tahun
+LEFT JOIN national_series n ON n.tahun = y.tahun
 LEFT JOIN per_instansi p ON p.tahun = y.tahun
 LEFT JOIN with_levels l ON l.tahun = y.tahun
 ORDER BY y.tahun
 """
 
 _ROSTER_SQL = """
-SELECT ro.instansi_id, ro.nama_2018, ro.kelompok_2018, ro.evaluated_2018,
+SELECT ro.instansi_id, ro.nama_2018, ro.kelompok_2018, ro.dievaluasi_2018,
        i.lokus, i.kode_provinsi_2018 AS kode_provinsi, i.nama_provinsi_2018 AS nama_provinsi,
        coalesce(h.kota_penyelenggara, 'Jakarta') AS kota_penyelenggara
 FROM roster_2018 ro

@@ -15,6 +15,7 @@ import pandas as pd
 from spbe.core.formatting import format_count, format_number, format_percent
 from spbe.data.store import Store
 from spbe.model.cohorts import assign_cities, cohort_counts
+from spbe.model.provenance import Provenance, provenance_of
 from spbe.present import overview
 from spbe.present.figures import (
     MEAN_LABEL,
@@ -50,14 +51,14 @@ NATIONAL_DOMAIN_COLUMNS = {
 def national_sources(store: Store, years: Iterable[int], *columns: str) -> list[str]:
     """Where the national figures of `years` come from: national_series.csv names the source of each
     row's index (sumber_indeks), domain indices (sumber_domain) and target (sumber_target)."""
-    rows = store.national_series().set_index("year").reindex(list(years))
+    rows = store.national_series().set_index("tahun").reindex(list(years))
     return [source for column in columns for source in rows[column]]
 
 
 def year_meta(store: Store, year: int, title: str, subtitle: str = "") -> FigureMeta:
     """What a figure of the instansi of `year` says about itself: the year's source and provenance."""
     years = store.years().set_index("tahun")
-    source, provenance = str(years.at[year, "sumber"]), str(years.at[year, "provenance"])
+    source, provenance = str(years.at[year, "sumber"]), Provenance(years.at[year, "provenance"])
     return FigureMeta(title=title, subtitle=subtitle, source=source, provenance=provenance)
 
 
@@ -69,37 +70,35 @@ def national_chart(store: Store, year: int) -> Chart:
     """
     series = overview.index_series(store)
     summary = store.summary(year)
-    latest = series.dropna(subset=["national_index"]).iloc[-1]
-    unpublished = series[series["national_index"].isna()]
-    published_years = series.loc[series["national_index"].notna(), "year"]
+    latest = series.dropna(subset=["indeks_nasional"]).iloc[-1]
+    unpublished = series[series["indeks_nasional"].isna()]
+    published_years = series.loc[series["indeks_nasional"].notna(), "tahun"]
     # Each published row cites where its index and target come from, and the figure all of them.
-    series.loc[series["national_index"].notna(), "source"] = [
+    series.loc[series["indeks_nasional"].notna(), "sumber"] = [
         cite(national_sources(store, [row_year], "sumber_indeks", "sumber_target")) for row_year in published_years
     ]
     meta = FigureMeta(
         title="Indeks SPBE Nasional terhadap target",
-        subtitle=f"{series['year'].min()}–{series['year'].max()}"
-        + (f"; selisih tahun {year} ditandai" if summary["national_index_official"] is not None else ""),
+        subtitle=f"{series['tahun'].min()}–{series['tahun'].max()}"
+        + (f"; selisih tahun {year} ditandai" if summary.national_index_official is not None else ""),
         source=cite(
             national_sources(store, published_years, "sumber_indeks")
-            + national_sources(store, series.dropna(subset=["target_index"])["year"], "sumber_target")
-            + [f"{MEAN_LABEL.lower()} {row.year}: {row.source}" for row in unpublished.itertuples()]
+            + national_sources(store, series.dropna(subset=["target"])["tahun"], "sumber_target")
+            + [f"{MEAN_LABEL.lower()} {row.tahun}: {row.sumber}" for row in unpublished.itertuples()]
         ),
-        provenance="mixed" if len(unpublished) else "resmi",
+        provenance=provenance_of(series["provenance"]),
     )
-    table = series.rename(
-        columns={"year": "tahun", "national_index": "indeks_nasional", "target_index": "target", "source": "sumber"}
-    ).drop(columns=[] if len(unpublished) else ["rata_rata_instansi"])
-    if summary["national_index_official"] is None:
+    table = series.drop(columns=[] if len(unpublished) else ["rata_rata_instansi"])
+    if summary.national_index_official is None:
         caption = overview.unpublished_index_words(summary)
     else:
         caption = (
-            f"Indeks SPBE Nasional {year} sebesar {format_number(summary['national_index_official'])}, "
-            f"{gap_words(summary['national_index_official'], summary['target'])}"
+            f"Indeks SPBE Nasional {year} sebesar {format_number(summary.national_index_official)}, "
+            f"{gap_words(summary.national_index_official, summary.target)}"
         )
     caption += (
-        f"; pada {latest['year']} indeks mencapai {format_number(latest['national_index'])}."
-        if latest["year"] != year
+        f"; pada {latest['tahun']} indeks mencapai {format_number(latest['indeks_nasional'])}."
+        if latest["tahun"] != year
         else "."
     )
     return make_chart(
@@ -110,7 +109,7 @@ def national_chart(store: Store, year: int) -> Chart:
 def gap_chart(store: Store, year: int) -> Chart | None:
     """The index of `year` as a bullet against its target (None without a published index or target)."""
     summary = store.summary(year)
-    index, target = summary["national_index_official"], summary["target"]
+    index, target = summary.national_index_official, summary.target
     if index is None or target is None:
         return None
     meta = FigureMeta(
@@ -143,12 +142,12 @@ def predikat_chart(store: Store, year: int) -> Chart | None:
     baik_or_better = distribution["predikat"].isin(store.framework(year).bands.baik_or_better)
     shown_below = 100 - distribution.loc[baik_or_better, "persen"].sum()
     # The caption's share below Baik may be a published figure (2018: the press release): cite it too.
-    quoted = [below.source] if below is not None and below.source in set(store.published_2018()["source"]) else []
+    quoted = [below.source] if below is not None and below.source in set(store.published_2018()["sumber"]) else []
     meta = FigureMeta(
         title=f"Sebaran predikat instansi {year}",
         subtitle=f"{format_count(distribution['jumlah'].sum())} instansi",
         source=cite([years.at[year, "sumber"], *quoted]),
-        provenance=years.at[year, "provenance"],
+        provenance=Provenance(years.at[year, "provenance"]),
     )
     table = distribution[["predikat", "jumlah", "persen"]]
     caption = (
@@ -178,7 +177,7 @@ def baik_share_chart(store: Store, year: int) -> Chart | None:
         title=f"Instansi berpredikat Baik ke atas per kelompok, {year}",
         subtitle=subtitle,
         source=source,
-        provenance=years.at[year, "provenance"],
+        provenance=Provenance(years.at[year, "provenance"]),
     )
     best = shares.sort_values("persen").iloc[-1]
     caption = (
@@ -216,7 +215,7 @@ def cohort_counts_chart(store: Store, year: int, counts: pd.DataFrame) -> Chart:
 
 def domain_chart(store: Store, year: int) -> Chart | None:
     """The official national domain indices of `year` (None for a year without them, e.g. an import)."""
-    series = store.national_series().set_index("year")
+    series = store.national_series().set_index("tahun")
     if year not in series.index:
         return None
     national = series.loc[year]
@@ -248,15 +247,15 @@ def lead_paragraph(store: Store, year: int) -> str:
     """The opening paragraph of a press release, from the year's numbers."""
     summary = store.summary(year)
     below = overview.below_baik(store, year)
-    if summary["national_index_official"] is None:
+    if summary.national_index_official is None:
         text = overview.unpublished_index_words(summary) + "."
     else:
         text = (
-            f"Indeks SPBE Nasional tahun {year} tercatat {format_number(summary['national_index_official'])}, "
-            f"{gap_words(summary['national_index_official'], summary['target'])}."
+            f"Indeks SPBE Nasional tahun {year} tercatat {format_number(summary.national_index_official)}, "
+            f"{gap_words(summary.national_index_official, summary.target)}."
         )
-    if summary["instansi_evaluated"]:
-        text += f" Evaluasi mencakup {format_count(summary['instansi_evaluated'])} instansi pusat dan daerah"
+    if summary.instansi_evaluated:
+        text += f" Evaluasi mencakup {format_count(summary.instansi_evaluated)} instansi pusat dan daerah"
         text += f"; {format_percent(below.pct)} di antaranya belum mencapai predikat Baik." if below else "."
     return text
 
@@ -352,14 +351,11 @@ def weakest_indicators_chart(store: Store, year: int, count: int) -> Chart:
 def history_chart(store: Store, instansi_id: str, name: str) -> Chart:
     """One instansi's index and predikat in every year evaluated; simulated years are marked."""
     history = store.instansi_history(instansi_id)
-    provenances = set(history["provenance"])
-    mixed = "campuran" if "simulasi" in provenances else "mixed"  # campuran: official years beside simulated ones
-    provenance = provenances.pop() if len(provenances) == 1 else mixed
     meta = FigureMeta(
         title=f"Indeks SPBE {name} per tahun",
         subtitle="tiap titik: indeks (predikat); garis putus-putus: batas Baik",
         source="; ".join(history["sumber"].drop_duplicates()),
-        provenance=provenance,
+        provenance=provenance_of(history["provenance"]),
     )
     caption = f"Indeks SPBE {name}: " + "; ".join(
         f"{tahun} {format_number(indeks)} ({predikat})"
@@ -393,7 +389,7 @@ def domain_comparison_chart(store: Store, year: int, instansi_id: str, name: str
         title=f"Indeks domain {year}: {name}",
         subtitle="dibandingkan rata-rata kelompoknya dan rata-rata nasional (dihitung ulang)",
         source=row["sumber"],
-        provenance=row["provenance"],
+        provenance=Provenance(row["provenance"]),
     )
     caption = f"Indeks domain {name} pada {year} dibandingkan {group_label.lower()} dan {national_label.lower()}."
     figure = domain_comparison_figure(comparison)

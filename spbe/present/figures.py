@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from spbe.core.formatting import figure_text, format_count, format_number, format_percent
 from spbe.core.rounding import decimal_value, round_half_up
 from spbe.model.predikat import BAIK, Bands
+from spbe.model.provenance import Provenance
 from spbe.present.tables import with_provenance
 
 # Colour-blind-safe diverging scale (ColorBrewer RdBu, 5 classes, darkened ends); predikat is
@@ -35,13 +36,12 @@ TARGET_COLOR = "#b2182b"
 MUTED_COLOR = "#6b7280"
 FONT_FAMILY = "Source Sans Pro, Arial, DejaVu Sans, sans-serif"
 PROVENANCE_LABELS = {
-    "resmi": "Data resmi",
-    "impor": "Data impor",
-    "simulasi": "SIMULASI – bukan data resmi",
-    "mixed": "Data campuran (lihat kolom provenance)",
-    "campuran": "Memuat data SIMULASI – bukan data resmi",  # official points beside simulated ones
+    Provenance.RESMI: "Data resmi",
+    Provenance.IMPOR: "Data impor",
+    Provenance.SIMULASI: "SIMULASI – bukan data resmi",
+    Provenance.GABUNGAN: "Data campuran (lihat kolom provenance)",
+    Provenance.MEMUAT_SIMULASI: "Memuat data SIMULASI – bukan data resmi",
 }
-MARKED_PROVENANCES = ("simulasi", "campuran")  # the image itself must say so
 FOOTER_WIDTH = 150  # characters per footer line at slide width
 GAP_LABEL_ROOM = 230  # right margin (px) for "0,27 poin di atas target 2,85" beside the last year
 FOOTER_MARGIN = 130  # bottom margin (px) holding the x-axis labels and title, then the footer
@@ -71,7 +71,7 @@ class FigureMeta:
 
     title: str
     source: str
-    provenance: str = "resmi"  # resmi | impor | simulasi | mixed | campuran (mixed, with simulasi)
+    provenance: Provenance = Provenance.RESMI
     subtitle: str = ""
 
 
@@ -100,7 +100,7 @@ def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> 
         align="left",
         font={"size": 11, "color": MUTED_COLOR},
     )
-    if meta.provenance in MARKED_PROVENANCES:
+    if meta.provenance.has_simulation:  # the image itself must say so
         fig.add_annotation(
             text=PROVENANCE_LABELS[meta.provenance],
             xref="paper",
@@ -133,7 +133,7 @@ SIMULATION_NOTE = "Grafik ini memuat data simulasi, bukan data resmi."
 
 def make_chart(slug: str, fig: go.Figure, meta: FigureMeta, table: pd.DataFrame, caption: str) -> Chart:
     """Finish the figure and attach its data (with provenance) and caption."""
-    if meta.provenance in MARKED_PROVENANCES:
+    if meta.provenance.has_simulation:
         caption = f"{caption} {SIMULATION_NOTE}"
     return Chart(slug, finish(fig, meta), meta, with_provenance(table, meta.provenance, meta.source), caption)
 
@@ -172,32 +172,32 @@ def gap_words(index: float | None, target: float | None) -> str:
 def national_index_figure(series: pd.DataFrame, highlight_year: int | None = None) -> go.Figure:
     """Indeks SPBE Nasional per year against its target; the gap of `highlight_year` is drawn.
 
-    `series` has columns year, national_index, target_index (one row per year) and may have
+    `series` has columns tahun, indeks_nasional, target (one row per year) and may have
     rata_rata_instansi: the recomputed mean of a year without a published index, drawn as its own
     labelled series (hollow markers), never joined to the official line.
     """
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            x=series["year"],
-            y=series["target_index"],
+            x=series["tahun"],
+            y=series["target"],
             name="Target",
             mode="lines+markers",
             line={"color": TARGET_COLOR, "dash": "dash", "shape": "hv"},
             marker={"symbol": "line-ew", "size": 18, "line": {"width": 3, "color": TARGET_COLOR}},
-            customdata=[format_number(v, trim_zeros=True) for v in series["target_index"]],
+            customdata=[format_number(v, trim_zeros=True) for v in series["target"]],
             hovertemplate="Target %{x}: %{customdata}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
-            x=series["year"],
-            y=series["national_index"],
+            x=series["tahun"],
+            y=series["indeks_nasional"],
             name="Indeks SPBE Nasional",
             mode="lines+markers+text",
             line={"color": INDEX_COLOR, "width": 3},
             marker={"size": 9},
-            text=[format_number(v) for v in series["national_index"]],
+            text=[format_number(v) for v in series["indeks_nasional"]],
             textposition="bottom center",
             hovertemplate="Indeks %{x}: %{text}<extra></extra>",
         )
@@ -206,7 +206,7 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
     if len(means):
         fig.add_trace(
             go.Scatter(
-                x=means["year"],
+                x=means["tahun"],
                 y=means["rata_rata_instansi"],
                 name=MEAN_LABEL,
                 mode="markers+text",
@@ -216,31 +216,31 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
                 hovertemplate="Rata-rata instansi %{x} (dihitung ulang): %{text}<extra></extra>",
             )
         )
-    rows = series.dropna(subset=["national_index", "target_index"])
-    if highlight_year is not None and highlight_year in set(rows["year"]):
-        row = rows.loc[rows["year"] == highlight_year].iloc[0]
+    rows = series.dropna(subset=["indeks_nasional", "target"])
+    if highlight_year is not None and highlight_year in set(rows["tahun"]):
+        row = rows.loc[rows["tahun"] == highlight_year].iloc[0]
         fig.add_shape(
             type="line",
             x0=highlight_year,
             x1=highlight_year,
-            y0=row["national_index"],
-            y1=row["target_index"],
+            y0=row["indeks_nasional"],
+            y1=row["target"],
             line={"color": MUTED_COLOR, "width": 2, "dash": "dot"},
         )
         fig.add_annotation(
             x=highlight_year,
-            y=(row["national_index"] + row["target_index"]) / 2,
-            text=gap_words(row["national_index"], row["target_index"]),
+            y=(row["indeks_nasional"] + row["target"]) / 2,
+            text=gap_words(row["indeks_nasional"], row["target"]),
             xanchor="left",
             xshift=8,
             showarrow=False,
             font={"color": MUTED_COLOR},
         )
-        if highlight_year == series["year"].max():  # the label runs right of the last year: give it the room
+        if highlight_year == series["tahun"].max():  # the label runs right of the last year: give it the room
             fig.update_layout(margin={"r": GAP_LABEL_ROOM})
-    highest = max(series["national_index"].max(), means["rata_rata_instansi"].max() if len(means) else 0)
+    highest = max(series["indeks_nasional"].max(), means["rata_rata_instansi"].max() if len(means) else 0)
     fig.update_yaxes(title="Indeks (1–5)", range=[1, min(5, max(4, highest + 0.3))])  # room for an imported mean
-    fig.update_xaxes(dtick=1, title=None, range=[series["year"].min() - 0.4, series["year"].max() + 0.4])
+    fig.update_xaxes(dtick=1, title=None, range=[series["tahun"].min() - 0.4, series["tahun"].max() + 0.4])
     return fig
 
 
@@ -441,7 +441,7 @@ def history_figure(history: pd.DataFrame, bands: Bands) -> go.Figure:
 
     Simulated years get a hollow marker and say "simulasi" in their label.
     """
-    simulated = history["provenance"].eq("simulasi").to_numpy()
+    simulated = history["provenance"].eq(Provenance.SIMULASI).to_numpy()
     labels = [
         f"{format_number(v)} ({p}{', simulasi' if s else ''})"
         for v, p, s in zip(history["indeks"], history["predikat"], simulated, strict=True)

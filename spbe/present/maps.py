@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 
 from spbe.core.formatting import format_count
 from spbe.data.store import Filters, Store
+from spbe.model.provenance import Provenance
 from spbe.present import geo
 from spbe.present.figures import MUTED_COLOR, Chart, FigureMeta, make_chart
 from spbe.present.geo import METRICS, Metric
@@ -56,7 +57,7 @@ class MapView:
     polygons: pd.DataFrame  # geo.polygon_values: one row per polygon drawn (folded provinces pooled)
     notes: list[str]  # geo.fold_notes
     source: str
-    provenance: str
+    provenance: Provenance
     kelompok: list[str] | None
     pusat: int  # instansi without a province: not on the map
 
@@ -102,7 +103,7 @@ def map_view(
         polygons=geo.polygon_values(rows, year, store.framework(year).bands),
         notes=geo.fold_notes(geo.province_names(rows), year),
         source=str(years.at[year, "sumber"]),
-        provenance=str(years.at[year, "provenance"]),
+        provenance=Provenance(years.at[year, "provenance"]),
         kelompok=kelompok,
         pusat=len(results) - len(rows),
     )

@@ -16,13 +16,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from spbe.model.cohorts import HOST_CITIES
 from spbe.model.pathways import describe_plan
+from spbe.model.provenance import Provenance
 from spbe.present.tables import csv_bytes, write_rows
 
 
 @dataclass(frozen=True)
 class Plan:
     year: int
-    provenance: str
+    provenance: Provenance
     source: str
     participants: pd.DataFrame  # one row per instansi with kota_penyelenggara and kohort
     counts: pd.DataFrame  # city x cohort

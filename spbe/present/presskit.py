@@ -74,7 +74,7 @@ def captions(store: Store, year: int, charts: list[Chart], formats: Iterable[str
             "",
             f"- Berkas: {', '.join(f'`{stem}.{fmt}`' for fmt in formats)}; data: `{stem}.csv`",
             f"- Sumber: {markdown_text(chart.meta.source)}",
-            f"- Asal data: {PROVENANCE_LABELS.get(chart.meta.provenance, chart.meta.provenance)}",
+            f"- Asal data: {PROVENANCE_LABELS[chart.meta.provenance]}",
             "",
         ]
     # Each source once: a chart whose sources another chart already names in full adds no line.

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from spbe.core.rounding import rounded_float
+from spbe.model.provenance import Provenance
 
 INDEX_DECIMALS = 4  # indices are published to 2 decimals; 4 keep every recomputed mean traceable
 SHARE_DECIMALS = 1  # shares in percent, as the reports print them (76,3 %)
@@ -23,11 +24,11 @@ SHARE_DECIMALS = 1  # shares in percent, as the reports print them (76,3 %)
 _FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would evaluate such text as a formula
 
 
-def with_provenance(table: pd.DataFrame, provenance: str, source: str) -> pd.DataFrame:
+def with_provenance(table: pd.DataFrame, provenance: Provenance, source: str) -> pd.DataFrame:
     """Add `provenance` and `sumber` columns where the table does not say per row already."""
     out = table.copy()
     if "provenance" not in out.columns:
-        out["provenance"] = provenance
+        out["provenance"] = provenance.value  # the word, as the rows of the store carry it
     if "sumber" not in out.columns:
         out["sumber"] = source
     return out

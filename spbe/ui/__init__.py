@@ -18,6 +18,7 @@ from spbe import settings
 from spbe.core.formatting import plain
 from spbe.data.store import Store
 from spbe.data.versions import DataUnreadable, VersionStore
+from spbe.model.provenance import Provenance
 from spbe.present.figures import PROVENANCE_LABELS, Chart
 from spbe.present.tables import csv_bytes, xlsx_bytes
 
@@ -88,16 +89,16 @@ def text_filter(label: str, *, key: str) -> str | None:
     return value.strip() or None
 
 
-def provenance_badge(provenance: str, *, what: str = "Angka di halaman ini") -> None:
+def provenance_badge(provenance: Provenance, *, what: str = "Angka di halaman ini") -> None:
     """Say where the numbers on screen come from; simulated data gets a warning above the charts."""
-    label = PROVENANCE_LABELS.get(provenance, provenance)
-    if provenance == "simulasi":
+    label = PROVENANCE_LABELS[provenance]
+    if provenance == Provenance.SIMULASI:
         st.warning(
             f"**{label}.** {what} berasal dari simulasi yang dikalibrasi ke angka terbitan 2018, "
             "bukan hasil evaluasi resmi per instansi.",
             icon=":material/warning:",
         )
-    elif provenance == "mixed":
+    elif provenance == Provenance.GABUNGAN:
         st.info(f"{what} memadukan data resmi dan data lain; kolom *provenance* menyebut asal tiap baris.")
     else:
         st.caption(f"Asal data: **{label}**")

@@ -88,7 +88,7 @@ def test_the_official_2024_table_as_a_report_xlsx_reproduces_the_stored_results(
     columns = ["indeks", "predikat", "domain_1", "domain_2", "domain_3", "domain_4"]
     pd.testing.assert_frame_equal(before[columns], after[columns])
     assert set(after["provenance"]) == {"impor"}
-    assert Store(data_dir).summary(2024)["baik_or_better_count"] == 469
+    assert Store(data_dir).summary(2024).baik_or_better_count == 469
     assert version == "v0001"
 
 
@@ -404,14 +404,14 @@ def test_importing_a_2023_file_as_2024_is_refused_and_2024_keeps_its_official_co
     data_dir, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setenv(DATA.environment, str(data_dir))
-    before = Store(data_dir).summary(2024)["predikat_counts"]
+    before = Store(data_dir).summary(2024).predikat_counts
     path = tmp_path / "hasil_2023.csv"
     path.write_bytes(year_2023_stated_in("kolom tahun")[0])
     assert cli.main(["import", str(path), "--year", "2024"]) == 2
     error = capsys.readouterr().err
     assert "hasil_2023.csv, baris 2-3, kolom tahun: tahun 2023 di berkas, bukan 2024 yang dipilih" in error
     assert VersionStore(data_dir).current() == BASE_VERSION
-    assert Store(data_dir).summary(2024)["predikat_counts"] == before
+    assert Store(data_dir).summary(2024).predikat_counts == before
 
 
 def several_sheets() -> bytes:

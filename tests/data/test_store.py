@@ -24,21 +24,21 @@ def store():
 )
 def test_summary_of_the_official_years(store, year, evaluated, baik_or_better, official, mean):
     summary = store.summary(year)
-    assert summary["instansi_evaluated"] == evaluated
-    assert summary["baik_or_better_count"] == baik_or_better
-    assert summary["national_index_official"] == official
-    assert round(summary["national_index_mean"], 2) == mean
-    assert (summary["grain"], summary["provenance"]) == ("domain", "resmi")
+    assert summary.instansi_evaluated == evaluated
+    assert summary.baik_or_better_count == baik_or_better
+    assert summary.national_index_official == official
+    assert round(summary.national_index_mean, 2) == mean
+    assert (summary.grain, summary.provenance) == ("domain", "resmi")
 
 
 def test_summary_of_2018_tells_the_story_of_the_press_release(store):
     summary = store.summary(2018)
-    assert summary["national_index_official"] == 1.98
-    assert summary["target"] == 2.6
-    assert round(summary["gap"], 2) == 0.62
-    assert summary["instansi_evaluated"] == 616
-    assert round(summary["below_baik_pct"]) == 81
-    assert (summary["grain"], summary["provenance"], summary["framework"]) == (
+    assert summary.national_index_official == 1.98
+    assert summary.target == 2.6
+    assert round(summary.gap, 2) == 0.62
+    assert summary.instansi_evaluated == 616
+    assert round(summary.below_baik_pct) == 81
+    assert (summary.grain, summary.provenance, summary.framework) == (
         "indicator",
         "simulasi",
         "PermenPANRB 5/2018",
@@ -46,24 +46,24 @@ def test_summary_of_2018_tells_the_story_of_the_press_release(store):
 
 
 def test_2023_predikat_counts_match_the_report(store):
-    counts = store.summary(2023)["predikat_counts"]
+    counts = store.summary(2023).predikat_counts
     assert counts == {"Kurang": 47, "Cukup": 186, "Baik": 274, "Sangat Baik": 90, "Memuaskan": 24}
 
 
 def test_2024_gap_is_measured_against_the_2024_target_of_2_85(store):
     summary = store.summary(2024)
-    assert summary["target"] == 2.85
-    assert summary["gap"] == pytest.approx(2.85 - 3.12)
+    assert summary.target == 2.85
+    assert summary.gap == pytest.approx(2.85 - 3.12)
 
 
 def test_national_only_years_report_the_published_counts(store):
     summary = store.summary(2022)
-    assert (summary["grain"], summary["national_index_official"], summary["national_index_mean"]) == (
+    assert (summary.grain, summary.national_index_official, summary.national_index_mean) == (
         "national",
         2.34,
         None,
     )
-    assert (summary["instansi_evaluated"], summary["baik_or_better_count"]) == (554, 237)
+    assert (summary.instansi_evaluated, summary.baik_or_better_count) == (554, 237)
 
 
 def test_every_result_row_joins_to_the_registry_once_per_year(store):

@@ -121,10 +121,10 @@ def test_the_2018_kit_has_every_file_and_captions_with_the_summary_numbers(store
     )
     notes = files["keterangan.md"].decode()
     summary = store.summary(2018)
-    assert f"tercatat {summary['national_index_official']:.2f}".replace(".", ",") in notes
+    assert f"tercatat {summary.national_index_official:.2f}".replace(".", ",") in notes
     assert "0,62 poin di bawah target 2,6" in notes
-    assert f"Evaluasi mencakup {summary['instansi_evaluated']} instansi" in notes
-    assert f"{round(summary['below_baik_pct'])}% di antaranya belum mencapai predikat Baik" in notes
+    assert f"Evaluasi mencakup {summary.instansi_evaluated} instansi" in notes
+    assert f"{round(summary.below_baik_pct)}% di antaranya belum mencapai predikat Baik" in notes
     assert "Grafik ini memuat data simulasi, bukan data resmi." in notes
 
 

@@ -14,6 +14,7 @@ from spbe.data.importer import parse_import
 from spbe.data.registry import read_registry, registry_path
 from spbe.data.store import Store
 from spbe.data.versions import VersionStore
+from spbe.model.provenance import Provenance
 from spbe.present import export, maps, overview
 from spbe.present.figures import MEAN_LABEL
 from spbe.present.presskit import captions, kit_charts
@@ -94,10 +95,10 @@ def test_an_imported_year_is_a_year_of_the_store_with_its_own_summary(store_2025
     year = store_2025.years().set_index("tahun").loc[2025]
     assert (year["grain"], year["provenance"], year["instansi"]) == ("domain", "impor", 7)
     summary = store_2025.summary(2025)
-    assert summary["national_index_official"] is None and summary["target"] is None and summary["gap"] is None
-    assert summary["national_index_mean"] == pytest.approx(MEAN_2025)
-    assert (summary["instansi_evaluated"], summary["baik_or_better_count"]) == (7, 6)
-    assert summary["source"].startswith("Impor hasil_2025.csv oleh uji")
+    assert summary.national_index_official is None and summary.target is None and summary.gap is None
+    assert summary.national_index_mean == pytest.approx(MEAN_2025)
+    assert (summary.instansi_evaluated, summary.baik_or_better_count) == (7, 6)
+    assert summary.source.startswith("Impor hasil_2025.csv oleh uji")
     rows = store_2025.results(2025).set_index("instansi_id")  # an import states no category: the registry's
     assert rows.at["KEMENPANRB", "kelompok"] == "Kementerian"
     assert rows.at["35.10", "kelompok"] == "Kabupaten"
@@ -122,13 +123,13 @@ def test_every_pages_year_selector_offers_the_imported_year(data_2025):
 
 
 def test_the_overview_series_shows_the_recomputed_mean_never_as_the_national_index(store_2025):
-    series = overview.index_series(store_2025).set_index("year")
+    series = overview.index_series(store_2025).set_index("tahun")
     assert series.index.tolist() == list(range(2018, 2026))
-    assert series.loc[2024, ["national_index", "provenance"]].tolist() == [3.12, "resmi"]
+    assert series.loc[2024, ["indeks_nasional", "provenance"]].tolist() == [3.12, "resmi"]
     row = series.loc[2025]
-    assert row.isna()["national_index"] and row.isna()["target_index"]
+    assert row.isna()["indeks_nasional"] and row.isna()["target"]
     assert row["rata_rata_instansi"] == pytest.approx(MEAN_2025)
-    assert row["provenance"] == "impor" and row["source"].startswith("Impor hasil_2025.csv")
+    assert row["provenance"] == "impor" and row["sumber"].startswith("Impor hasil_2025.csv")
 
 
 def test_the_overview_page_of_the_imported_year_labels_the_mean_as_recomputed(data_2025):
@@ -166,7 +167,7 @@ def test_the_press_kit_of_the_imported_year_needs_no_national_figure(store_2025)
         "peta_petak_2025",
     ]
     national = charts[0]
-    assert national.meta.provenance == "mixed"
+    assert national.meta.provenance == Provenance.GABUNGAN
     assert national.table.set_index("tahun").at[2025, "provenance"] == "impor"
     text = captions(store_2025, 2025, charts)
     assert "Indeks SPBE Nasional 2025 belum dipublikasikan; rata-rata instansi (dihitung ulang) 4,30" in text

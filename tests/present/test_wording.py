@@ -109,7 +109,7 @@ def test_a_2018_chart_that_quotes_the_press_release_cites_it(store):
 
 
 def test_sources_follow_the_rows_each_chart_uses(store):
-    national = store.national_series().set_index("year")
+    national = store.national_series().set_index("tahun")
     assert charts.gap_chart(store, 2024).meta.source == (
         "KemenPANRB, Laporan Pelaksanaan Evaluasi SPBE 2024 (Tabel 4); "
         "target 2024: KemenPANRB, Laporan Pelaksanaan Evaluasi SPBE 2024"
