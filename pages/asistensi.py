@@ -8,14 +8,15 @@ from spbe.core.formatting import format_number, format_percent
 from spbe.data.store import ROSTER_YEAR
 from spbe.model.cohorts import (
     DEFAULT_PENDAMPING,
-    DEFAULT_WEIGHTS,
     HOST_CITIES,
+    MAX_WEIGHT,
     allocate_pendamping,
     cohorts,
 )
 from spbe.model.pathways import describe_plan, what_if
 from spbe.model.provenance import Provenance
 from spbe.present.plan_export import Plan, plan_csv, plan_xlsx
+from spbe.present.tables import styled
 from spbe.ui import asistensi as ui_asistensi
 
 ui.leave_pages_folder_mode()
@@ -32,6 +33,8 @@ st.markdown(
     "tahun evaluasi mana pun."
 )
 ui.provenance_badge(provenance)
+host_cities = store.host_cities()
+plan_weights = ui_asistensi.plan_from_link(host_cities)  # a shared link's plan, or the default
 
 # 1. Host cities: a proposal the planner can change
 with st.expander("Kota penyelenggara per provinsi (usulan, dapat diubah)", expanded=False):
@@ -39,25 +42,25 @@ with st.expander("Kota penyelenggara per provinsi (usulan, dapat diubah)", expan
         "Pembagian provinsi ke kota penyelenggara adalah **usulan** menurut geografi; alokasi asistensi "
         "2019 yang sebenarnya tidak pernah dipublikasikan. Instansi pusat berkumpul di Jakarta."
     )
-    assignment = ui_asistensi.assignment_editor(store.host_cities())
+    assignment = ui_asistensi.assignment_editor(host_cities)
 view = ui_asistensi.cohort_view(store, ui.store_key(store), year, assignment)
 participants, counts = view.participants, view.counts
 cohort_order = cohorts(store.framework(year).bands)  # worst predikat first, then Belum dievaluasi
 
 # 2. Cohorts per host city
-st.subheader("Kohort per kota penyelenggara")
+st.header("Kohort per kota penyelenggara")
 ui.show_chart(view.cohort_chart, key="kohort")
 for tab, city in zip(st.tabs(list(HOST_CITIES)), HOST_CITIES, strict=True):
     members = participants[participants["kota_penyelenggara"] == city]
     members = members.assign(urutan=members["kohort"].map(cohort_order.index)).sort_values(["urutan", "nama"])
     tab.dataframe(
-        members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]],
+        styled(members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]]),
         hide_index=True,
         width="stretch",
     )
 
 # 3. Pendamping in proportion to workload
-st.subheader("Pendamping")
+st.header("Pendamping")
 total = st.number_input(
     "Jumlah pendamping",
     min_value=0,
@@ -70,22 +73,28 @@ total = st.number_input(
 st.caption("Bobot beban per kohort (instansi berpredikat rendah membutuhkan pendampingan lebih banyak):")
 weights = {
     cohort: column.number_input(
-        cohort, min_value=0.0, max_value=10.0, value=DEFAULT_WEIGHTS[cohort], step=0.5, key=f"bobot_{cohort}"
+        cohort, min_value=0.0, max_value=MAX_WEIGHT, value=plan_weights[cohort], step=0.5, key=f"bobot_{cohort}"
     )
     for column, cohort in zip(st.columns(len(cohort_order)), cohort_order, strict=True)
 }
+ui_asistensi.keep_plan_in_link(assignment, host_cities, weights)
+st.caption(
+    "Kota penyelenggara dan bobot yang diubah tersimpan di alamat halaman ini: salin alamatnya untuk membagikan "
+    "rencana yang sama kepada rekan."
+)
 allocation = allocate_pendamping(counts, weights, int(total))
 st.dataframe(
-    allocation.reset_index().rename(
-        columns={"beban": "beban (berbobot)", "instansi_per_pendamping": "instansi per pendamping"}
+    styled(
+        allocation.reset_index().rename(
+            columns={"beban": "beban (berbobot)", "instansi_per_pendamping": "instansi per pendamping"}
+        )
     ),
     hide_index=True,
     width="stretch",
-    column_config={"instansi per pendamping": st.column_config.NumberColumn(format="%.1f")},
 )
 
 # 4. Module needs per city and cohort
-st.subheader("Kebutuhan modul")
+st.header("Kebutuhan modul")
 if view.needs_column == "domain":
     st.caption(f"Tahun {year} hanya memiliki indeks domain per instansi: kebutuhan ditampilkan per domain.")
 ui.show_chart(view.needs_chart, key="modul")
@@ -95,7 +104,7 @@ ui.show_chart(view.needs_chart, key="modul")
 # reruns this section only, not the cohorts, tables and charts above it.
 @st.fragment
 def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
-    st.subheader("Jalur ke predikat Baik")
+    st.header("Jalur ke predikat Baik")
     left, right = st.columns(2)
     city = left.selectbox("Kota", HOST_CITIES, key="jalur_kota", bind="query-params")
     cohort = right.selectbox("Kohort", ["Kurang", "Cukup"], key="jalur_kohort", bind="query-params")
@@ -115,12 +124,9 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
             f"{format_number(store.framework(year).bands.baik_min, trim_zeros=True)} "
             "(domain berbobot terbesar lebih dulu)."
         )
-    st.dataframe(
-        shown.sort_values("indeks"),
-        hide_index=True,
-        width="stretch",
-        column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")},
-    )
+    st.dataframe(styled(shown.sort_values("indeks")), hide_index=True, width="stretch")
+    if "rencana" in cohort_paths.columns:  # a long path is cut in its cell: the whole one below
+        ui_asistensi.path_detail(cohort_paths, key=f"jalur_instansi_{city}_{cohort}")
     results = store.results(year)
     bands = store.framework(year).bands
     before_mean, before_below = what_if(results, pd.Series(dtype=float), bands)
@@ -147,7 +153,7 @@ paths = ui_asistensi.paths_to_baik(store, ui.store_key(store), year)
 paths_section(participants, paths)
 
 # 6. The plan as files
-st.subheader("Unduh rencana")
+st.header("Unduh rencana")
 plan = Plan(year, provenance, source, participants, counts, allocation, view.needs, paths)
 one, two = st.columns(2)
 one.download_button(

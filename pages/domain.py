@@ -37,5 +37,5 @@ ui.show_chart(charts.aspect_means_chart(store, year, by), key="aspect_means")
 ui.show_chart(charts.indicator_means_chart(store, year, by), key="indicator_heatmap")
 
 # The ten weakest indicators nationally, each with its asistensi module
-st.subheader(f"{WEAKEST_SHOWN} indikator terlemah secara nasional")
+st.header(f"{WEAKEST_SHOWN} indikator terlemah secara nasional")
 ui.show_chart(charts.weakest_indicators_chart(store, year, WEAKEST_SHOWN), key="weakest")

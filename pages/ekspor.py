@@ -3,16 +3,35 @@
 import streamlit as st
 
 from spbe import ui
-from spbe.present.export import FORMATS, MIME_TYPES, PRESETS, ExportUnavailable, ensure_available, render
+from spbe.present.export import FORMATS, MIME_TYPES, PRESETS, ExportUnavailable, ensure_available
+from spbe.present.figures import Chart
 from spbe.present.presskit import build_kit, kit_charts, zip_bytes
 from spbe.present.tables import csv_bytes
+
+
+def show_preview(chart: Chart, preset: str, formats: list[str]) -> None:
+    """The PNG of the chart at the preset, as it will be downloaded; SVG and PDF are the same image as vectors."""
+    try:
+        with st.spinner("Membuat pratinjau…"):
+            png = ui.image(chart, "png", preset)
+    except ExportUnavailable as failure:
+        st.error(str(failure), icon=":material/error:")
+        return
+    notes = [f"Pratinjau PNG, {PRESETS[preset].label}."]
+    if "png" in formats:
+        notes.append("Berkas PNG yang diunduh persis gambar ini.")
+    if vectors := [fmt.upper() for fmt in formats if fmt != "png"]:
+        notes.append(f"{' dan '.join(vectors)} memuat gambar yang sama dalam bentuk vektor.")
+    # output_format: Streamlit would otherwise send a large image as JPEG, which is not what is downloaded
+    st.image(png, caption=" ".join(notes), output_format="PNG", alt=f"Pratinjau gambar {chart.meta.title}")
+
 
 ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 charts = kit_charts(store, year)
-# Labels must be unique (the choropleth and the tile map share a title): the file name tells them apart.
-titles = {chart.slug: f"{chart.meta.title} · {chart.slug}" for chart in charts}
+# Labels must be unique: the titles are (the tile map says it is one), and a reader sees no file name.
+titles = {chart.slug: chart.meta.title for chart in charts}
 
 st.title("Ekspor untuk siaran pers")
 st.caption(
@@ -21,10 +40,19 @@ st.caption(
 )
 try:
     ensure_available()
+    available = True
 except ExportUnavailable as missing:
     st.error(str(missing), icon=":material/error:")
+    available = False
 
-chosen = st.multiselect("Grafik", list(titles), default=list(titles), format_func=titles.get, key="grafik")
+# Pills, not a multiselect, whose chips end a long title in "…" on a phone; a pill's title wraps instead
+st.html(
+    "<style>.st-key-grafik button, .st-key-grafik button * "
+    "{ white-space: normal !important; text-overflow: clip !important; height: auto; text-align: left; }</style>"
+)
+chosen = st.pills(
+    "Grafik", list(titles), selection_mode="multi", default=list(titles), format_func=titles.get, key="grafik"
+)
 formats = st.multiselect("Format", list(FORMATS), default=list(FORMATS), format_func=str.upper, key="format")
 preset = st.radio(
     "Ukuran",
@@ -35,22 +63,25 @@ preset = st.radio(
     bind="query-params",
 )
 
-# Single figures: each file is made when its button is clicked
-st.subheader("Per grafik")
+# Single figures: a preview when asked for, each file made when its button is clicked (an image once per
+# figure, preset and format: a previewed PNG downloads as the very bytes shown)
+st.header("Per grafik")
 for chart in (c for c in charts if c.slug in chosen):
     with st.container(border=True):
         st.markdown(f"**{chart.meta.title}**  \n{chart.caption}")
-        columns = st.columns(len(formats) + 1)
-        for column, fmt in zip(columns, formats, strict=False):
-            column.download_button(
+        if st.toggle("Pratinjau sebelum mengunduh", key=f"{chart.slug}_pratinjau", disabled=not available):
+            show_preview(chart, preset, formats)
+        row = st.container(horizontal=True)  # side by side, wrapping on a phone (columns would stack)
+        for fmt in formats:
+            row.download_button(
                 fmt.upper(),
-                lambda chart=chart, fmt=fmt: render(chart.fig, fmt, PRESETS[preset]),
+                lambda chart=chart, fmt=fmt: ui.image(chart, fmt, preset),
                 file_name=f"{chart.slug}.{fmt}",
                 mime=MIME_TYPES[fmt],
                 key=f"{chart.slug}_{fmt}",
                 on_click="ignore",
             )
-        columns[-1].download_button(
+        row.download_button(
             "CSV",
             lambda chart=chart: csv_bytes(chart.table),
             file_name=f"{chart.slug}.csv",
@@ -60,7 +91,7 @@ for chart in (c for c in charts if c.slug in chosen):
         )
 
 # The whole kit, with a progress bar while it is made
-st.subheader("Paket lengkap (ZIP)")
+st.header("Paket lengkap (ZIP)")
 kit_name = f"paket_spbe_{year}_{preset}"
 if st.button("Buat paket", type="primary", disabled=not chosen or not formats):
     progress = st.progress(0.0, text="Menyiapkan…")

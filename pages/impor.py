@@ -5,12 +5,13 @@ when the version in force cannot be read (every other page then shows only what 
 import pandas as pd
 import streamlit as st
 
-from spbe import settings, ui
+from spbe import ui
 from spbe.core.formatting import format_count, format_number, format_percent, plain
 from spbe.data.importer import ImportRejected
 from spbe.data.ingest import SHAPES, template_table
 from spbe.data.versions import BASE_VERSION, DataUnreadable, VersionError, VersionStore
 from spbe.model.framework import load_frameworks
+from spbe.present.tables import styled
 from spbe.ui import impor as ui_impor
 
 ui.leave_pages_folder_mode()
@@ -19,10 +20,10 @@ st.title("Impor data evaluasi")
 # The page stays closed until an admin password hash is configured and the admin has logged in
 stored_hash = ui_impor.admin_hash()
 if stored_hash is None:
+    # Visitors see a plain sentence; how an administrator opens the page is in the README ("Admin access").
     st.warning(
-        "Impor belum diaktifkan: belum ada sandi admin. Buat hash dengan "
-        "`python -m spbe hash-password`, lalu simpan sebagai `admin_password_hash` di `.streamlit/secrets.toml` "
-        f"atau di variabel lingkungan `{settings.ADMIN_PASSWORD_HASH.environment}`, dan mulai ulang dasbor.",
+        "Impor belum diaktifkan. Halaman ini untuk admin data; hubungi pengelola dasbor bila Anda perlu "
+        "memuat hasil evaluasi.",
         icon=":material/lock:",
     )
     st.stop()
@@ -63,7 +64,7 @@ if current not in choices:  # put in force by hand or by an older rollback: it h
         icon=":material/warning:",
     )
 if not history.empty:
-    st.dataframe(history, hide_index=True, width="stretch")
+    st.dataframe(styled(history), hide_index=True, width="stretch")
 target = st.selectbox(
     "Kembalikan ke versi",
     choices,
@@ -82,7 +83,7 @@ saved = st.session_state.pop("impor_tersimpan", None)  # set by "Simpan" below, 
 if saved:
     st.success(f"Disimpan sebagai versi {saved[0]}; semua halaman kini memakai data ini.")
     for saved_year in saved[1]:
-        st.page_link(
+        ui.page_link(  # under dashboard.py's navigation; left out where the page runs alone (AppTest)
             "pages/ringkasan.py",
             label=f"Lihat Ringkasan Nasional {saved_year}",
             query_params={"tahun": str(saved_year)},
@@ -158,7 +159,7 @@ for part, preview in zip(parsed.years, previews, strict=True):
         f"Di bawah predikat Baik: {format_percent(preview.below_baik_before, 1)} → "
         f"{format_percent(preview.below_baik_after, 1)}"
     )
-    st.dataframe(part.results[["nama_sumber", "indeks", "predikat"]], hide_index=True, width="stretch")
+    st.dataframe(styled(part.results[["nama_sumber", "indeks", "predikat"]]), hide_index=True, width="stretch")
 if st.button("Simpan sebagai versi baru", type="primary"):
     try:
         version = versions.commit(parsed, who="admin")

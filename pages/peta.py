@@ -53,13 +53,13 @@ def offer_links(event) -> None:
 
 
 # Choropleth: 33 polygons; provinces the boundaries do not separate are pooled and named
-st.subheader("Peta provinsi")
+st.header("Peta provinsi")
 event = ui.show_chart(maps.choropleth_chart(view), key="peta", select_points=True)
 if view.notes:
     st.caption("Catatan peta: " + "; ".join(view.notes) + ".")
 offer_links(event)
 
 # Tile map: every province of the year as one equal square, none folded
-st.subheader("Peta petak")
+st.header("Peta petak")
 event = ui.show_chart(maps.tile_map_chart(view), key="petak", select_points=True)
 offer_links(event)

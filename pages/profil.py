@@ -10,6 +10,7 @@ from spbe.model.provenance import Provenance
 from spbe.model.scoring import index_from_domains
 from spbe.present import charts
 from spbe.present.figures import PROVENANCE_LABELS
+from spbe.present.tables import styled
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -84,7 +85,7 @@ else:
         framework.level_name(i, t) for i, t in zip(levels["indikator"], levels["tingkat"], strict=True)
     ]
     st.dataframe(
-        levels[["indikator", "nama_indikator", "aspect", "tingkat", "nama_tingkat", "provenance"]],
+        styled(levels[["indikator", "nama_indikator", "aspect", "tingkat", "nama_tingkat", "provenance"]]),
         hide_index=True,
         width="stretch",
     )

@@ -21,10 +21,14 @@ ui.provenance_badge(
 )
 
 # KPI cards
-for column, kpi in zip(st.columns(5), overview.kpis(store, year), strict=True):
-    column.metric(kpi.label, kpi.value, help=kpi.note or None)
+for column, kpi in zip(ui.kpi_columns(5), overview.kpis(store, year), strict=True):
+    column.metric(kpi.label, kpi.value, delta=kpi.delta or None, help=kpi.help or None)
     if kpi.note:
         column.caption(kpi.note)
+# The progress since the first official year and the year before; why the mean of instansi is not the index
+st.markdown(overview.progress_words(overview.progress(store, year)))
+if why := overview.mean_words(summary):
+    st.caption(why)
 
 # The national series 2018-2024 against the target, with the gap of the selected year
 national = charts.national_chart(store, year)
@@ -32,7 +36,7 @@ ui.show_chart(national, key="national")
 st.markdown(national.caption)
 
 # The predikat distribution of the year
-st.subheader(f"Sebaran predikat {year}")
+st.header(f"Sebaran predikat {year}")
 predikat = charts.predikat_chart(store, year)
 if predikat is None:
     below = overview.below_baik(store, year)
@@ -53,5 +57,5 @@ else:
 # Baik-or-better share by category against targets or published figures
 shares = charts.baik_share_chart(store, year)
 if shares is not None:
-    st.subheader("Baik ke atas per kelompok")
+    st.header("Baik ke atas per kelompok")
     ui.show_chart(shares, key="baik_share")

@@ -7,6 +7,7 @@ from spbe.core.formatting import format_count, format_percent
 from spbe.data.store import Filters
 from spbe.model.provenance import Provenance
 from spbe.present import charts
+from spbe.present.tables import styled
 
 ui.leave_pages_folder_mode()
 store = ui.store()
@@ -46,20 +47,18 @@ for column, name in zip(st.columns(len(framework.bands.names)), reversed(framewo
 ui.show_chart(charts.index_histogram_chart(store, year, rows), key="histogram")
 
 # The filtered instansi, sortable, downloadable exactly as shown
-st.subheader("Daftar instansi")
+st.header("Daftar instansi")
 domains = framework.domains
 domain_columns = {f"domain_{no}": name for no, name in zip(domains["domain_no"], domains["domain"], strict=True)}
 table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", *domain_columns, "provenance"]]
 table = table.rename(columns={"nama_provinsi": "provinsi", **domain_columns})
 selection = st.dataframe(
-    table.drop(columns="instansi_id"),
+    styled(table.drop(columns="instansi_id")),
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
     key="daftar",
-    column_config={"indeks": st.column_config.NumberColumn("indeks", format="%.2f")}
-    | {name: st.column_config.NumberColumn(name, format="%.2f") for name in domain_columns.values()},
 )
 ui.downloads(table, f"instansi_{year}", key="daftar_unduh")
 chosen = selection.selection.rows if selection else []

@@ -4,6 +4,7 @@ Nothing reads a data folder by itself: a test passes the checkout's (read only) 
 (`data_dir`), and a page run by AppTest or a command run as a subprocess gets SPBE_DATA_DIR."""
 
 import logging
+import os
 import shutil
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from spbe.data.registry import read_registry, registry_path
 from spbe.settings import ROOT
 from tests.frameworks import FRAMEWORKS
+from tests.server import CHROMIUM_ARGS, desktop_chromium_path
 
 CHECKOUT_DATA = ROOT / "data"  # the committed data; tests that write use a copy (data_dir)
 
@@ -49,3 +51,26 @@ def data_dir(tmp_path):
 def registry():
     """The instansi registry as the importer reads it (tests of the registry build their own)."""
     return read_registry(registry_path(CHECKOUT_DATA))
+
+
+# Debian Chromium for the browser tests and the layout tests, one Playwright session for the whole run:
+# Playwright's sync API cannot start a second session inside the first one's event loop.
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = desktop_chromium_path()
+    if path is None:
+        message = "Chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI requires the browser tests: {message}")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

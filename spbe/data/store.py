@@ -24,6 +24,7 @@ import pandas as pd
 
 from spbe.core.db import connect
 from spbe.data.registry import registry_path
+from spbe.data.source_texts import with_source_texts
 from spbe.data.versions import DataUnreadable, VersionStore
 from spbe.model.framework import Framework, Frameworks, load_frameworks
 from spbe.model.provenance import Provenance, provenance_of
@@ -173,7 +174,8 @@ class Store:
     def _query(self, sql: str, params: Params | None = None) -> pd.DataFrame:
         """Run a query on its own cursor. The snapshot never changes, so each distinct query is
         answered once and then served from memory (pages ask the same on every rerun); callers
-        get a copy, so nothing they do to it reaches the next caller."""
+        get a copy, so nothing they do to it reaches the next caller. Sources and notes come in their
+        Indonesian display text (spbe.data.source_texts)."""
         key = (sql, _frozen(params))
         answer = self._answers.get(key)  # one read: another thread may clear the memo at any moment
         if answer is None:
@@ -181,7 +183,7 @@ class Store:
                 self._answers.clear()
             cursor = self._con.cursor()
             try:
-                answer = cursor.execute(sql, params or {}).df()
+                answer = with_source_texts(cursor.execute(sql, params or {}).df())  # Indonesian sources
             finally:
                 cursor.close()
             self._answers[key] = answer

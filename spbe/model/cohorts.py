@@ -8,11 +8,16 @@ edit, upload and download. The cohorts are the predikat bands of the plan year's
 
 Anyone may upload an assignment (no login), so an upload is small (MAX_UPLOAD_BYTES, which the
 uploader states) and its messages are bounded: values cut, at most MAX_PROBLEMS_SHOWN problems.
+
+A changed plan (assignment and cohort weights) travels in a link: `plan_link` writes only what
+differs from the default plan into one query parameter (PLAN_PARAM), and `read_plan_link` reads
+it back, refusing a garbled one with every reason, bounded the same way.
 """
 
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import pandas as pd
@@ -33,6 +38,9 @@ ASSIGNMENT_COLUMNS = ("kode_provinsi", "kota_penyelenggara")
 MAX_UPLOAD_MB = 1
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_PROBLEMS_SHOWN = 50  # a real table has 38 rows; beyond this the rest are counted
+PLAN_PARAM = "rencana"  # the query parameter of a changed plan
+MAX_PLAN_LINK = 2000  # characters: every province moved and every weight changed fit in about 600
+MAX_WEIGHT = 10.0  # the largest cohort weight the page accepts
 
 
 class AssignmentError(ValueError):
@@ -43,6 +51,83 @@ class AssignmentError(ValueError):
         more = [f"… dan {format_count(rest)} masalah lain"] if rest > 0 else []
         self.problems = problems[:MAX_PROBLEMS_SHOWN] + more
         super().__init__("\n".join(self.problems))
+
+
+class PlanLinkError(AssignmentError):
+    """A plan in a link cannot be read; `problems` lists every reason in Indonesian, bounded as for an upload."""
+
+
+def plan_link(assignment: pd.DataFrame, default: pd.DataFrame, weights: dict[str, float]) -> str:
+    """A plan as the text of its query parameter: only what differs from the default assignment and
+    DEFAULT_WEIGHTS, entries joined by "_", a province moved as "<kode_provinsi>-<city>" and a cohort weight
+    as "<cohort>-<weight>": "11-Jakarta_Kurang-4". Letters, digits, "-", "_" and "." stay as they are in a URL
+    (a space reads "+"), so a colleague can read the link; the default plan is the empty text."""
+    cities = dict(zip(default["kode_provinsi"], default["kota_penyelenggara"], strict=True))
+    entries = [
+        f"{code}-{city}"
+        for code, city in zip(assignment["kode_provinsi"], assignment["kota_penyelenggara"], strict=True)
+        if cities.get(code) != city and city in HOST_CITIES
+    ]
+    entries += [
+        f"{cohort}-{weight:g}"  # machine text: "2.5", read back by read_plan_link
+        for cohort, weight in weights.items()
+        if cohort in DEFAULT_WEIGHTS and weight != DEFAULT_WEIGHTS[cohort]
+    ]
+    return "_".join(entries)
+
+
+def read_plan_link(text: str, default: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The assignment and cohort weights of a plan link (see plan_link), starting from the default plan.
+
+    Every problem is collected (an entry without "-", an unknown province or cohort, a city that is not a host
+    city, a weight that is not a number from 0 to MAX_WEIGHT, a key given twice) and raised together as a
+    PlanLinkError; nothing is half-applied.
+    """
+    if len(text) > MAX_PLAN_LINK:
+        limit = format_count(MAX_PLAN_LINK)
+        raise PlanLinkError([f"tautan terlalu panjang ({format_count(len(text))} karakter; paling banyak {limit})"])
+    codes = set(default["kode_provinsi"])
+    moved: dict[str, str] = {}
+    weights = dict(DEFAULT_WEIGHTS)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for entry in text.split("_") if text else []:
+        key, dash, value = entry.partition("-")
+        if key in seen:
+            problems.append(f"{quoted(key)} tercantum dua kali")
+        seen.add(key)
+        if not dash:
+            problems.append(f"{quoted(entry)} bukan <kode provinsi>-<kota> atau <kohort>-<bobot>")
+        elif key in codes:
+            if value in HOST_CITIES:
+                moved[key] = value
+            else:
+                problems.append(f"provinsi {key}: {quoted(value)} bukan kota penyelenggara ({', '.join(HOST_CITIES)})")
+        elif key in DEFAULT_WEIGHTS:
+            weight = _weight(value)
+            if weight is None:
+                problems.append(f"bobot kohort {key}: {quoted(value)} bukan angka 0 sampai {MAX_WEIGHT:g}")
+            else:
+                weights[key] = weight
+        else:
+            problems.append(f"{quoted(key)} bukan kode provinsi atau nama kohort")
+    if problems:
+        raise PlanLinkError(problems)
+    assignment = default.copy()
+    assignment["kota_penyelenggara"] = [
+        moved.get(code, city)
+        for code, city in zip(default["kode_provinsi"], default["kota_penyelenggara"], strict=True)
+    ]
+    return assignment, weights
+
+
+def _weight(text: str) -> float | None:
+    """A cohort weight from a link: "2.5" (as written) or "2,5"; None unless a number from 0 to MAX_WEIGHT."""
+    try:
+        weight = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return weight if math.isfinite(weight) and 0 <= weight <= MAX_WEIGHT else None
 
 
 def cohorts(bands: Bands) -> tuple[str, ...]:
@@ -74,10 +159,12 @@ def read_assignment(data: bytes, file_name: str, provinces: pd.DataFrame) -> pd.
                 "tidak sama); unduh CSV penugasan sebagai contoh"
             ]
         ) from error
-    table.columns = [str(c).strip().lower() for c in table.columns]
+    # Headers as the downloaded CSV writes them for a reader ("Kode provinsi") or as the code names them
+    table.columns = [str(c).strip().lower().replace(" ", "_") for c in table.columns]
     missing = [c for c in ASSIGNMENT_COLUMNS if c not in table.columns]
     if missing:
-        raise AssignmentError([f"{file_name}: kolom wajib tidak ada: {', '.join(missing)}"])
+        named = ", ".join(column.replace("_", " ").capitalize() for column in missing)
+        raise AssignmentError([f"{file_name}: kolom wajib tidak ada: {named}"])
     problems = check_assignment(table, provinces, file_name)
     if problems:
         raise AssignmentError(problems)

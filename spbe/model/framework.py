@@ -7,6 +7,11 @@ note, and so do each framework's predikat bands (predikat_bands.csv). A weight i
 decimal or an exact fraction (the 2018 Layanan Publik split is 10/3, which no decimal holds);
 loading checks in exact arithmetic that they add up, so a typo in a weight cannot silently skew
 every index. The folder is an argument: whoever owns the data folder (the Store) loads them.
+
+Each framework names the index scale it scores on (`index_scale`). Indices of two years are
+compared only on one scale: both frameworks score the Indeks SPBE 1-5 with the same predikat
+bands, and KemenPANRB's own national series runs across them (2018-2024 in one table of the 2024
+report), so 2018 and 2024 compare; an instrument on another scale starts a new series.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ class Framework:
     # aspect_units, domain_units), so that scoring sums integers and divides once.
     indicators: pd.DataFrame
     bands: Bands  # the predikat bands and the Baik threshold of this framework
+    index_scale: str  # the index it scores; indices of two years compare only on the same one
 
     # Cached: pages ask for these on every rerun, and the tables never change.
     @cached_property
@@ -99,9 +105,11 @@ def is_service_domain(domain_name: str) -> bool:
     return domain_name.startswith("Layanan")
 
 
+SPBE_SCALE = "Indeks SPBE skala 1–5"  # also said on screen, where the instrument changes on this scale
+
 _SPECS = (
-    ("permenpanrb-5-2018", "PermenPANRB 5/2018", 2018, 2020, "framework_2018.csv"),
-    ("permenpanrb-59-2020", "PermenPANRB 59/2020", 2021, None, "framework_2020.csv"),
+    ("permenpanrb-5-2018", "PermenPANRB 5/2018", 2018, 2020, "framework_2018.csv", SPBE_SCALE),
+    ("permenpanrb-59-2020", "PermenPANRB 59/2020", 2021, None, "framework_2020.csv", SPBE_SCALE),
 )
 
 
@@ -140,11 +148,11 @@ def load_frameworks(reference_dir: Path) -> Frameworks:
     modules = pd.read_csv(reference_dir / MODULE_FILE)
     bands = load_bands(reference_dir / BANDS_FILE)
     frameworks = []
-    for key, title, first, last, file in _SPECS:
+    for key, title, first, last, file, scale in _SPECS:
         if key not in bands:
             raise FrameworkError(f"{BANDS_FILE}: tidak ada predikat untuk kerangka {key!r}")
         indicators = attach_modules(load_indicator_table(reference_dir / file, key), modules)
-        frameworks.append(Framework(key, title, first, last, file, indicators, bands[key]))
+        frameworks.append(Framework(key, title, first, last, file, indicators, bands[key], scale))
     return Frameworks(tuple(frameworks))
 
 

@@ -41,6 +41,7 @@ class LevelUp:
     dari: int  # level before the step
     ke: int  # level after
     modul: str
+    nama: str  # the indicator's name in its framework: a path is read by planners, not by codes
 
 
 def next_predikat(predikat: str, bands: Bands) -> tuple[str, float] | None:
@@ -64,7 +65,7 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
     Returns [] when the index already reaches the target, None when even level 5 everywhere
     would not (impossible only for targets above 5).
     """
-    weights, modules = _weights_and_modules(framework)
+    weights, modules, names = _weights_modules_names(framework)
     total = sum(weights.values())
     current = {number: int(levels[number]) for number in weights}
     index = sum(current[n] * w for n, w in weights.items()) / total
@@ -78,7 +79,7 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
     plan: list[LevelUp] = []
     while candidates:
         negative_weight, level, number = heapq.heappop(candidates)
-        plan.append(LevelUp(number, level, level + 1, modules[number]))
+        plan.append(LevelUp(number, level, level + 1, modules[number], names[number]))
         index += -negative_weight / total
         if round(index, NOISE_DECIMALS) >= target:
             return plan
@@ -88,12 +89,13 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
 
 
 @lru_cache(maxsize=8)
-def _weights_and_modules(framework: Framework) -> tuple[dict[int, float], dict[int, str]]:
+def _weights_modules_names(framework: Framework) -> tuple[dict[int, float], dict[int, str], dict[int, str]]:
     table = framework.indicators
     numbers = [int(n) for n in table["indicator_no"]]
     return (
         dict(zip(numbers, table["indicator_weight"].astype(float), strict=True)),
         dict(zip(numbers, table["modul"].astype(str), strict=True)),
+        dict(zip(numbers, table["indicator"].astype(str), strict=True)),
     )
 
 
@@ -140,16 +142,20 @@ def domain_steps(increase: pd.Series, framework: Framework) -> list[tuple[str, D
     return [(name, step) for name, step in steps if step > 0]
 
 
-def describe_plan(plan: list[LevelUp] | None) -> str:
-    """'I25 1→3 (Layanan Administrasi Pemerintahan); I32 2→3 (Layanan Publik)' — steps grouped."""
-    if not plan:
-        return "–"
+def plan_steps(plan: list[LevelUp] | None) -> list[str]:
+    """The whole plan, one line per indicator in the order first raised, its steps grouped:
+    ["Layanan Publik Instansi Pemerintah (I35): tingkat 1 → 4", "Layanan Naskah Dinas (I25): tingkat 1 → 2"]."""
     grouped: dict[int, list[LevelUp]] = {}
-    for step in plan:
+    for step in plan or []:
         grouped.setdefault(step.indikator, []).append(step)
-    return "; ".join(
-        f"I{number} {steps[0].dari}→{steps[-1].ke} ({steps[0].modul})" for number, steps in grouped.items()
-    )
+    return [
+        f"{steps[0].nama} (I{number}): tingkat {steps[0].dari} → {steps[-1].ke}" for number, steps in grouped.items()
+    ]
+
+
+def describe_plan(plan: list[LevelUp] | None) -> str:
+    """The whole plan on one line (a table cell, a CSV field): plan_steps joined by "; "; no step reads "–"."""
+    return "; ".join(plan_steps(plan)) or "–"
 
 
 def domain_increase_needed(domains: pd.Series, framework: Framework, target: float) -> pd.Series | None:
@@ -191,7 +197,7 @@ def what_if(results: pd.DataFrame, improved: pd.Series, bands: Bands) -> tuple[f
 
 def index_after(index: float, plan: list[LevelUp] | None, framework: Framework) -> float:
     """The index once every step of the plan is done."""
-    weights, _ = _weights_and_modules(framework)
+    weights, _, _ = _weights_modules_names(framework)
     return index + sum(weights[step.indikator] for step in plan or []) / sum(weights.values())
 
 

@@ -15,6 +15,8 @@ OFFLINE_FLAGS are a second wall: background services off, and no host name resol
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import tempfile
 import threading
@@ -24,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 
 import plotly.graph_objects as go
+
+from spbe.present.figures import arrange
 
 FORMATS = ("png", "svg", "pdf")
 RENDER_TIMEOUT_S = 60  # a figure that takes longer than this is stuck, not slow
@@ -104,6 +108,7 @@ def render_many(items: list[tuple[go.Figure, str]], preset: Preset) -> list[byte
     import kaleido  # imported here: the rest of the app must work where kaleido cannot run
 
     size = {"width": preset.width, "height": preset.height, "scale": preset.scale}
+    items = [(laid_out(fig, preset), fmt) for fig, fmt in items]
     with _lock, tempfile.TemporaryDirectory(prefix="spbe-export-") as folder:
         paths = [Path(folder) / f"{number}.{fmt}" for number, (_, fmt) in enumerate(items)]
         specs = [
@@ -115,9 +120,70 @@ def render_many(items: list[tuple[go.Figure, str]], preset: Preset) -> list[byte
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
             try:
                 kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
-                return [path.read_bytes() for path in paths]
+                files = [path.read_bytes() for path in paths]
             except Exception as error:  # Kaleido wraps Chromium failures in many types
                 raise ExportUnavailable(f"Chromium gagal membuat gambar ({type(error).__name__}): {error}") from error
+    pairs = zip(files, items, strict=True)
+    return [with_pdf_info(data, pdf_info(fig)) if fmt == "pdf" else data for data, (fig, fmt) in pairs]
+
+
+PDF_MAKER = "Dasbor SPBE"
+
+
+def pdf_info(fig: go.Figure) -> dict[str, str]:
+    """What a PDF says about itself (document properties): the chart's title, subtitle and source line."""
+    about = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}  # set by figures.finish
+    title = html.unescape(about.get("title") or "") or "Grafik Dasbor SPBE"
+    info = {"Title": title, "Author": PDF_MAKER, "Subject": html.unescape(about.get("subtitle") or "") or title}
+    if about.get("footer"):
+        info["Keywords"] = html.unescape(re.sub(r"<br>", " ", about["footer"]))
+    return info | {"Creator": PDF_MAKER, "Producer": PDF_MAKER}
+
+
+def with_pdf_info(pdf: bytes, info: dict[str, str]) -> bytes:
+    """The PDF with `info` as its document properties, added as an incremental update (PDF 1.7, 7.5.6).
+
+    Chromium titles every PDF after the page Kaleido renders in ("Kaleido-fier") and names itself and Skia
+    as its makers. The update adds a new information dictionary and a trailer pointing to it; the old
+    dictionary is blanked in place (same length, so no offset moves) and no reader shows it again.
+    """
+    start = pdf.rindex(b"startxref")
+    trailer = pdf[pdf.rindex(b"trailer", 0, start) : start]
+    size, root = re.search(rb"/Size (\d+)", trailer), re.search(rb"/Root (\d+ \d+ R)", trailer)
+    if size is None or root is None:
+        raise ExportUnavailable("Chromium membuat PDF dengan bentuk yang tidak dikenal; metadata tidak dapat diisi.")
+    old = re.search(rb"/Info (\d+) 0 R", trailer)
+    created = re.search(rb"/CreationDate \((D:[^)]*)\)", pdf)
+    if old:
+        body = re.search(rb"(?s)(?:^|\n)" + old.group(1) + rb" 0 obj\s*(<<.*?>>)", pdf)
+        if body:
+            blank = b"<<" + b" " * (len(body.group(1)) - 4) + b">>"
+            pdf = pdf[: body.start(1)] + blank + pdf[body.end(1) :]
+    pdf = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    number, entries = int(size.group(1)), b"".join(b"/%s %s\n" % (k.encode(), _pdf_text(v)) for k, v in info.items())
+    if created:
+        entries += b"/CreationDate (%s)\n" % created.group(1)
+    new_object = b"%d 0 obj\n<<%s>>\nendobj\n" % (number, entries)
+    xref = len(pdf) + len(new_object)
+    update = (
+        b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d /Root %s /Info %d 0 R /Prev %d>>\nstartxref\n%d\n%%%%EOF\n"
+        % (number, len(pdf), number + 1, root.group(1), number, int(pdf[start + 9 :].split()[0]), xref)
+    )
+    return pdf + new_object + update
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF text string that holds any character ("–", "×"): UTF-16BE with its byte order mark, in hex."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def laid_out(fig: go.Figure, preset: Preset) -> go.Figure:
+    """A copy of a finished figure laid out for the preset's canvas (the figure itself keeps its screen layout).
+
+    Sizes are in layout pixels: the A4 preset renders 1754 x 1240 at scale 2, so every text keeps the size
+    and place it has at that layout size, and its mark and footer stay inside the page."""
+    copy = go.Figure(fig)
+    return arrange(copy, preset.width, preset.height) if isinstance(copy.layout.meta, dict) else copy
 
 
 def _start_server(kaleido: ModuleType) -> None:

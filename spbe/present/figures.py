@@ -8,7 +8,8 @@ default would export with black traces (TECH_NOTES, Kaleido).
 
 from __future__ import annotations
 
-import textwrap
+import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -39,18 +40,32 @@ PROVENANCE_LABELS = {
     Provenance.RESMI: "Data resmi",
     Provenance.IMPOR: "Data impor",
     Provenance.SIMULASI: "SIMULASI – bukan data resmi",
-    Provenance.GABUNGAN: "Data campuran (lihat kolom provenance)",
+    Provenance.GABUNGAN: "Data campuran (lihat kolom Asal data)",
     Provenance.MEMUAT_SIMULASI: "Memuat data SIMULASI – bukan data resmi",
 }
-FOOTER_WIDTH = 150  # characters per footer line at slide width
-GAP_LABEL_ROOM = 230  # right margin (px) for "0,27 poin di atas target 2,85" beside the last year
-FOOTER_MARGIN = 130  # bottom margin (px) holding the x-axis labels and title, then the footer
-FOOTER_OFFSET = 78  # footer's distance (px) below the plot area, clear of the axis title
+# Text sizes (px) and the layout that reserves room for every text from its own estimated size: a figure is laid
+# out for one canvas width (arrange), the narrowest screen when finished, each export preset when rendered.
+TITLE_SIZE = 20  # the subtitle is <sup>: 70 %, i.e. 14 px, the smallest text a projected slide may carry
+TEXT_SIZE = 14  # every other text: ticks, labels, legend, mark, notes and the source footer
+CHAR_WIDTH = 0.6  # estimated average glyph width per px of font size (Arial-like sans, a little generous)
+LINE_HEIGHT = 1.35  # line pitch per px of font size
+TITLE_LINE = 27  # px per line of the title block
+TITLE_RAISE = 18  # px
+SCREEN_WIDTH = 360  # px: a chart on a 390 px phone (Streamlit pads the page); wider screens keep this layout
+SCREEN_PLOT_HEIGHT = 300  # px of plot area on screen, below and above which the texts get their own room
+EDGE = 12  # px kept free along the canvas edges
+GAP = 8  # px between stacked bands
+MARK_HEIGHT = 32  # px of the SIMULASI mark's box (14 px text, 4 px padding, 1 px border)
+LEGEND_ROW = 26  # px per row of a horizontal legend
+AXIS_ROOM = 30  # px below the plot for x tick labels (one line)
+AXIS_TITLE_ROOM = 24  # px more for an x-axis title
+ABOVE = "above"  # name of annotations that sit in the band right above the plot (gap label, band names)
+NOTE = "catatan"  # name of a footnote a builder placed itself: only wrapped to the plot's width
 
 SPBE_TEMPLATE = go.layout.Template(
     layout=go.Layout(
-        font={"family": FONT_FAMILY, "size": 14, "color": "#1f2937"},
-        title={"x": 0, "xref": "paper", "xanchor": "left", "font": {"size": 20}},
+        font={"family": FONT_FAMILY, "size": TEXT_SIZE, "color": "#1f2937"},
+        title={"x": 0, "xref": "paper", "xanchor": "left", "font": {"size": TITLE_SIZE}},
         paper_bgcolor="white",
         plot_bgcolor="white",
         separators=",.",  # Indonesian: decimal comma, dot for thousands, in ticks and hovers
@@ -58,8 +73,7 @@ SPBE_TEMPLATE = go.layout.Template(
         xaxis={"showgrid": False, "linecolor": "#9ca3af", "ticks": "outside", "automargin": True},
         yaxis={"gridcolor": "#e5e7eb", "zeroline": False, "automargin": True},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
-        margin={"l": 60, "r": 30, "t": 100, "b": FOOTER_MARGIN},
-        uniformtext={"minsize": 10, "mode": "hide"},  # no squeezed labels in thin bar segments
+        uniformtext={"minsize": TEXT_SIZE, "mode": "hide"},  # no squeezed labels in thin bar segments
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
 )
@@ -76,44 +90,179 @@ class FigureMeta:
 
 
 def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> go.Figure:
-    """Apply the template, title, source footer and (for simulated data) the SIMULASI mark.
+    """Apply the template, title, source footer and (for simulated data) the SIMULASI mark, laid out for a phone.
 
-    The texts of `meta` are plain text, never markup: a tag in them shows as typed."""
+    The texts of `meta` are plain text, never markup: a tag in them shows as typed. They are kept in the
+    figure's layout.meta, so that export lays the same figure out again for each preset (arrange)."""
     made_on = made_on or date.today()
     # Title, subtitle and source are plain text that may hold a file name or a user name from an import:
     # escaped, so plotly shows any tag in them as typed (a link would be live); the markup is only ours.
-    title = figure_text(meta.title) + (f"<br><sup>{figure_text(meta.subtitle)}</sup>" if meta.subtitle else "")
-    fig.update_layout(template=SPBE_TEMPLATE, title={"text": title})
     footer = f"Sumber: {meta.source} · Diolah: Dasbor SPBE, {made_on.strftime('%d-%m-%Y')}"
-    footer = "<br>".join(figure_text(line) for line in textwrap.wrap(footer, FOOTER_WIDTH))
-    fig.add_annotation(
-        # Pixels below the plot area, inside the bottom margin, at every export size.
-        text=footer,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-FOOTER_OFFSET,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        align="left",
-        font={"size": 11, "color": MUTED_COLOR},
+    fig.update_layout(
+        template=SPBE_TEMPLATE,
+        meta={
+            "title": figure_text(meta.title),
+            "subtitle": figure_text(meta.subtitle),
+            "footer": figure_text(footer),
+            "mark": PROVENANCE_LABELS[meta.provenance] if meta.provenance.has_simulation else "",
+            "height": fig.layout.height,  # the builder's own height on screen, if any
+        },
     )
-    if meta.provenance.has_simulation:  # the image itself must say so
-        fig.add_annotation(
-            text=PROVENANCE_LABELS[meta.provenance],
+    return arrange(fig, SCREEN_WIDTH)
+
+
+def text_width(text: str, size: float = TEXT_SIZE) -> float:
+    """Estimated width (px) of one line of plain text (markup and entities counted as what they show)."""
+    shown = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return len(shown) * size * CHAR_WIDTH
+
+
+def wrap(text: str, width: float, size: float = TEXT_SIZE) -> list[str]:
+    """Plotly text (escaped, maybe with our own <b>) in lines of at most `width` px (estimated), broken
+    between words only, so no entity or tag is cut; existing <br> breaks are kept."""
+    lines: list[str] = []
+    for part in text.split("<br>"):
+        line = ""
+        for word in part.split(" "):
+            if line and text_width(f"{line} {word}", size) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _block(lines: list[str], size: float) -> float:
+    return len(lines) * size * LINE_HEIGHT
+
+
+def _legend_rows(fig: go.Figure, width: float) -> int:
+    """Rows of the horizontal legend above the plot at this plot width (0 without a legend)."""
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    if fig.layout.showlegend is False or len(names) < 2 and fig.layout.showlegend is not True:
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        item = text_width(name) + 50  # the symbol and the gap to the next item
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _left_margin(fig: go.Figure, width: int) -> tuple[int, int]:
+    """The left margin that holds the y tick labels and title, and the lines the category labels take.
+
+    Set from the labels, not left to plotly's automargin: the mark and the footer are placed from the plot's
+    left edge, which automargin would move. Labels longer than 40 % of the canvas are wrapped there."""
+    axis = fig.layout.yaxis
+    if axis.visible is False:
+        return (fig.layout.margin.l if fig.layout.margin.l is not None else EDGE), 0
+    categorical = [t for t in fig.data if t.type == "heatmap" or t.type == "bar" and t.orientation == "h"]
+    labels = [str(label) for trace in categorical for label in (() if trace.y is None else trace.y)]
+    room = 0.4 * width
+    if labels:
+        wrapped = {label: "<br>".join(wrap(figure_text(label), room)) for label in dict.fromkeys(labels)}
+        axis.update(tickmode="array", tickvals=list(wrapped), ticktext=list(wrapped.values()))
+        longest = max(text_width(line) for text in wrapped.values() for line in text.split("<br>"))
+        lines = sum(text.count("<br>") + 1 for text in wrapped.values())
+    else:
+        longest, lines = text_width("0000"), 0
+    return int(EDGE + (AXIS_TITLE_ROOM if axis.title.text else 0) + longest + 12), lines
+
+
+def arrange(fig: go.Figure, width: int, height: int | None = None) -> go.Figure:
+    """Lay a finished figure out for a canvas `width` px wide (and `height` px high, or grown on screen).
+
+    From the top: the SIMULASI mark in its own band, the title and subtitle wrapped to the width, the
+    annotations named ABOVE (wrapped), the legend, the plot; below it the x axis, then the source footer
+    wrapped to the width. Every band's height comes from its own text, so nothing overlaps or is cut.
+    """
+    meta = fig.layout.meta
+    right = fig.layout.margin.r if fig.layout.margin.r is not None else 30
+    left, rows = _left_margin(fig, width)
+    plot_width = width - left - right
+    text_room = width - 2 * EDGE  # the title and footer may use the whole canvas width
+    x_shift = EDGE - left  # from the plot's left edge to the canvas' left edge (paper x=0)
+
+    above_height = 0.0
+    for note in fig.layout.annotations:
+        if note.name == ABOVE:
+            size = note.font.size or TEXT_SIZE
+            lines = wrap(note.text.replace("<br>", " "), plot_width, size)
+            note.text = "<br>".join(lines)
+            above_height = max(above_height, _block(lines, size))
+        elif note.name == NOTE:
+            note.text = "<br>".join(wrap(note.text.replace("<br>", " "), plot_width, note.font.size or TEXT_SIZE))
+    legend_height = _legend_rows(fig, plot_width) * LEGEND_ROW
+    for note in fig.layout.annotations:
+        if note.name == ABOVE:
+            note.update(y=1, yref="paper", yanchor="bottom", yshift=legend_height)
+    title = wrap(meta["title"], text_room, TITLE_SIZE)
+    subtitle = wrap(meta["subtitle"], text_room / 0.7, TITLE_SIZE * 0.7) if meta["subtitle"] else []
+    title_text = "<br>".join(title) + "".join(f"<br><sup>{line}</sup>" for line in subtitle)
+    under_title = legend_height + above_height + GAP
+    title_height = (len(title) + len(subtitle)) * TITLE_LINE  # plotly spaces <sup> lines as title lines
+    top = EDGE + title_height + under_title
+    notes = [note for note in fig.layout.annotations if note.name not in ("sumber", "simulasi")]
+    if meta["mark"]:
+        mark = {
+            "name": "simulasi",
+            "text": meta["mark"],
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 1,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "xshift": x_shift,
+            "yshift": top - EDGE + GAP,
+            "showarrow": False,
+            "font": {"size": TEXT_SIZE, "color": TARGET_COLOR},
+            "bordercolor": TARGET_COLOR,
+            "borderwidth": 1,
+            "borderpad": 4,
+        }
+        notes.append(go.layout.Annotation(mark))
+        top += MARK_HEIGHT + GAP
+
+    axis = fig.layout.xaxis
+    axis_room = 0 if axis.visible is False else AXIS_ROOM + (AXIS_TITLE_ROOM if axis.title.text else 0)
+    below = axis_room + (fig.layout.meta.get("below") or 0)  # a footnote the builder put under the plot
+    footer = wrap(meta["footer"], text_room)
+    notes.append(
+        go.layout.Annotation(
+            name="sumber",
+            text="<br>".join(footer),
             xref="paper",
             yref="paper",
-            x=1,
-            y=1.12,
-            xanchor="right",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            xshift=x_shift,
+            yshift=-(below + GAP),
             showarrow=False,
-            font={"size": 13, "color": TARGET_COLOR},
-            bordercolor=TARGET_COLOR,
-            borderwidth=1,
-            borderpad=4,
+            align="left",
+            font={"size": TEXT_SIZE, "color": MUTED_COLOR},
         )
+    )
+    bottom = below + GAP + _block(footer, TEXT_SIZE) + EDGE
+    fig.layout.annotations = notes
+    if height is None:  # on screen the figure grows to give its plot the room
+        height = max(meta.get("height") or 0, int(top + bottom + max(SCREEN_PLOT_HEIGHT, rows * LEGEND_ROW)))
+    fig.update_layout(
+        margin={"t": round(top), "b": round(bottom), "l": left, "r": right},
+        height=height,
+        # From the canvas top, below the mark's band: the title's place does not depend on the plot's.
+        title={"text": title_text, "x": EDGE / width, "xref": "container", "xanchor": "left", "pad": {"l": 0}},
+        # plotly raises a title of several lines above its anchor: lowered by as much (measured in Chromium)
+        title_y=1
+        - (top - title_height - under_title + (TITLE_RAISE if len(title) + len(subtitle) > 1 else 0)) / height,
+        title_yref="container",
+        title_yanchor="top",
+    )
     return fig
 
 
@@ -198,7 +347,11 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
             line={"color": INDEX_COLOR, "width": 3},
             marker={"size": 9},
             text=[format_number(v) for v in series["indeks_nasional"]],
-            textposition="bottom center",
+            # each label on the side of its point away from the target line, never across it
+            textposition=[
+                "top center" if not pd.isna(target) and index >= target else "bottom center"
+                for index, target in zip(series["indeks_nasional"], series["target"], strict=True)
+            ],
             hovertemplate="Indeks %{x}: %{text}<extra></extra>",
         )
     )
@@ -227,17 +380,18 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
             y1=row["target"],
             line={"color": MUTED_COLOR, "width": 2, "dash": "dot"},
         )
+        # Above the plot over its year (arrange reserves the band), never beside the line where it would run
+        # off a narrow canvas or across a label; from the year's side of the chart inwards.
+        late = highlight_year - series["tahun"].min() > (series["tahun"].max() - series["tahun"].min()) / 2
         fig.add_annotation(
+            name=ABOVE,
             x=highlight_year,
-            y=(row["indeks_nasional"] + row["target"]) / 2,
             text=gap_words(row["indeks_nasional"], row["target"]),
-            xanchor="left",
-            xshift=8,
+            xanchor="right" if late else "left",
+            align="right" if late else "left",
             showarrow=False,
             font={"color": MUTED_COLOR},
         )
-        if highlight_year == series["tahun"].max():  # the label runs right of the last year: give it the room
-            fig.update_layout(margin={"r": GAP_LABEL_ROOM})
     highest = max(series["indeks_nasional"].max(), means["rata_rata_instansi"].max() if len(means) else 0)
     fig.update_yaxes(title="Indeks (1–5)", range=[1, min(5, max(4, highest + 0.3))])  # room for an imported mean
     fig.update_xaxes(dtick=1, title=None, range=[series["tahun"].min() - 0.4, series["tahun"].max() + 0.4])
@@ -271,13 +425,12 @@ def predikat_distribution_figure(distribution: pd.DataFrame, below_baik_pct: flo
     )
     if below_baik_pct is not None:
         fig.add_annotation(
+            name=ABOVE,
             text=f"<b>{format_percent(below_baik_pct)}</b> instansi belum mencapai predikat Baik",
             xref="paper",
-            yref="paper",
             x=0,
-            y=1.0,
             xanchor="left",
-            yanchor="bottom",
+            align="left",
             showarrow=False,
             font={"size": 15, "color": PREDIKAT_COLORS["Kurang"]},
         )
@@ -371,14 +524,12 @@ def index_histogram_figure(indices: pd.Series, bands: Bands) -> go.Figure:
     ]
     labels = [
         {
+            "name": ABOVE,
             "x": (low + high) / 2,
-            "y": 1.0,
             "xref": "x",
-            "yref": "paper",
-            "yanchor": "bottom",
             "text": name,
             "showarrow": False,
-            "font": {"size": 12, "color": PREDIKAT_COLORS[name]},
+            "font": {"size": TEXT_SIZE, "color": PREDIKAT_COLORS[name]},
         }
         for name, low, high in zip(names, lows, highs, strict=True)
     ]
@@ -402,7 +553,7 @@ def group_heatmap_figure(means: pd.DataFrame, *, row: str, column: str, value: s
             text=[[format_number(v) for v in line] for line in table.to_numpy()],
             texttemplate="%{text}",
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-            colorbar={"title": "Rata-rata", "tickvals": [1, 2, 3, 4, 5]},
+            colorbar={"title": {"text": "Rata-rata", "side": "right"}, "tickvals": [1, 2, 3, 4, 5]},  # beside the ticks
         )
     )
     fig.update_yaxes(autorange="reversed", title=None)
@@ -443,7 +594,7 @@ def history_figure(history: pd.DataFrame, bands: Bands) -> go.Figure:
     """
     simulated = history["provenance"].eq(Provenance.SIMULASI).to_numpy()
     labels = [
-        f"{format_number(v)} ({p}{', simulasi' if s else ''})"
+        f"{format_number(v)}<br>{p}{' (simulasi)' if s else ''}"
         for v, p, s in zip(history["indeks"], history["predikat"], simulated, strict=True)
     ]
     fig = go.Figure(
@@ -459,15 +610,18 @@ def history_figure(history: pd.DataFrame, bands: Bands) -> go.Figure:
                 "line": {"width": 3},
             },
             text=labels,
-            textposition="top center",
+            # each label on the side of its point away from the Baik line
+            textposition=["top center" if v >= bands.baik_min else "bottom center" for v in history["indeks"]],
+            cliponaxis=False,
             name="Indeks",
             customdata=[format_number(v) for v in history["indeks"]],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
     _baik_line(fig, bands)
-    fig.update_xaxes(dtick=1, title=None)
-    fig.update_yaxes(title="Indeks SPBE", range=[1, 5.3])
+    # Only the years evaluated, evenly spaced: their two-line labels need the room, not the empty years.
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(title="Indeks SPBE", range=[0.4, 5.6])
     return fig
 
 
@@ -558,15 +712,10 @@ def gap_figure(index: float, target: float, bands: Bands) -> go.Figure:
     ]
     fig = go.Figure(
         go.Indicator(
-            mode="number+gauge+delta",
+            # No delta beside the number: plotly squeezes the two together, and the subtitle says the gap in words.
+            mode="number+gauge",
             value=index,
             number={"valueformat": ".2f"},
-            delta={
-                "reference": target,
-                "valueformat": ".2f",
-                "increasing": {"color": PREDIKAT_COLORS["Sangat Baik"]},
-                "decreasing": {"color": PREDIKAT_COLORS["Kurang"]},
-            },
             gauge={
                 "shape": "bullet",
                 "axis": {"range": [1, 5], "dtick": 0.5},
@@ -591,9 +740,15 @@ def gap_figure(index: float, target: float, bands: Bands) -> go.Figure:
 
 
 def _baik_line(fig: go.Figure, bands: Bands) -> None:
-    """The Baik threshold as a dashed line labelled "Baik (2,6)"."""
-    label = f"{BAIK} ({format_number(bands.baik_min, trim_zeros=True)})"
-    fig.add_hline(y=bands.baik_min, line={"color": TARGET_COLOR, "dash": "dash"}, annotation_text=label)
+    """The Baik threshold as a dashed line, named "Baik 2,6" among the y tick labels (outside the plot, where no
+    data label can sit on it)."""
+    fig.add_hline(y=bands.baik_min, line={"color": TARGET_COLOR, "dash": "dash"})
+    ticks = [tick for tick in range(1, 6) if abs(tick - bands.baik_min) > 0.3]
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=[*ticks, bands.baik_min],
+        ticktext=[*map(str, ticks), f"{BAIK} {format_number(bands.baik_min, trim_zeros=True)}"],
+    )
 
 
 def national_domain_figure(domains: pd.DataFrame, bands: Bands) -> go.Figure:

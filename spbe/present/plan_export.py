@@ -1,7 +1,7 @@
-"""The asistensi plan as files: one XLSX (summary + one sheet per host city) and one CSV.
+"""The asistensi plan as files: one XLSX (summary, one sheet per host city, module needs, note) and one CSV.
 
-Headers are Indonesian; every sheet says the year, where its numbers come from and that the
-host-city assignment is a proposal.
+Headers are Indonesian; the note of each file says the year, where its numbers come from and that the
+host-city assignment is a proposal; every row names its provenance and source.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from spbe.model.cohorts import HOST_CITIES
 from spbe.model.pathways import describe_plan
 from spbe.model.provenance import Provenance
-from spbe.present.tables import csv_bytes, write_rows
+from spbe.present.tables import csv_bytes, note_lines, write_rows
 
 
 @dataclass(frozen=True)
@@ -59,48 +58,41 @@ def plan_rows(plan: Plan) -> pd.DataFrame:
     present = [c for c in columns if c in table.columns]
     out = table[present].rename(columns=columns)
     out.insert(0, "tahun_evaluasi", plan.year)
+    out["sumber"] = plan.source  # every row says where it comes from, as in every table the dashboard offers
     return out.sort_values(["kota_penyelenggara", "kohort", "instansi"]).reset_index(drop=True)
 
 
 def plan_csv(plan: Plan) -> bytes:
-    return csv_bytes(plan_rows(plan))
+    return csv_bytes(plan_rows(plan), _title(plan))
+
+
+def _title(plan: Plan) -> str:
+    return f"Rencana asistensi SPBE berdasarkan evaluasi {plan.year}"
 
 
 def plan_xlsx(plan: Plan) -> bytes:
+    """Every sheet one table with its header on row 1, frozen (so a planner can sort and filter it):
+    the summary per city, one list per city, the module needs; then the note ("Keterangan")."""
     workbook = Workbook()
-    summary = workbook.active
-    summary.title = "Ringkasan"
-    _heading(summary, f"Rencana asistensi SPBE berdasarkan evaluasi {plan.year}")
-    summary.append([f"Sumber: {plan.source} (provenance: {plan.provenance})"])
-    summary.append([NOTE])
-    summary.append([])
     overview = plan.counts.copy()
     overview["jumlah"] = overview.sum(axis=1)
-    overview = overview.join(plan.allocation[["pendamping", "instansi_per_pendamping"]].round(1))
-    write_rows(summary, overview.reset_index().rename(columns={"kota_penyelenggara": "kota_penyelenggara"}))
+    overview = overview.join(plan.allocation[["pendamping", "instansi_per_pendamping"]])
     rows = plan_rows(plan)
-    for city in HOST_CITIES:
-        sheet = workbook.create_sheet(city)
-        _heading(sheet, f"{city}: rencana asistensi (evaluasi {plan.year})")
-        pendamping = plan.allocation.loc[city, "pendamping"] if city in plan.allocation.index else 0
-        sheet.append([f"Pendamping: {pendamping}", NOTE])
-        sheet.append([])
-        _section(sheet, "Kebutuhan modul per kohort (★ = terlemah)")
-        needs = plan.needs[plan.needs["kota_penyelenggara"] == city].drop(columns="kota_penyelenggara")
-        write_rows(sheet, needs)
-        sheet.append([])
-        _section(sheet, "Daftar instansi, kohort dan jalur ke Baik")
-        write_rows(sheet, rows[rows["kota_penyelenggara"] == city].drop(columns="kota_penyelenggara"))
+    sheets = {"Ringkasan": overview.reset_index()}
+    sheets |= {
+        city: rows[rows["kota_penyelenggara"] == city].drop(columns="kota_penyelenggara") for city in HOST_CITIES
+    }
+    sheets["Kebutuhan modul"] = plan.needs
+    workbook.remove(workbook.active)
+    for name, table in sheets.items():
+        sheet = workbook.create_sheet(name)
+        write_rows(sheet, table)
+        sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("Keterangan")
+    for line in [*note_lines(rows, _title(plan)), NOTE]:
+        notes.append([line])
+    notes.cell(row=1, column=1).font = Font(bold=True, size=14)
+    notes.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _heading(sheet: Worksheet, text: str) -> None:
-    sheet.append([text])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14)
-
-
-def _section(sheet: Worksheet, text: str) -> None:
-    sheet.append([text])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)

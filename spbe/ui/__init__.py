@@ -8,21 +8,34 @@ against the widget's options, so a URL can only ever select values the page offe
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.elements.plotly_chart import PlotlyState
+from streamlit.errors import StreamlitPageNotFoundError
 
 from spbe import settings
-from spbe.core.formatting import plain
+from spbe.core.formatting import format_count, plain
 from spbe.data.store import Store
 from spbe.data.versions import DataUnreadable, VersionStore
 from spbe.model.provenance import Provenance
+from spbe.present.export import MIME_TYPES, PRESETS, ExportUnavailable, ensure_available, render
 from spbe.present.figures import PROVENANCE_LABELS, Chart
-from spbe.present.tables import csv_bytes, xlsx_bytes
+from spbe.present.tables import csv_bytes, styled, xlsx_bytes
+from spbe.present.year_results import year_results
 
-PLOTLY_CONFIG: dict[str, object] = {"displaylogo": False, "locale": "id"}
+# No plotly toolbar and no plotly tips: the plotly.js inside Streamlit has English texts only ("Download plot as a
+# PNG", "Double-click to zoom back out"; no Indonesian locale, checked on 1.67) and Streamlit adds an English
+# "Fullscreen" button to the toolbar. Each chart's Indonesian download menu (download_menu) replaces it.
+PLOTLY_CONFIG: dict[str, object] = {"displayModeBar": False, "showTips": False, "displaylogo": False}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+YEAR_KEY = "tahun"  # the year picker's key: the year of the page, whose full results each chart menu offers
 
 
 def store() -> Store:
@@ -65,7 +78,7 @@ def store_key(store: Store) -> tuple[str, str]:
 
 
 def year_select(
-    years: list[int], *, default: int | None = None, key: str = "tahun", label: str = "Tahun evaluasi"
+    years: list[int], *, default: int | None = None, key: str = YEAR_KEY, label: str = "Tahun evaluasi"
 ) -> int:
     """Year picker in the sidebar (default: the latest year offered), kept in the URL as ?tahun=."""
     index = years.index(default) if default in years else len(years) - 1
@@ -99,9 +112,28 @@ def provenance_badge(provenance: Provenance, *, what: str = "Angka di halaman in
             icon=":material/warning:",
         )
     elif provenance == Provenance.GABUNGAN:
-        st.info(f"{what} memadukan data resmi dan data lain; kolom *provenance* menyebut asal tiap baris.")
+        st.info(f"{what} memadukan data resmi dan data lain; kolom *Asal data* menyebut asal tiap baris.")
     else:
         st.caption(f"Asal data: **{label}**")
+
+
+# Streamlit stacks columns one per row below 640 px and ends a metric's long label in an ellipsis: on a phone
+# the KPI cards go two per row instead, and their label, value and note wrap rather than being cut.
+KPI_STYLE = """<style>
+@media (max-width: 640px) {
+  .st-key-kpi [data-testid="stColumn"] { min-width: calc(50% - 1rem) !important; }
+}
+.st-key-kpi [data-testid="stMetric"] [data-testid="stMarkdownContainer"],
+.st-key-kpi [data-testid="stMetric"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+</style>"""
+
+
+def kpi_columns(count: int) -> list[DeltaGenerator]:
+    """Columns for a page's row of KPI cards: side by side on a desk, two per row on a phone, nothing cut."""
+    st.html(KPI_STYLE)
+    return st.container(key="kpi").columns(count)
 
 
 def show_chart(chart: Chart, *, key: str, select_points: bool = False) -> PlotlyState | None:
@@ -110,7 +142,7 @@ def show_chart(chart: Chart, *, key: str, select_points: bool = False) -> Plotly
 
     With select_points a click on a point reruns the page and the selection state is returned.
     """
-    config = _plotly_config(chart.slug)
+    config = PLOTLY_CONFIG
     event = None
     if select_points:
         event = st.plotly_chart(
@@ -118,27 +150,113 @@ def show_chart(chart: Chart, *, key: str, select_points: bool = False) -> Plotly
         )
     else:
         st.plotly_chart(chart.fig, width="stretch", config=config, key=key)
-    _chart_data(chart.table, chart.slug, key)
+    download_menu(chart, key=key)
+    _chart_data(chart.table, key)
     return event
 
 
-def _chart_data(table: pd.DataFrame, file_name: str, key: str) -> None:
-    """The chart's data: downloads always, the table itself on request.
+def download_menu(chart: Chart, *, key: str) -> None:
+    """The chart's download menu: the image at a chosen preset (PNG, SVG), the rows it shows (CSV, XLSX) and
+    every instansi of the page's year (CSV), each with provenance and source.
+
+    The menu's content runs only while it is open, and each file is made only when its button is clicked:
+    an image costs Kaleido about a second, so a page with several charts stays as fast as without the menu.
+    """
+    menu = st.popover("Unduh grafik dan data", icon=":material/download:", key=f"{key}_unduh", on_change="rerun")
+    if not menu.open:
+        return
+    with menu:
+        st.markdown(f"**{chart.meta.title}**")
+        try:
+            ensure_available()
+        except ExportUnavailable as missing:
+            st.warning(str(missing), icon=":material/warning:")
+        else:
+            preset = st.radio(
+                "Ukuran gambar", list(PRESETS), format_func=lambda name: PRESETS[name].label, key=f"{key}_menu_ukuran"
+            )
+            for fmt, label in (("png", "Gambar PNG"), ("svg", "Gambar SVG (vektor)")):
+                st.download_button(
+                    label,
+                    partial(image, chart, fmt, preset),
+                    file_name=f"{chart.slug}.{fmt}",
+                    mime=MIME_TYPES[fmt],
+                    key=f"{key}_menu_{fmt}",
+                    on_click="ignore",
+                    icon=":material/image:",
+                )
+        st.download_button(
+            "Data grafik ini (CSV)",
+            lambda: csv_bytes(chart.table, title=chart.meta.title),
+            file_name=f"{chart.slug}.csv",
+            mime="text/csv",
+            key=f"{key}_menu_csv",
+            on_click="ignore",
+            icon=":material/table:",
+        )
+        st.download_button(
+            "Data grafik ini (XLSX)",
+            lambda: xlsx_bytes(chart.table, title=chart.meta.title),
+            file_name=f"{chart.slug}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{key}_menu_xlsx",
+            on_click="ignore",
+            icon=":material/table:",
+        )
+        year = st.session_state.get(YEAR_KEY)
+        if year is not None:
+            _year_download(int(year), key)
+
+
+def _year_download(year: int, key: str) -> None:
+    """CSV of every instansi evaluated in the page's year, or why there is none."""
+    rows = year_results(store(), year)
+    if rows.empty:
+        st.caption(f"Hasil per instansi tahun {year} tidak dipublikasikan; hanya angka nasional yang tersedia.")
+        return
+    st.download_button(
+        f"Seluruh hasil {year}: {format_count(len(rows))} instansi (CSV)",
+        lambda: csv_bytes(rows, title=f"Hasil evaluasi SPBE {year}, seluruh instansi"),
+        file_name=f"hasil_spbe_{year}.csv",
+        mime="text/csv",
+        key=f"{key}_menu_tahun",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+
+
+def image(chart: Chart, fmt: str, preset: str) -> bytes:
+    """The chart as a PNG, SVG or PDF file at a preset (spbe.present.export.PRESETS), made once per figure.
+
+    Kept per figure digest: the digest changes with anything the image shows (the data version, a filter,
+    the date in the source line), so a kept image is always the one a fresh render would give.
+    """
+    digest = hashlib.sha256(chart.fig.to_json().encode()).hexdigest()
+    return _rendered(digest, fmt, preset, chart.fig)
+
+
+@st.cache_data(show_spinner=False, max_entries=48)
+def _rendered(digest: str, fmt: str, preset: str, _fig: go.Figure) -> bytes:
+    return render(_fig, fmt, PRESETS[preset])
+
+
+def _chart_data(table: pd.DataFrame, key: str) -> None:
+    """The chart's data as a table, on request (its files are in the chart's download menu).
 
     A toggle rather than a collapsed expander: Streamlit renders a collapsed expander's
     content anyway, and a data grid per chart doubled the time to draw the overview.
     """
     if st.toggle("Tampilkan tabel data grafik ini", key=f"{key}_tabel"):
-        st.dataframe(table, hide_index=True, width="stretch")
-    downloads(table, file_name, key=key)
+        st.dataframe(styled(table), hide_index=True, width="stretch")
 
 
-def downloads(table: pd.DataFrame, file_name: str, *, key: str) -> None:
-    """CSV and XLSX of exactly the rows and columns given; built only when clicked."""
+def downloads(table: pd.DataFrame, file_name: str, *, key: str, title: str = "") -> None:
+    """CSV and XLSX of exactly the rows and columns given, at the precision shown, their note led by `title`;
+    built only when clicked."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Unduh CSV",
-        lambda: csv_bytes(table),
+        lambda: csv_bytes(table, title),
         file_name=f"{file_name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -146,20 +264,12 @@ def downloads(table: pd.DataFrame, file_name: str, *, key: str) -> None:
     )
     right.download_button(
         "Unduh XLSX",
-        lambda: xlsx_bytes(table),
+        lambda: xlsx_bytes(table, title=title),
         file_name=f"{file_name}.xlsx",
         key=f"{key}_xlsx",
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-
-
-def _plotly_config(file_name: str) -> dict[str, object]:
-    """The chart toolbar's own PNG download gets a meaningful file name and slide size."""
-    return {
-        **PLOTLY_CONFIG,
-        "toImageButtonOptions": {"format": "png", "filename": file_name, "width": 1600, "height": 900},
-    }
 
 
 def empty_state(message: str) -> None:
@@ -187,3 +297,13 @@ def leave_pages_folder_mode() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def page_link(page: str, label: str, query_params: dict[str, str] | None = None) -> None:
+    """st.page_link to another page of dashboard.py's st.navigation, such as "pages/ringkasan.py".
+
+    A page file run as its own main script (the AppTest tests) has no other page registered, and
+    st.page_link raises StreamlitPageNotFoundError there: the link is left out instead.
+    """
+    with contextlib.suppress(StreamlitPageNotFoundError):
+        st.page_link(page, label=label, query_params=query_params)

@@ -1,4 +1,5 @@
-"""Streamlit components of the Asistensi page: the host-city assignment editor and cached paths."""
+"""Streamlit components of the Asistensi page: the plan in force (from a shared link, kept in the URL), the
+host-city assignment editor and cached paths."""
 
 from __future__ import annotations
 
@@ -10,26 +11,63 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from spbe.core.formatting import plain
+from spbe.core.formatting import format_count, format_number, plain
 from spbe.data.store import Store
 from spbe.model.cohorts import (
+    DEFAULT_WEIGHTS,
     HOST_CITIES,
     MAX_UPLOAD_MB,
+    PLAN_PARAM,
     AssignmentError,
+    PlanLinkError,
     assign_cities,
     cohort_counts,
     domain_needs,
     module_needs,
+    plan_link,
     read_assignment,
+    read_plan_link,
 )
-from spbe.model.pathways import domain_paths, index_after, paths_for_year
+from spbe.model.pathways import domain_paths, index_after, paths_for_year, plan_steps
 from spbe.present import charts
 from spbe.present.figures import Chart
-from spbe.present.tables import csv_bytes
+from spbe.present.tables import csv_bytes, display_name
 
 _STATE = "penugasan"  # the assignment in force for this session
+_WEIGHTS = "bobot_rencana"  # the cohort weights in force for this session
 _EDITOR = "editor_penugasan"
 _MESSAGE = "penugasan_pesan"
+
+
+def plan_from_link(default: pd.DataFrame) -> dict[str, float]:
+    """The plan in force: on a session's first run the one its link carries (PLAN_PARAM, a colleague's shared
+    plan), else the default; returns the cohort weights (the assignment goes to assignment_editor).
+
+    A garbled link is refused with every reason, in Indonesian, and the default plan stands: the page never
+    fails on a URL."""
+    if _STATE not in st.session_state:
+        st.session_state[_STATE], st.session_state[_WEIGHTS] = default, dict(DEFAULT_WEIGHTS)
+        link = st.query_params.get(PLAN_PARAM)
+        if link:
+            try:
+                st.session_state[_STATE], st.session_state[_WEIGHTS] = read_plan_link(link, default)
+            except PlanLinkError as refused:
+                problems = "\n".join(f"- {plain(p)}" for p in refused.problems)
+                st.warning(f"Rencana dalam tautan ini tidak dapat dibaca; rencana awal dipakai.\n\n{problems}")
+    return dict(st.session_state.get(_WEIGHTS, DEFAULT_WEIGHTS))
+
+
+def keep_plan_in_link(assignment: pd.DataFrame, default: pd.DataFrame, weights: dict[str, float]) -> None:
+    """Keep the plan in force for the session and in the URL (only what differs from the default), so that
+    copying the address shares it; the default plan leaves the URL without PLAN_PARAM."""
+    st.session_state[_WEIGHTS] = dict(weights)
+    link = plan_link(assignment, default, weights)
+    if st.query_params.get(PLAN_PARAM, "") == link:
+        return
+    if link:
+        st.query_params[PLAN_PARAM] = link
+    else:
+        del st.query_params[PLAN_PARAM]
 
 
 def assignment_editor(default: pd.DataFrame) -> pd.DataFrame:
@@ -43,7 +81,7 @@ def assignment_editor(default: pd.DataFrame) -> pd.DataFrame:
     if _STATE not in st.session_state:
         st.session_state[_STATE] = default
     uploaded = st.file_uploader(
-        f"Unggah CSV penugasan (kolom kode_provinsi, kota_penyelenggara; paling besar {MAX_UPLOAD_MB} MB)",
+        f"Unggah CSV penugasan (kolom Kode provinsi dan Kota penyelenggara; paling besar {MAX_UPLOAD_MB} MB)",
         type=["csv"],
         key="unggah_penugasan",
         max_upload_size=MAX_UPLOAD_MB,
@@ -71,9 +109,11 @@ def assignment_editor(default: pd.DataFrame) -> pd.DataFrame:
         height=300,
         disabled=["kode_provinsi", "nama_provinsi"],
         column_config={
+            "kode_provinsi": st.column_config.TextColumn(display_name("kode_provinsi")),
+            "nama_provinsi": st.column_config.TextColumn(display_name("nama_provinsi")),
             "kota_penyelenggara": st.column_config.SelectboxColumn(
-                "kota_penyelenggara", options=list(HOST_CITIES), required=True
-            )
+                display_name("kota_penyelenggara"), options=list(HOST_CITIES), required=True
+            ),
         },
     )
     left, right = st.columns(2)
@@ -99,6 +139,23 @@ def _release(uploaded: UploadedFile) -> None:
     context = get_script_run_ctx()
     if context is not None and isinstance(context.uploaded_file_mgr, MemoryUploadedFileManager):
         context.uploaded_file_mgr.remove_file(session_id=context.session_id, file_id=uploaded.file_id)
+
+
+def path_detail(paths: pd.DataFrame, key: str) -> None:
+    """The whole path to Baik of one instansi of the table, one indicator a line: a table cell cuts a long path.
+
+    `paths` has instansi_id, nama, indeks, target_predikat, langkah, rencana and indeks_setelah (paths_to_baik);
+    `key` names the choice per table, so that another city or cohort starts from its weakest instansi."""
+    ordered = paths.sort_values(["indeks", "nama"]).set_index("instansi_id")
+    chosen = st.selectbox(
+        "Rincian jalur instansi", list(ordered.index), format_func=lambda i: str(ordered.at[i, "nama"]), key=key
+    )
+    row = ordered.loc[chosen]
+    lines = "\n".join(f"- {plain(step)}" for step in plan_steps(row["rencana"]))
+    st.markdown(
+        f"**{plain(row['nama'])}**: indeks {format_number(row['indeks'])} → {format_number(row['indeks_setelah'])} "
+        f"({row['target_predikat']}) dengan {format_count(row['langkah'])} kenaikan satu tingkat:\n\n{lines}"
+    )
 
 
 @dataclass

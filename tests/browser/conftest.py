@@ -6,7 +6,6 @@ green CI always means the pages were really rendered.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,21 +14,10 @@ import pytest
 
 from spbe import auth
 from spbe.settings import ADMIN_PASSWORD_HASH, ROOT, resolve
-from tests.server import CHROMIUM_ARGS, desktop_chromium_path, streamlit_server
+from tests.server import streamlit_server
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    path = desktop_chromium_path()
-    if path is None:
-        message = "Chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires the browser tests: {message}")
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -58,16 +46,6 @@ def admin_server(chromium, tmp_path):
         yield server.url, data
 
 
-@pytest.fixture(scope="session")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 class RecordedPage:
     """A page that remembers every request that left the machine."""
 
@@ -92,13 +70,14 @@ class RecordedPage:
         self.page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
 
     def show_everything(self) -> None:
-        """Grow the viewport to the page's height: Streamlit scrolls inside its own container
+        """Grow the viewport to the page's height at its width: Streamlit scrolls inside its own container
         (so full-page screenshots stop at the fold) and draws charts only once visible."""
         height = self.page.evaluate(
             "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section, div')]"
             ".map(e => e.scrollHeight))"
         )
-        self.page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 12_000)})
+        width = self.page.viewport_size["width"]
+        self.page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
         self.wait_idle()
 
     def screenshot(self, name: str) -> Path:
@@ -113,6 +92,18 @@ class RecordedPage:
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="id-ID")
+    recorded = RecordedPage(context.new_page())
+    yield recorded
+    context.close()
+
+
+PHONE = {"width": 390, "height": 844}  # a common phone's viewport in CSS pixels
+
+
+@pytest.fixture
+def phone(browser):
+    """A page at a phone's width (touch, as on a phone), which Streamlit lays out for small screens."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, locale="id-ID")
     recorded = RecordedPage(context.new_page())
     yield recorded
     context.close()

@@ -73,3 +73,56 @@ HISTOGRAM_POINTS = "document.querySelector('.js-plotly-plot')._fullData[0]._leng
 def histogram_points(page) -> int:
     """Values in the histogram plotly drew (the figure object plotly.js keeps on its div)."""
     return page.page.evaluate(f"() => {HISTOGRAM_POINTS}")
+
+
+# Every page at a phone's width: (screenshot name, path, its h1, whether it draws charts)
+PHONE_PAGES = [
+    ("ringkasan", "/?tahun=2024", "Ringkasan Nasional", True),
+    ("sebaran", "/sebaran?tahun=2023", "Sebaran Predikat", True),
+    ("peta", "/peta?tahun=2024", "Peta", True),
+    ("domain", "/domain?tahun=2018", "Domain & Indikator", True),
+    ("profil", f"/profil?instansi={quote('Kota Surabaya')}", "Profil Instansi", True),
+    ("asistensi", "/asistensi", "Asistensi SPBE", True),
+    ("ekspor", "/ekspor?tahun=2024", "Ekspor", False),
+    ("impor", "/impor", "Impor", False),
+]
+# Page width against the viewport, for the document and for Streamlit's own scrolling container
+OVERFLOW = """() => [document.documentElement, document.querySelector('[data-testid=stMain]')]
+    .filter(Boolean).map(e => [e.scrollWidth, e.clientWidth])"""
+# Visible text the browser cuts short: a box that keeps its text on one line (or ends it in "…") and hides
+# what overflows, narrower than that text; as "text (text width > box width)". Plotly's SVG is checked apart.
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stApp] *')].filter(e => {
+    const style = getComputedStyle(e);
+    // a box of 1 px is text for screen readers only ("Skip to main content")
+    if (style.overflowX === 'visible' || e.clientWidth <= 1 || !e.textContent.trim()) return false;
+    if (style.textOverflow !== 'ellipsis' && !style.whiteSpace.startsWith('nowrap')) return false;
+    if (e.closest('svg, .js-plotly-plot, [data-testid=stDataFrame], [data-testid=stSidebar]')) return false;
+    return e.scrollWidth > e.clientWidth + 1;
+}).map(e => `${e.textContent.trim().slice(0, 60)} (${e.scrollWidth} > ${e.clientWidth})`)"""
+
+
+@pytest.mark.parametrize(("name", "path", "heading", "charts"), PHONE_PAGES, ids=[p[0] for p in PHONE_PAGES])
+def test_every_page_fits_a_phone_without_cut_text(server_url, phone, name, path, heading, charts):
+    phone.open(server_url + path)
+    phone.page.wait_for_selector("h1", timeout=30_000)
+    if charts:
+        phone.page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    phone.wait_idle()
+    assert heading in phone.page.inner_text("h1")
+    assert phone.page.locator("[data-testid=stException]").count() == 0
+    for scroll_width, width in phone.page.evaluate(OVERFLOW):
+        assert scroll_width <= width, f"{path} is {scroll_width} px wide on a {width} px screen"
+    assert phone.page.evaluate(CUT_TEXT) == [], f"text cut on {path}"
+    phone.screenshot(f"{name}_390")
+    assert phone.outside_requests == []
+
+
+def test_the_kpis_wrap_two_per_row_on_a_phone(server_url, phone):
+    phone.open(server_url + "/?tahun=2024")
+    phone.page.wait_for_selector("[data-testid=stMetric]", timeout=30_000)
+    tops = phone.page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    per_row = [tops.count(top) for top in sorted(set(tops))]
+    assert per_row == [2, 2, 1]  # five cards: two, two, one; not one per row, nor five squeezed

@@ -255,7 +255,7 @@ def test_after_login_the_versions_come_first_and_rollback_needs_no_upload(admin_
         store.commit(parse_import(one_row(number), f"c{number}.csv", registry, FRAMEWORKS), who="uji")
     at = log_in(open_import())
     assert [h.value for h in at.subheader] == ["Versi data"]
-    assert at.dataframe[0].value["versi"].tolist() == ["v0001", "v0002"]
+    assert at.dataframe[0].value["Versi"].tolist() == ["v0001", "v0002"]  # the grid shows display headers
     assert at.selectbox(key="versi_tujuan").options == ["v0000", "v0001", "v0002"]
     roll_back_on_the_page(at, "v0001")
     assert not at.exception

@@ -142,7 +142,7 @@ def test_a_valid_upload_is_read(provinces, store):
             "baris 2, kolom kode_provinsi: '99' bukan kode provinsi",
         ),
         (lambda t: t.replace({"kota_penyelenggara": {"Medan": "Bandung"}}), "'Bandung' bukan kota penyelenggara"),
-        (lambda t: t.drop(columns="kota_penyelenggara"), "kolom wajib tidak ada: kota_penyelenggara"),
+        (lambda t: t.drop(columns="kota_penyelenggara"), "kolom wajib tidak ada: Kota penyelenggara"),
         (lambda t: t.iloc[1:], "provinsi tanpa kota penyelenggara: 11"),
         (lambda t: pd.concat([t, t.iloc[[0]]]), "provinsi 11 tercantum dua kali"),
     ],
@@ -168,9 +168,9 @@ def test_the_plan_exports_a_summary_and_one_sheet_per_city(store, roster_2018):
     needs = module_needs(store.levels(2018), roster_2018)
     plan = Plan(2018, "simulasi", "Simulasi Dasbor SPBE", roster_2018, counts, allocation, needs, paths)
     workbook = openpyxl.load_workbook(io.BytesIO(plan_xlsx(plan)))
-    assert workbook.sheetnames == ["Ringkasan", *HOST_CITIES]
-    assert "usulan" in workbook["Ringkasan"]["A3"].value
-    rows = pd.read_csv(io.BytesIO(plan_csv(plan)))
+    assert workbook.sheetnames == ["Ringkasan", *HOST_CITIES, "Kebutuhan modul", "Keterangan"]
+    assert "usulan" in workbook["Keterangan"]["A5"].value
+    rows = pd.read_csv(io.BytesIO(plan_csv(plan)), comment="#")
     assert len(rows) == 623
-    assert {"kota_penyelenggara", "kohort", "instansi", "jumlah_kenaikan_tingkat", "jalur_ke_baik"} <= set(rows.columns)
-    assert rows["jalur_ke_baik"].notna().sum() == 498  # every instansi below Baik has its path
+    assert {"Kota penyelenggara", "Kohort", "Instansi", "Jumlah kenaikan tingkat", "Jalur ke baik"} <= set(rows.columns)
+    assert rows["Jalur ke baik"].notna().sum() == 498  # every instansi below Baik has its path

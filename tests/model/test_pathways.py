@@ -19,6 +19,7 @@ from spbe.model.pathways import (
     index_after,
     next_predikat,
     paths_for_year,
+    plan_steps,
     what_if,
 )
 from spbe.model.scoring import index_from_domains
@@ -46,7 +47,7 @@ def small_framework(weights: list[float]) -> Framework:
             "modul": "TIK",
         }
     )
-    return Framework("test", "Test", 2018, None, "test.csv", indicators, F2018.bands)
+    return Framework("test", "Test", 2018, None, "test.csv", indicators, F2018.bands, "test")
 
 
 def brute_force_minimum(levels: list[int], weights: list[float], target: float) -> int | None:
@@ -95,9 +96,32 @@ def test_an_instansi_already_there_needs_no_step_and_memuaskan_has_no_next_band(
     assert next_predikat("Memuaskan", F2020.bands) is None
 
 
-def test_plans_read_as_grouped_steps():
+def test_plans_read_as_grouped_steps_naming_each_indicator():
     plan = fewest_level_ups(pd.Series(1, index=F2018.indicator_numbers), F2018, 1.3)
-    assert describe_plan(plan) == "I35 1→4 (Layanan Publik)"  # 3 x 10 = 30 points of the 30 needed
+    # 3 x 10 = 30 points of the 30 needed
+    assert describe_plan(plan) == "Layanan Publik Instansi Pemerintah (I35): tingkat 1 → 4"
+    assert describe_plan([]) == "–"
+
+
+def test_a_2018_path_names_every_indicator_it_raises_in_full():
+    store = Store(ROOT / "data")
+    paths = paths_for_year(store.levels(2018), store.results(2018), F2018)
+    names = store.participants(2018).set_index("instansi_id")["nama"]
+    tidore = paths[paths["instansi_id"].map(names) == "Kota Tidore Kepulauan"].iloc[0]
+    assert tidore["langkah"] == 26
+    steps = plan_steps(tidore["rencana"])
+    assert steps == [
+        "Layanan Publik Instansi Pemerintah (I35): tingkat 1 → 5",
+        "Layanan Naskah Dinas (I25): tingkat 1 → 5",
+        "Layanan Manajemen Kepegawaian (I26): tingkat 1 → 5",
+        "Layanan Manajemen Perencanaan (I27): tingkat 1 → 4",
+        "Layanan Manajemen Penganggaran (I28): tingkat 1 → 4",
+        "Layanan Manajemen Keuangan (I29): tingkat 1 → 4",
+        "Layanan Pengadaan (I31): tingkat 1 → 4",
+        "Layanan Manajemen Kinerja (I30): tingkat 2 → 4",
+    ]
+    assert sum(int(step.split("→ ")[1]) - int(step.split("tingkat ")[1][0]) for step in steps) == 26
+    assert describe_plan(tidore["rencana"]) == "; ".join(steps)  # the whole path, never cut
 
 
 def test_domain_only_years_fill_the_heaviest_domain_first():

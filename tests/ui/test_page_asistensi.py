@@ -1,10 +1,13 @@
 """AppTest of the Asistensi page: 623 instansi in six cities, pendamping, uploads, what-if."""
 
+import pytest
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
+from spbe.core.formatting import format_number
 from spbe.data.store import Store
 from spbe.model.cohorts import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+from spbe.present.tables import display_name
 from spbe.settings import ROOT
 from tests.helpers import chart_figures
 
@@ -37,7 +40,7 @@ def cohort_total(at, cohort: str) -> int:
 
 
 def pendamping_table(at):
-    return next(frame.value for frame in at.dataframe if "pendamping" in frame.value.columns)
+    return next(frame.value for frame in at.dataframe if display_name("pendamping") in frame.value.columns)
 
 
 def test_2018_cities_hold_the_623_instansi_of_the_programme():
@@ -52,9 +55,9 @@ def test_2018_cities_hold_the_623_instansi_of_the_programme():
 
 def test_80_pendamping_are_allocated_exactly_and_the_total_can_change():
     at = open_asistensi()
-    assert pendamping_table(at)["pendamping"].sum() == 80
+    assert pendamping_table(at)[display_name("pendamping")].sum() == 80
     at.number_input(key="pendamping").set_value(100).run()
-    assert pendamping_table(at)["pendamping"].sum() == 100
+    assert pendamping_table(at)[display_name("pendamping")].sum() == 100
 
 
 def test_the_what_if_of_a_cohort_lowers_the_share_below_baik():
@@ -138,3 +141,70 @@ def test_a_host_city_refusal_cuts_long_values_and_lists_at_most_50_problems():
     assert f"kolom kode_provinsi: '{'9' * 60}…' bukan kode provinsi" in errors
     assert "… dan 400 masalah lain" in errors
     assert len(errors) < 15_000
+
+
+def weight_of(at, cohort: str) -> float:
+    return at.number_input(key=f"bobot_{cohort}").value
+
+
+def test_a_changed_plan_is_kept_in_the_url_and_the_link_opens_the_same_plan():
+    at = open_asistensi()
+    assert "rencana" not in at.query_params  # the default plan keeps the URL clean
+    at.number_input(key="bobot_Kurang").set_value(4.0).run()
+    table = default_assignment()
+    table.loc[table["kode_provinsi"] == "11", "kota_penyelenggara"] = "Jakarta"  # Aceh to Jakarta
+    at.file_uploader[0].set_value(("kota.csv", table.to_csv(index=False).encode(), "text/csv")).run()
+    link = at.query_params["rencana"]
+    assert link == "11-Jakarta_Kurang-4"  # only what differs from the default plan
+    colleague = open_asistensi(rencana=link)
+    assert not colleague.exception
+    assert not any("tautan" in w.value for w in colleague.warning)
+    assert city_totals(colleague) == city_totals(at) != city_totals(open_asistensi())
+    assert weight_of(colleague, "Kurang") == 4.0
+    assert weight_of(colleague, "Cukup") == 2.0
+    assert colleague.query_params["rencana"] == link
+
+
+@pytest.mark.parametrize(
+    ("link", "reasons"),
+    [
+        (
+            "11-Bandung_Kurang-banyak_Aceh-Medan_Kurang-3",
+            [
+                "provinsi 11: 'Bandung' bukan kota penyelenggara",
+                "bobot kohort Kurang: 'banyak' bukan angka 0 sampai 10",
+                "'Aceh' bukan kode provinsi atau nama kohort",
+                "'Kurang' tercantum dua kali",
+            ],
+        ),
+        ("%%%", ["'%%%' bukan <kode provinsi>-<kota> atau <kohort>-<bobot>"]),
+        ("Cukup-99", ["bobot kohort Cukup: '99' bukan angka 0 sampai 10"]),
+        ("1" * 5000, ["tautan terlalu panjang (5.000 karakter; paling banyak 2.000)"]),
+    ],
+)
+def test_a_garbled_plan_link_is_refused_in_indonesian_and_the_default_plan_stands(link, reasons):
+    at = open_asistensi(rencana=link)
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning).replace("\\", "")  # markup characters are escaped
+    assert "Rencana dalam tautan ini tidak dapat dibaca; rencana awal dipakai." in warning
+    for reason in reasons:
+        assert reason in warning
+    assert city_totals(at) == city_totals(open_asistensi())
+    assert weight_of(at, "Kurang") == 3.0
+    assert "rencana" not in at.query_params  # the garbled link is not passed on
+
+
+def test_a_path_names_its_indicators_and_the_whole_path_is_shown():
+    at = open_asistensi(jalur_kota="Jakarta", jalur_kohort="Kurang")
+    paths = next(frame.value for frame in at.dataframe if "jalur" in map(str.lower, frame.value.columns))
+    paths.columns = [str(column).lower() for column in paths.columns]
+    detail = next(m.value for m in at.markdown if "kenaikan satu tingkat:" in m.value).replace("\\", "")
+    name = detail.split("**")[1]  # the weakest instansi of the table comes first
+    row = paths[paths.iloc[:, 0] == name].iloc[0]
+    assert row["indeks"] == paths["indeks"].min()
+    assert detail.startswith(f"**{name}**: indeks {format_number(row['indeks'])} → ")
+    assert row["jalur"].startswith("Layanan Publik Instansi Pemerintah (I35): tingkat 1 → 5; ")
+    steps = [line.removeprefix("- ") for line in detail.split("\n") if line.startswith("- ")]
+    assert "; ".join(steps) == row["jalur"]  # every step, none cut
+    raised = sum(int(step[-1]) - int(step.split("tingkat ")[1][0]) for step in steps)
+    assert raised == row["langkah"] == int(detail.split(" kenaikan satu tingkat")[0].split()[-1])

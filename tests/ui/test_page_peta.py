@@ -63,7 +63,11 @@ def test_the_metric_comes_from_the_url():
     assert at.selectbox(key="metrik").value == "indeks_pemprov"
     _, tiles = chart_figures(at)
     assert "<b>Jabar</b><br>4,73" in tiles["data"][0]["text"]
-    assert tiles["layout"]["title"]["text"].startswith("Indeks SPBE pemerintah provinsi per provinsi, 2024")
+    assert (
+        tiles["layout"]["title"]["text"]
+        .replace("<br>", " ")
+        .startswith("Indeks SPBE pemerintah provinsi per provinsi, 2024")
+    )
 
 
 def test_the_category_filter_narrows_the_instansi_counted():

@@ -27,7 +27,7 @@ def text_of(at) -> str:
 
 
 def annotations(figure) -> list[str]:
-    return [a["text"] for a in figure["layout"].get("annotations", [])]
+    return [a["text"].replace("<br>", " ") for a in figure["layout"].get("annotations", [])]  # wrapped to width
 
 
 def test_the_dashboard_entry_point_opens_on_the_overview_of_the_latest_year():
@@ -86,6 +86,55 @@ def test_overview_2024_compares_groups_with_their_targets():
         "Provinsi": 80,
         "Instansi Pusat": 100,
     }
+
+
+def test_overview_2024_states_its_progress_since_2018_and_2023_and_why_the_mean_differs():
+    at = open_page("ringkasan", tahun="2024")
+    text = text_of(at)
+    assert "Indeks SPBE Nasional 2024: **+1,14** sejak 1,98 (2018) dan **+0,33** dibanding 2,79 (2023)." in text
+    assert next(m for m in at.metric if m.label == "Indeks SPBE Nasional").delta == "+0,33 dibanding 2023"
+    assert (
+        "Mengapa rata-rata 3,17 berbeda dari indeks nasional 3,12? Indeks nasional adalah angka terbitan KemenPANRB, "
+        "dan laporan evaluasinya tidak menjelaskan cara menghitungnya; rata-rata di dasbor ini dihitung ulang "
+        "sebagai rata-rata biasa indeks 615 instansi."
+    ) in text
+
+
+def test_overview_2023_compares_with_2018_and_2022():
+    text = text_of(open_page("ringkasan", tahun="2023"))
+    assert "Indeks SPBE Nasional 2023: **+0,81** sejak 1,98 (2018) dan **+0,45** dibanding 2,34 (2022)." in text
+    assert "Mengapa rata-rata 2,82 berbeda dari indeks nasional 2,79?" in text
+
+
+def test_overview_2018_has_no_earlier_official_figure_to_compare_with():
+    at = open_page("ringkasan", tahun="2018")
+    text = text_of(at)
+    assert (
+        "Indeks SPBE Nasional 2018 (1,98) adalah angka resmi pertama: belum ada angka tahun sebelumnya untuk "
+        "dibandingkan."
+    ) in text
+    assert next(m for m in at.metric if m.label == "Indeks SPBE Nasional").delta == ""
+    assert "Mengapa rata-rata" not in text  # the simulation's mean reads 1,98 like the index
+
+
+def test_overview_2021_compares_across_the_change_of_framework_on_the_same_scale():
+    text = text_of(open_page("ringkasan", tahun="2021"))
+    assert "**+0,26** sejak 1,98 (2018) dan **-0,02** dibanding 2,26 (2020)" in text
+    assert "Sejak 2021 evaluasi memakai PermenPANRB 59/2020; indeksnya tetap Indeks SPBE skala 1–5, sehingga" in text
+
+
+@pytest.mark.parametrize("year", ["2018", "2021", "2024"])
+def test_kpi_help_texts_explain_and_never_repeat_the_caption(year):
+    at = open_page("ringkasan", tahun=year)
+    captions = [c.value for c in at.caption]
+    for metric in at.metric:
+        assert metric.help, metric.label
+        assert not any(caption in metric.help for caption in captions), metric.label
+    helps = {m.label: m.help for m in at.metric}
+    assert (
+        helps["Di bawah predikat Baik"]
+        == "Bagian instansi berpredikat Cukup atau Kurang, yaitu berindeks di bawah 2,6."
+    )
 
 
 def test_a_year_with_only_national_figures_says_so_plainly():
@@ -189,7 +238,7 @@ def test_profile_2018_lists_indicator_levels_weakest_first():
     assert "SIMULASI" in text_of(at)
     levels = at.dataframe[-1].value
     assert len(levels) == 35
-    assert levels["tingkat"].is_monotonic_increasing
+    assert levels["Tingkat"].is_monotonic_increasing  # the grid shows display headers
 
 
 def test_profile_with_missing_official_domain_says_so():
@@ -205,9 +254,12 @@ def test_profile_without_a_choice_asks_for_one():
 
 def test_every_chart_offers_its_data_as_a_table_on_request_and_as_downloads():
     at = open_page("ringkasan", tahun="2024")
-    assert len(at.get("download_button")) == 2 * len(at.get("plotly_chart"))  # CSV and XLSX per chart
+    # Each chart's CSV and XLSX are in its download menu (issue 16, item 10: tests/ui/test_download_menu.py)
+    assert [menu.proto.popover.label for menu in at.get("popover")] == ["Unduh grafik dan data"] * len(
+        at.get("plotly_chart")
+    )
     tables_before = len(at.dataframe)
     at.toggle(key="national_tabel").set_value(True).run()
     assert len(at.dataframe) == tables_before + 1
     table = at.dataframe[0].value
-    assert {"tahun", "indeks_nasional", "target", "provenance", "sumber"} <= set(table.columns)
+    assert {"Tahun", "Indeks nasional", "Target", "Asal data", "Sumber"} <= set(table.columns)  # display headers

@@ -1,0 +1,133 @@
+"""Every chart, at every export preset, measured by Chromium itself: no text outside the canvas, no two texts on
+top of each other, no text on a line of the chart, and nothing under 14 px on a projected slide.
+
+Each chart is rendered as SVG by the export (Kaleido), then many SVGs of one year and preset are loaded in one
+page of Debian Chromium (Playwright), where getBoundingClientRect measures every <text> as drawn. Tick labels are
+measured like every other text (none is grouped or exempt). Without Chromium the tests skip locally and fail
+under CI=true, like the export tests.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from spbe.data.store import Store
+from spbe.model.cohorts import assign_cities, domain_needs, module_needs
+from spbe.present import charts, export, maps
+from spbe.present.export import PRESETS, render_many
+from spbe.present.figures import Chart
+from spbe.present.presskit import kit_charts
+from spbe.settings import ROOT
+
+MIN_SLIDE_TEXT_PX = 14  # projected at 1600 x 900, the smallest text (the source line) must still be read
+MEASURE = (Path(__file__).parent / "measure_texts.js").read_text()
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser):
+    """A page of the session's Chromium; the images themselves come from chromium-headless-shell (Kaleido)."""
+    if export.chromium_path() is None:
+        message = "chromium-headless-shell is not installed (apt-get install -y chromium-headless-shell)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI requires the layout tests: {message}")
+        pytest.skip(message)
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def store():
+    return Store(ROOT / "data")
+
+
+def page_charts(store: Store, year: int) -> list[Chart]:
+    """The charts the pages show for `year` beyond the press kit's (Sebaran, Domain & Indikator, Profil,
+    Asistensi, Peta), each as the page builds it."""
+    shown = [charts.index_histogram_chart(store, year, store.results(year))]
+    shown += [charts.domain_means_chart(store, year, by) for by in charts.GROUPINGS]
+    if not store.levels(year).empty:
+        shown += [
+            charts.aspect_means_chart(store, year, "kelompok"),
+            charts.indicator_means_chart(store, year, "kelompok"),
+        ]
+        shown.append(charts.weakest_indicators_chart(store, year, 10))
+    surabaya = store.instansi_list().set_index("nama").at["Kota Surabaya", "instansi_id"]
+    shown += [charts.history_chart(store, surabaya, "Kota Surabaya")]
+    shown.append(charts.domain_comparison_chart(store, year, surabaya, "Kota Surabaya"))
+    participants = assign_cities(store.participants(year), store.host_cities())
+    levels = store.levels(year)
+    if levels.empty:
+        domains = store.framework(year).domains
+        needs = domain_needs(participants, dict(zip(domains["domain_no"], domains["domain"], strict=True)))
+        shown.append(charts.module_needs_chart(store, year, needs, "domain"))
+    else:
+        shown.append(charts.module_needs_chart(store, year, module_needs(levels, participants), "modul"))
+    view = maps.map_view(store, year, "baik_ke_atas")
+    shown += [maps.choropleth_chart(view), maps.tile_map_chart(view)]
+    return shown
+
+
+def measure(page, svgs: dict[str, bytes], min_font: float) -> list[str]:
+    """What Chromium finds wrong in the SVGs (name -> SVG): one line per problem."""
+    html = "".join(f'<div class="chart" data-name="{name}">{svg.decode()}</div>' for name, svg in svgs.items())
+    page.set_content(f"<html><body style='margin:0'>{html}</body></html>")
+    return page.evaluate(MEASURE, min_font)
+
+
+CASES = [(year, preset) for year in (2018, 2024) for preset in PRESETS]
+
+
+@pytest.mark.parametrize(("year", "preset"), CASES, ids=[f"{y}-{p}" for y, p in CASES])
+def test_every_press_kit_chart_keeps_its_texts_apart_and_inside_the_canvas(store, browser_page, year, preset):
+    kit = kit_charts(store, year)
+    assert len(kit) >= 6
+    images = render_many([(chart.fig, "svg") for chart in kit], PRESETS[preset])
+    svgs = {chart.slug: image for chart, image in zip(kit, images, strict=True)}
+    problems = measure(browser_page, svgs, MIN_SLIDE_TEXT_PX if preset == "slide" else 0)
+    assert not problems, "\n".join(problems)
+
+
+# Not yet laid out (issue #16, open), listed case by case so that a fix shows up as an unexpected pass:
+# in 2018 the indicator and module heatmaps crowd 35 rows into the preset's fixed height (labels on labels
+# and on the source line); at square and A4 the line of Kota Surabaya's history crosses its "3,10 Baik
+# (simulasi)" label.
+KNOWN_CLASHES = {
+    (2018, "square"): "heatmap rows of indicators and modules; Surabaya history label",
+    (2018, "a4"): "heatmap rows of indicators and modules; Surabaya history label",
+    (2024, "square"): "Surabaya history label on its line",
+    (2024, "a4"): "Surabaya history label on its line",
+}
+PAGE_CASES = [
+    pytest.param(year, preset, marks=pytest.mark.xfail(reason=KNOWN_CLASHES[year, preset], strict=True))
+    if (year, preset) in KNOWN_CLASHES
+    else (year, preset)
+    for year, preset in CASES
+]
+
+
+@pytest.mark.parametrize(("year", "preset"), PAGE_CASES, ids=[f"{y}-{p}" for y, p in CASES])
+def test_every_page_chart_keeps_its_texts_apart_and_inside_the_canvas(store, browser_page, year, preset):
+    shown = page_charts(store, year)
+    images = render_many([(chart.fig, "svg") for chart in shown], PRESETS[preset])
+    svgs = {f"{number}_{chart.slug}": image for number, (chart, image) in enumerate(zip(shown, images, strict=True))}
+    problems = measure(browser_page, svgs, MIN_SLIDE_TEXT_PX if preset == "slide" else 0)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_measure_sees_a_cut_an_overlap_a_crossed_line_and_small_text(browser_page):
+    """The check itself: each fault it must catch, drawn by hand."""
+    svg = b"""<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">
+      <text x="350" y="20" style="font-size:16px">selisih 0,27 di atas</text>
+      <text x="10" y="60" style="font-size:16px">3,12</text><text x="14" y="62" style="font-size:16px">selisih</text>
+      <path class="js-line" d="M0,100 L400,100" style="stroke:red;stroke-width:2px;fill:none"/>
+      <text x="100" y="106" style="font-size:16px">2,79</text>
+      <text x="10" y="180" style="font-size:11px">Sumber</text></svg>"""
+    problems = measure(browser_page, {"uji": svg}, MIN_SLIDE_TEXT_PX)
+    assert any("outside" in p and "selisih 0,27" in p for p in problems)
+    assert any("overlap" in p and "3,12" in p for p in problems)
+    assert any("on a line" in p and "2,79" in p for p in problems)
+    assert any("11px" in p and "Sumber" in p for p in problems)
