@@ -1,11 +1,17 @@
-"""Helpers for reading what AppTest rendered."""
+"""Helpers for reading what AppTest rendered, and for running the command line on a data folder."""
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
+
+from spbe.settings import DATA, ROOT
 
 
 def _decode(value):
@@ -29,3 +35,15 @@ def chart_figures(at) -> list[dict]:
 
 def trace_named(figure: dict, name: str) -> dict:
     return next(trace for trace in figure["data"] if trace.get("name") == name)
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m spbe ARGS` over the given data folder, as an admin would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "spbe", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, DATA.environment: str(data_dir)},
+    )

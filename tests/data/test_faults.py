@@ -5,8 +5,6 @@ cannot be written give an Indonesian message naming the file and what to do, on 
 import errno
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from spbe.settings import ROOT
 from tests.data.test_import import report_style_xlsx
 from tests.data.test_versions import one_row
 from tests.frameworks import FRAMEWORKS
+from tests.helpers import run_cli
 from tests.ui.test_page_impor import admin_env, log_in, open_import  # noqa: F401 - admin_env is a fixture
 
 PAGES = ["ringkasan", "sebaran", "peta", "domain", "asistensi", "ekspor", "profil"]
@@ -49,17 +48,6 @@ def rollback_advice(path: Path, version: str) -> str:
 def shown(element) -> str:
     """A message as the reader sees it: markdown escapes removed."""
     return element.value.replace("\\", "")
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "spbe", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, settings.DATA.environment: str(data_dir)},
-    )
 
 
 # A data file that cannot be read

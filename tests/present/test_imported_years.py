@@ -4,8 +4,6 @@ and a re-imported official row keeps the category its year's report gave it."""
 import math
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,7 +18,7 @@ from spbe.present.figures import MEAN_LABEL
 from spbe.present.presskit import captions, kit_charts
 from spbe.settings import DATA, ROOT
 from tests.frameworks import FRAMEWORKS
-from tests.helpers import chart_figures, trace_named
+from tests.helpers import chart_figures, run_cli, trace_named
 
 # 2025, the last year on the SPBE instrument (PermenPANRB 59/2020): the national index was not
 # published; these per-instansi values were (spbe_facts.md 5.1: kabarbanyuwangi.info and
@@ -78,17 +76,6 @@ def open_page(page: str, **query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
-
-
-def run_cli(data_dir, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "spbe", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, DATA.environment: str(data_dir)},
-    )
 
 
 def test_an_imported_year_is_a_year_of_the_store_with_its_own_summary(store_2025):
