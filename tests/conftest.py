@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from spbe.data.registry import read_registry, registry_path
+from spbe.present import export
 from spbe.settings import ROOT
 from tests.frameworks import FRAMEWORKS
 from tests.server import CHROMIUM_ARGS, desktop_chromium_path
@@ -74,3 +75,13 @@ def browser(chromium):
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def headless_shell() -> None:
+    """Image export's chromium-headless-shell: skipped without it locally, required under CI."""
+    if export.chromium_path() is None:
+        message = "chromium-headless-shell is not installed (apt-get install -y chromium-headless-shell)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI requires the image export tests: {message}")
+        pytest.skip(message)

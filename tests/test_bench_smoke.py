@@ -9,25 +9,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 
 import pytest
 
 from bench import harness, report
-from tests.server import desktop_chromium_path
 
 BUDGET_KEYS = {"name", "goal", "measured", "unit", "met"}
-
-
-@pytest.fixture
-def chromium() -> str:
-    path = desktop_chromium_path()
-    if path is None:
-        message = "Chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires the browser benchmarks: {message}")
-        pytest.skip(message)
-    return path
 
 
 def check(result: dict, count: int) -> None:

@@ -4,7 +4,6 @@ Without Chromium these tests skip locally and fail under CI=true, like the brows
 """
 
 import io
-import os
 import re
 import threading
 import zipfile
@@ -21,13 +20,9 @@ from spbe.present.presskit import build_kit, kit_charts
 from spbe.settings import ROOT
 
 
-@pytest.fixture(scope="module", autouse=True)
-def chromium():
-    if export.chromium_path() is None:
-        message = "Chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires the export tests: {message}")
-        pytest.skip(message)
+@pytest.fixture(autouse=True)
+def _needs_headless_shell(headless_shell):
+    """Every test here exports images."""
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """Province boundaries, folding, tile layouts and the two maps (spbe.present.geo, spbe.present.maps)."""
 
 import io
-import os
 
 import pandas as pd
 import pytest
@@ -181,11 +180,7 @@ def test_a_year_without_per_instansi_data_has_no_map(store):
 
 
 @pytest.mark.parametrize("build", [maps.map_chart, maps.tile_chart], ids=["peta", "petak"])
-def test_the_maps_export_to_png_offline(store, build):
-    if export.chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI requires the export tests: Chromium is not installed")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+def test_the_maps_export_to_png_offline(store, build, headless_shell):
     image = Image.open(io.BytesIO(export.render(build(store, 2024).fig, "png", export.PRESETS["slide"])))
     image = image.convert("RGB")
     assert image.size == export.PRESETS["slide"].pixels

@@ -2,7 +2,6 @@
 and a re-imported official row keeps the category its year's report gave it."""
 
 import math
-import os
 import shutil
 
 import pytest
@@ -13,7 +12,7 @@ from spbe.data.registry import read_registry, registry_path
 from spbe.data.store import Store
 from spbe.data.versions import VersionStore
 from spbe.model.provenance import Provenance
-from spbe.present import export, maps, overview
+from spbe.present import maps, overview
 from spbe.present.figures import MEAN_LABEL
 from spbe.present.presskit import captions, kit_charts
 from spbe.settings import DATA, ROOT
@@ -161,11 +160,7 @@ def test_the_press_kit_of_the_imported_year_needs_no_national_figure(store_2025)
     assert "tercatat –" not in text
 
 
-def test_the_export_command_writes_the_kit_of_the_imported_year(data_2025, tmp_path):
-    if export.chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI requires the export tests: Chromium is not installed")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+def test_the_export_command_writes_the_kit_of_the_imported_year(data_2025, tmp_path, headless_shell):
     result = run_cli(data_2025, "export", "--year", "2025", "--out", str(tmp_path / "kit"), "--formats", "png")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "kit").glob("*.png"))[0] == "01_indeks_nasional_2025.png"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -24,7 +23,6 @@ from streamlit.testing.v1 import AppTest
 
 from spbe import ui
 from spbe.data.store import Store
-from spbe.present import export
 from spbe.present.figures import Chart
 from spbe.present.presskit import build_kit, kit_charts
 from spbe.present.tables import csv_bytes, display_table, xlsx_bytes
@@ -222,12 +220,7 @@ def test_the_chart_toolbar_and_tips_of_plotly_never_show(pages, page):
 
 
 @pytest.fixture(scope="module")
-def kits():
-    if export.chromium_path() is None:
-        message = "Chromium is not installed (apt-get install -y chromium-headless-shell)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires the export tests: {message}")
-        pytest.skip(message)
+def kits(headless_shell):
     store = Store(ROOT / "data")
     return {year: build_kit(store, year, formats=["svg", "pdf"]) for year in YEARS}
 

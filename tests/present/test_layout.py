@@ -9,14 +9,13 @@ under CI=true, like the export tests.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from spbe.data.store import Store
 from spbe.model.cohorts import assign_cities, domain_needs, module_needs
-from spbe.present import charts, export, maps
+from spbe.present import charts, maps
 from spbe.present.export import PRESETS, render_many
 from spbe.present.figures import Chart
 from spbe.present.presskit import kit_charts
@@ -27,13 +26,8 @@ MEASURE = (Path(__file__).parent / "measure_texts.js").read_text()
 
 
 @pytest.fixture(scope="module")
-def browser_page(browser):
+def browser_page(browser, headless_shell):
     """A page of the session's Chromium; the images themselves come from chromium-headless-shell (Kaleido)."""
-    if export.chromium_path() is None:
-        message = "chromium-headless-shell is not installed (apt-get install -y chromium-headless-shell)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires the layout tests: {message}")
-        pytest.skip(message)
     page = browser.new_page()
     yield page
     page.close()

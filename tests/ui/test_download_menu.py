@@ -4,7 +4,6 @@ Images are made only when asked for (Kaleido takes about a second per image): th
 renderer with one that records its calls, except the last, which renders for real."""
 
 import io
-import os
 from urllib.parse import quote
 
 import pytest
@@ -127,12 +126,7 @@ def test_ekspor_previews_the_png_at_the_chosen_preset_only_when_asked(renders):
     assert renders == [("png", "a4")]
 
 
-def test_an_image_is_made_once_per_figure_preset_and_format(monkeypatch):
-    if export.chromium_path() is None:
-        message = "Chromium is not installed (apt-get install -y chromium-headless-shell)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires the export tests: {message}")
-        pytest.skip(message)
+def test_an_image_is_made_once_per_figure_preset_and_format(monkeypatch, headless_shell):
     made = []
     monkeypatch.setattr(ui, "render", lambda fig, fmt, preset: made.append(fmt) or export.render(fig, fmt, preset))
     ui._rendered.clear()
