@@ -1,14 +1,16 @@
-"""The Indeks SPBE from indicator levels or from domain indices (PermenPANRB 59/2020 Bab II.B.4).
+"""An index from indicator levels or from component indices (PermenPANRB 59/2020 Bab II.B.4).
 
-    aspect index = sum(level x indicator weight) / aspect weight
-    domain index = sum(aspect index x aspect weight) / domain weight
-    Indeks SPBE  = sum(domain index x domain weight) / 100
+    aspect index    = sum(level x indicator weight) / aspect weight
+    component index = sum(indicator weight x level) / component weight
+    index           = sum(component index x component weight) / 100
 
-which is the weighted mean of all indicator levels. The same formula serves PermenPANRB
-5/2018. `index_of_domains` states it in exact fractions: the reference that the fast paths
-(DuckDB scoring, the vectorised `index_from_domains`) are tested against. Scoring runs in DuckDB
-over a DataFrame or a Parquet file, one set-based query for every instansi at once, so 20
-million indicator rows score in seconds.
+which is the weighted mean of all indicator levels. A framework's components are its top level:
+the domains of the Indeks SPBE frameworks (PermenPANRB 5/2018 and 59/2020; a domain index is also
+the weighted mean of its aspect indices), the aspects of a framework without domains (PermenPANRB
+8/2026, Indeks Pemerintah Digital). `index_of_components` states it in exact fractions: the
+reference that the fast paths (DuckDB scoring, the vectorised `index_from_components`) are tested
+against. Scoring runs in DuckDB over a DataFrame or a Parquet file, one set-based query for every
+instansi at once, so 20 million indicator rows score in seconds.
 """
 
 from __future__ import annotations
@@ -65,30 +67,32 @@ class Scores:
     """Scores of every instansi, one row per (tahun, instansi) in the same order in each frame."""
 
     index: pd.DataFrame  # tahun, instansi, indeks, predikat
-    domains: pd.DataFrame  # one column per domain name, in domain order
+    components: pd.DataFrame  # one column per component name (domain or aspect), in component order
+    domains: pd.DataFrame  # one column per domain name, in domain order; no columns without domains
     aspects: pd.DataFrame  # one column per aspect name, in aspect order
 
     def wide(self) -> pd.DataFrame:
-        """Index, predikat and the domain indices side by side."""
-        return pd.concat([self.index, self.domains], axis=1)
+        """Index, predikat and the component indices side by side."""
+        return pd.concat([self.index, self.components], axis=1)
 
 
-def index_of_domains(domains: Mapping[int, Fraction | Decimal | int], framework: Framework) -> Fraction:
-    """The Indeks SPBE, exactly: the domain indices' mean weighted by the domain weights.
+def index_of_components(components: Mapping[int, Fraction | Decimal | int], framework: Framework) -> Fraction:
+    """The index, exactly: the component indices' mean weighted by the component weights.
 
-    `domains` maps domain_no -> domain index. The reference for every faster path."""
-    weights = dict(zip(framework.domains["domain_no"], framework.domains["domain_units"], strict=True))
-    total = sum(Fraction(domains[int(number)]) * int(units) for number, units in weights.items())
+    `components` maps component no -> component index. The reference for every faster path."""
+    weights = dict(zip(framework.components["no"], framework.components["units"], strict=True))
+    total = sum(Fraction(components[int(number)]) * int(units) for number, units in weights.items())
     return Fraction(total) / sum(int(units) for units in weights.values())
 
 
-def domains_of_levels(levels: Mapping[int, int], framework: Framework) -> dict[int, Fraction]:
-    """Each domain index, exactly: its indicators' levels (indicator_no -> level) weighted by indicator weight."""
+def components_of_levels(levels: Mapping[int, int], framework: Framework) -> dict[int, Fraction]:
+    """Each component index, exactly: its indicators' levels (indicator_no -> level) weighted by indicator weight."""
     table = framework.indicators
-    sums = {int(number): Fraction(0) for number in framework.domains["domain_no"]}
-    for number, domain, units in zip(table["indicator_no"], table["domain_no"], table["indicator_units"], strict=True):
-        sums[int(domain)] += levels[int(number)] * int(units)
-    weights = dict(zip(framework.domains["domain_no"], framework.domains["domain_units"], strict=True))
+    owners = table[f"{framework.component_level}_no"]
+    sums = {int(number): Fraction(0) for number in framework.components["no"]}
+    for number, owner, units in zip(table["indicator_no"], owners, table["indicator_units"], strict=True):
+        sums[int(owner)] += levels[int(number)] * int(units)
+    weights = dict(zip(framework.components["no"], framework.components["units"], strict=True))
     return {number: total / int(weights[number]) for number, total in sums.items()}
 
 
@@ -276,13 +280,13 @@ def _raise_problems(con: duckdb.DuckDBPyConnection, framework: Framework) -> Non
 
 
 def _scores(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
-    """Aspects, domains and the index as weighted sums of the per-aspect sums (tiny matrices).
+    """Aspects, components and the index as weighted sums of the per-aspect sums (tiny matrices).
 
     Weights enter as whole numbers of the framework's weight unit, so every sum of level x
     weight is an exact integer and each index comes from one division: the float nearest the
     true value. An instansi exactly on 2,6 scores 2.6 (not 2.5999999999999996), all ones 1.0.
     """
-    aspects = framework.aspects
+    aspects, components = framework.aspects, framework.components
     columns = [f"aspect_{int(a)}" for a in aspects["aspect_no"]]
     frame = con.execute(
         f"SELECT CAST(tahun AS INTEGER) AS tahun, CAST(instansi AS VARCHAR) AS instansi, {', '.join(columns)} "  # noqa: S608
@@ -290,37 +294,44 @@ def _scores(con: duckdb.DuckDBPyConnection, framework: Framework) -> Scores:
     ).df()
     sums = frame[columns].to_numpy(dtype="float64")
     aspect_units = aspects["aspect_units"].to_numpy(dtype="float64")
-    domains = framework.domains
-    membership = (aspects["domain_no"].to_numpy()[:, None] == domains["domain_no"].to_numpy()[None, :]).astype(float)
+    owners = aspects[f"{framework.component_level}_no"].to_numpy()  # an aspect's component: its domain or itself
+    membership = (owners[:, None] == components["no"].to_numpy()[None, :]).astype(float)
     index = frame[["tahun", "instansi"]].copy()
     index["indeks"] = sums.sum(axis=1) / aspect_units.sum()
     index["predikat"] = framework.bands.predikat_series(index["indeks"])
+    by_component = pd.DataFrame(
+        sums @ membership / components["units"].to_numpy(dtype="float64"), columns=list(components["name"])
+    )
     return Scores(
         index=index,
-        domains=pd.DataFrame(sums @ membership / domains["domain_units"].to_numpy(), columns=list(domains["domain"])),
+        components=by_component,
+        domains=by_component if framework.component_level == "domain" else pd.DataFrame(index=by_component.index),
         aspects=pd.DataFrame(sums / aspect_units, columns=list(aspects["aspect"])),
     )
 
 
-def index_from_domains(domains: pd.DataFrame, framework: Framework) -> pd.Series:
-    """Indeks SPBE from domain indices, vectorised in floats (`index_of_domains` is the exact
-    reference); `domains` has one column per domain_no (1..n).
+def index_from_components(components: pd.DataFrame, framework: Framework) -> pd.Series:
+    """The index from component indices, vectorised in floats (`index_of_components` is the exact
+    reference); `components` has one column per component no (1..n).
 
-    A row with any domain missing gets NaN: the official tables have three such rows (2024),
+    A row with any component missing gets NaN: the official tables have three such rows (2024),
     whose published index stands and is reported, not recomputed.
     """
-    weights = framework.domains.set_index("domain_no")["domain_weight"]
-    values = domains.loc[:, list(weights.index)].astype("float64")
+    weights = framework.components.set_index("no")["weight"]
+    values = components.loc[:, list(weights.index)].astype("float64")
     return values.mul(weights.to_numpy(), axis=1).sum(axis=1, min_count=len(weights)) / weights.sum()
+
+
+index_from_domains = index_from_components  # the name pages/profil.py calls it by, until it speaks of components
 
 
 def check_results(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Check result rows as published (an official table, an import): does each index follow
-    from its domains, and does each predikat follow from its index?
+    from its components (domains or aspects), and does each predikat follow from its index?
 
-    `results` has the domain columns 1..n (by domain_no), `indeks` (within the framework's bands)
-    and `predikat`. Returns it with
-    - `indeks_hitung` (the index recomputed from the domains), `selisih` (its distance to `indeks`),
+    `results` has the component columns 1..n (by component no), `indeks` (within the framework's
+    bands) and `predikat`. Returns it with
+    - `indeks_hitung` (the index recomputed from the components), `selisih` (its distance to `indeks`),
       `predikat_hitung` (the band of `indeks_hitung`) and `di_batas` (a band edge lies within the
       recomputation tolerance of it);
     - `status`: "cocok", "domain hilang", "selisih indeks" or "predikat beda di batas" / "predikat
@@ -331,7 +342,7 @@ def check_results(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """
     bands = framework.bands
     out = results.copy()
-    out["indeks_hitung"] = index_from_domains(results, framework)
+    out["indeks_hitung"] = index_from_components(results, framework)
     out["selisih"] = (out["indeks_hitung"] - out["indeks"]).abs()
     # Domains may be below 1 (an indicator can score 0), so a recomputation can leave the bands.
     inside = out["indeks_hitung"].round(NOISE_DECIMALS).between(bands.index_min, bands.index_max)
@@ -364,9 +375,10 @@ def split_by_framework(levels: pd.DataFrame, frameworks: Frameworks) -> list[tup
     found = {year: _framework_or_none(year, frameworks) for year in years.dropna().unique()}
     unusable = years.isna() | years.map(lambda y: found.get(y) is None)
     if unusable.any():
+        first = frameworks.first_year
         rows = levels["_baris"] if "_baris" in levels.columns else pd.Series(range(2, len(levels) + 2), levels.index)
         problems = [
-            Problem(int(rows[i]), "tahun", str(levels.at[i, "tahun"]), "bukan tahun evaluasi SPBE (2018 ke atas)")
+            Problem(int(rows[i]), "tahun", str(levels.at[i, "tahun"]), f"bukan tahun evaluasi SPBE ({first} ke atas)")
             for i in levels.index[unusable][:MAX_PROBLEMS_LISTED]
         ]
         raise InvalidLevelsError(problems, int(unusable.sum()))

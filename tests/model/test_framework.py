@@ -83,7 +83,7 @@ def test_a_bad_indicator_weight_is_reported_with_file_and_row(tmp_path, referenc
 
     path = _broken_copy(tmp_path, reference_dir, change_first_weight)
     with pytest.raises(FrameworkError, match=message):
-        load_indicator_table(path, "permenpanrb-59-2020")
+        load_indicator_table(path, "permenpanrb-59-2020", "domain")
 
 
 def test_a_duplicated_indicator_number_is_reported_with_its_row(tmp_path, reference_dir):
@@ -92,7 +92,7 @@ def test_a_duplicated_indicator_number_is_reported_with_its_row(tmp_path, refere
 
     path = _broken_copy(tmp_path, reference_dir, duplicate)
     with pytest.raises(FrameworkError, match=r"framework_2020\.csv baris 3: indikator 1 ganda"):
-        load_indicator_table(path, "permenpanrb-59-2020")
+        load_indicator_table(path, "permenpanrb-59-2020", "domain")
 
 
 @pytest.mark.parametrize(
@@ -137,4 +137,4 @@ def test_a_weight_that_is_a_third_off_its_aspect_sum_is_refused(tmp_path, refere
     lines[line_no - 1] = new_text
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(FrameworkError, match=r"framework_2018\.csv baris \d+: bobot indikator aspek 7 berjumlah"):
-        load_indicator_table(path, "permenpanrb-5-2018")
+        load_indicator_table(path, "permenpanrb-5-2018", "domain")

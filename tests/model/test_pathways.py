@@ -47,7 +47,9 @@ def small_framework(weights: list[float]) -> Framework:
             "modul": "TIK",
         }
     )
-    return Framework("test", "Test", 2018, None, "test.csv", indicators, F2018.bands, "test")
+    return Framework(
+        "test", "Test", 2018, None, "test.csv", indicators, F2018.bands, "test", "aspect", "official", "test"
+    )
 
 
 def brute_force_minimum(levels: list[int], weights: list[float], target: float) -> int | None:

@@ -103,3 +103,25 @@ def test_a_framework_without_baik_is_refused(tmp_path, reference_dir):
     folder = _bands_file_with(tmp_path, reference_dir, "permenpanrb-59-2020,Baik,", "permenpanrb-59-2020,Bagus,")
     with pytest.raises(FrameworkError, match="permenpanrb-59-2020.*Baik"):
         load_frameworks(folder)
+
+
+def test_under_the_lower_edge_rule_an_exact_edge_belongs_to_the_band_below():
+    """One source prints the 2026 bands as 1,00-1,50 · 1,51-2,50 · 2,51-3,50 · 3,51-4,00 · 4,01-5,00."""
+    bands = Bands(PREDIKAT, (1.0, 1.5, 2.5, 3.5, 4.0, 5.0), edge_rule="lower")
+    indices = pd.Series([1.0, 1.5, 1.5001, 2.5, 2.5000000000000004, 2.5001, 4.0, 5.0])
+    assert bands.predikat_series(indices).tolist() == [
+        "Kurang",
+        "Kurang",
+        "Cukup",
+        "Cukup",
+        "Cukup",  # float noise on 2,50 is decided on the decimal it stands for
+        "Baik",
+        "Sangat Baik",
+        "Memuaskan",
+    ]
+    assert bands.predikat_of(2.5) == "Cukup"
+
+
+def test_an_unknown_edge_rule_is_refused():
+    with pytest.raises(ValueError, match="aturan batas 'tengah' tidak dikenal"):
+        Bands(PREDIKAT, (1.0, 1.8, 2.6, 3.5, 4.2, 5.0), edge_rule="tengah")

@@ -13,9 +13,9 @@ from spbe.core.rounding import round_half_up
 from spbe.model.scoring import (
     InvalidLevelsError,
     check_results,
-    domains_of_levels,
+    components_of_levels,
     index_from_domains,
-    index_of_domains,
+    index_of_components,
     score_levels,
 )
 from tests.frameworks import F2018, F2020, FRAMEWORKS
@@ -77,7 +77,7 @@ def test_the_index_equals_the_weighted_mean_of_all_indicator_levels():
 
 def test_the_reference_formula_gives_the_regulations_worked_example_exactly():
     domains = {1: Fraction("3.70"), 2: Fraction("3.40"), 3: 3, 4: Fraction("3.20")}
-    assert index_of_domains(domains, F2020) == Fraction("3.282")  # printed 3,28
+    assert index_of_components(domains, F2020) == Fraction("3.282")  # printed 3,28
 
 
 @settings(max_examples=40, deadline=None)
@@ -88,8 +88,8 @@ def test_duckdb_scoring_agrees_with_the_reference_formula_for_every_instansi(dat
     levels = {f"I{i}": data.draw(st.lists(st.integers(1, 5), min_size=n, max_size=n)) for i in range(instansi)}
     scores = score_levels(levels_table(framework, levels, year), framework)
     for position, (name, values) in enumerate(sorted(levels.items())):
-        domains = domains_of_levels(dict(zip(framework.indicator_numbers, values, strict=True)), framework)
-        reference = index_of_domains(domains, framework)
+        domains = components_of_levels(dict(zip(framework.indicator_numbers, values, strict=True)), framework)
+        reference = index_of_components(domains, framework)
         assert scores.index["instansi"].iloc[position] == name
         assert scores.index["indeks"].iloc[position] == float(reference)  # the float nearest the exact value
         assert scores.domains.iloc[position].tolist() == [float(domains[no]) for no in framework.domains["domain_no"]]
@@ -104,7 +104,7 @@ def test_the_vectorised_index_from_published_domains_agrees_with_the_reference(d
     cents = data.draw(st.lists(st.integers(0, 500), min_size=len(numbers), max_size=len(numbers)))
     domains = {no: Fraction(c, 100) for no, c in zip(numbers, cents, strict=True)}  # printed to 2 decimals
     vectorised = index_from_domains(pd.DataFrame([{no: float(v) for no, v in domains.items()}]), framework).iloc[0]
-    assert round_half_up(vectorised, 4) == round_half_up(index_of_domains(domains, framework), 4)
+    assert round_half_up(vectorised, 4) == round_half_up(index_of_components(domains, framework), 4)
 
 
 def test_domain_columns_come_in_framework_order_and_wide_joins_them():

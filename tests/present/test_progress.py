@@ -17,7 +17,7 @@ def test_the_index_compares_with_2018_and_the_year_before_on_the_spbe_scale():
 
 def test_a_framework_on_another_scale_starts_a_new_series():
     store = Store(ROOT / "data")
-    spbe_2018, spbe_2020 = store.frameworks
+    spbe_2018, spbe_2020, *_ = store.frameworks
     other = dataclasses.replace(spbe_2020, index_scale="Indeks lain")
     store.frameworks = Frameworks((spbe_2018, other))
     first = overview.progress(store, 2021)
