@@ -131,14 +131,18 @@ def _score(args: argparse.Namespace, data_dir: Path) -> int:
         try:
             for framework, part in split_by_framework(rows, frameworks):
                 scores = score_levels(part, framework)
-                for (_, row), (_, domains) in zip(scores.index.iterrows(), scores.domains.iterrows(), strict=True):
+                # The components are the framework's top level: its domains, or its aspects where it has none.
+                for (_, row), (_, components) in zip(
+                    scores.index.iterrows(), scores.components.iterrows(), strict=True
+                ):
                     results.append(
                         {
                             "tahun": int(row["tahun"]),
                             "instansi": row["instansi"],
                             "indeks": float(row["indeks"]),
                             "predikat": row["predikat"],
-                            "domain": {name: float(value) for name, value in domains.items()},
+                            "jenis_komponen": framework.component_label,
+                            "komponen": {name: float(value) for name, value in components.items()},
                         }
                     )
         except InvalidLevelsError as invalid:
@@ -149,15 +153,19 @@ def _score(args: argparse.Namespace, data_dir: Path) -> int:
         print(json.dumps(at_json_precision(results, args.decimals), ensure_ascii=False, indent=2))
     else:
         for item in results:
-            domains = "; ".join(f"{name} {format_number(value)}" for name, value in item["domain"].items())
+            components = "; ".join(f"{name} {format_number(value)}" for name, value in item["komponen"].items())
             index = format_number(item["indeks"])
-            print(f"{item['tahun']}  {item['instansi']}: indeks {index} ({item['predikat']}) · {domains}")
+            print(
+                f"{item['tahun']}  {item['instansi']}: indeks {index} ({item['predikat']}) · "
+                f"{item['jenis_komponen']}: {components}"
+            )
     return 0
 
 
+# {komponen}: the year's component label (domain, aspek)
 GRAIN_LABELS = {
     "indicator": "tingkat indikator per instansi",
-    "domain": "indeks domain per instansi",
+    "component": "indeks {komponen} per instansi",
     "national": "angka nasional saja",
 }
 # The CLI's shorter words for the provenance of a year (the screen's are spbe.present.figures.PROVENANCE_LABELS).
@@ -171,16 +179,18 @@ PROVENANCE_WORDS = {
 
 
 def _summary(args: argparse.Namespace, data_dir: Path) -> int:
-    summary = Store(data_dir).summary(args.year)
+    store = Store(data_dir)
+    summary = store.summary(args.year)
     if args.json:
         print(json.dumps(at_json_precision(asdict(summary), args.decimals), ensure_ascii=False, indent=2))
         return 0
+    grain = GRAIN_LABELS[summary.grain].format(komponen=store.framework(args.year).component_label)
     headline = summary.national_index_official
     if headline is None:  # no published index (an import): the gap is that of the recomputed mean
         headline = summary.national_index_mean
     lines = [
         f"Ringkasan SPBE {summary.year} ({summary.framework})",
-        f"  Data per instansi       : {GRAIN_LABELS[summary.grain]}, {PROVENANCE_WORDS[summary.provenance]}",
+        f"  Data per instansi       : {grain}, {PROVENANCE_WORDS[summary.provenance]}",
         f"  Indeks nasional (resmi) : {format_number(summary.national_index_official)}",
         f"  Rata-rata instansi      : {format_number(summary.national_index_mean)} (dihitung ulang)",
         f"  Target                  : {format_number(summary.target, trim_zeros=True)}",

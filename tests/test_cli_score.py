@@ -33,7 +33,7 @@ def test_wide_csv_prints_index_predikat_and_domains_in_indonesian_format(tmp_pat
     result = run_cli("score", wide_2018(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "Kab. Contoh: indeks 2,38 (Cukup)" in result.stdout
-    assert "Kebijakan Internal SPBE 1,00; Tata Kelola SPBE 2,00; Layanan SPBE 3,00" in result.stdout
+    assert "domain: Kebijakan Internal SPBE 1,00; Tata Kelola SPBE 2,00; Layanan SPBE 3,00" in result.stdout
     assert "Kota Contoh: indeks 3,00 (Baik)" in result.stdout
 
 
@@ -42,11 +42,11 @@ def test_json_output_has_the_documented_keys_and_unrounded_index(tmp_path):
     assert result.returncode == 0, result.stderr
     by_name = {item["instansi"]: item for item in json.loads(result.stdout)}
     item = by_name["Kab. Contoh"]
-    assert set(item) >= {"instansi", "indeks", "predikat", "domain"}
+    assert set(item) >= {"instansi", "indeks", "predikat", "jenis_komponen", "komponen"}
     assert item["indeks"] == pytest.approx(2.38, abs=1e-12)
     assert item["predikat"] == "Cukup"
     expected_domains = {"Kebijakan Internal SPBE": 1.0, "Tata Kelola SPBE": 2.0, "Layanan SPBE": 3.0}
-    assert item["domain"] == pytest.approx(expected_domains)
+    assert (item["jenis_komponen"], item["komponen"]) == ("domain", pytest.approx(expected_domains))
 
 
 def test_long_file_scores_with_the_2020_framework(tmp_path):
@@ -56,7 +56,7 @@ def test_long_file_scores_with_the_2020_framework(tmp_path):
     result = run_cli("score", path, "--json")
     assert result.returncode == 0, result.stderr
     (item,) = json.loads(result.stdout)
-    assert (item["indeks"], item["predikat"], len(item["domain"])) == (4.0, "Sangat Baik", 4)
+    assert (item["indeks"], item["predikat"], len(item["komponen"])) == (4.0, "Sangat Baik", 4)
 
 
 def test_invalid_levels_exit_2_with_every_error_on_stderr(tmp_path):
@@ -166,3 +166,19 @@ def test_score_reads_utf16_and_windows_1252_and_prints_names_exactly(tmp_path, e
     result = run_cli("score", path)
     assert result.returncode == 0, result.stderr
     assert "Kab. Contoh’é: indeks 2,38 (Cukup)" in result.stdout
+
+
+def test_a_2026_file_prints_its_aspects_as_components(tmp_path):
+    # PermenPANRB 8/2026 has no domains: its index is built from 7 aspects. All 20 indicators at 2,
+    # Kepuasan Pengguna (indicators 19 and 20, weight 25) at 4: (75 x 2 + 25 x 4) / 100 = 2,50, Baik
+    row = {"tahun": 2026, "instansi": "Kab. Contoh", **{f"I{i}": 4 if i >= 19 else 2 for i in range(1, 21)}}
+    path = tmp_path / "pemdi.csv"
+    pd.DataFrame([row]).to_csv(path, index=False)
+    result = run_cli("score", path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Kab. Contoh: indeks 2,50 (Baik) · aspek: Tata Kelola dan Manajemen 2,00; Penyelenggara 2,00;" in result.stdout
+    )
+    assert "Keterpaduan Layanan Digital 2,00; Kepuasan Pengguna 4,00" in result.stdout
+    (item,) = json.loads(run_cli("score", path, "--json").stdout)
+    assert (item["jenis_komponen"], len(item["komponen"]), item["komponen"]["Data"]) == ("aspek", 7, 2.0)

@@ -15,16 +15,18 @@ from pathlib import Path
 import pandas as pd
 
 from spbe.build.roster import build_registry
-from spbe.data.datafiles import write_results
+from spbe.data.datafiles import component_column, write_results
 from spbe.data.registry import KATEGORI, resolve_names
 from spbe.model.provenance import Provenance
 
 RESULTS_SOURCE = "results_2023_2024.csv"
+# The report tables' domain columns -> the results' component columns (the components of PermenPANRB
+# 59/2020, which scored 2023 and 2024, are its four domains, numbered as in the regulation).
 DOMAIN_COLUMNS = {
-    "d1_kebijakan": "domain_1",
-    "d2_tata_kelola": "domain_2",
-    "d3_manajemen": "domain_3",
-    "d4_layanan": "domain_4",
+    "d1_kebijakan": component_column(1),
+    "d2_tata_kelola": component_column(2),
+    "d3_manajemen": component_column(3),
+    "d4_layanan": component_column(4),
 }
 
 

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from spbe.build.roster import build_registry, load_roster_2018
-from spbe.data.datafiles import results_path, write_levels, write_results
+from spbe.data.datafiles import component_column, results_path, write_levels, write_results
 from spbe.data.registry import KELOMPOK_2018, resolve_names
 from spbe.model.framework import Framework, load_frameworks
 from spbe.model.provenance import Provenance
@@ -545,17 +545,14 @@ def results_2018(levels: pd.DataFrame, reference_dir: Path, seed: int = SEED) ->
     scores = score_2018(levels, reference_dir)
     roster = load_roster_2018(reference_dir).set_index("instansi_id")
     ids = scores.index["instansi"].astype(str)
-    domains = scores.domains
+    components = scores.components  # in component order: komponen_1..n of PermenPANRB 5/2018 (its domains)
     return pd.DataFrame(
         {
             "instansi_id": ids.to_numpy(),
             "nama_sumber": roster.loc[ids, "nama_2018"].astype(str).to_numpy(),
             "indeks": scores.index["indeks"].astype("float64").to_numpy(),
             "predikat": scores.index["predikat"].astype(str).to_numpy(),
-            "domain_1": domains.iloc[:, 0].to_numpy(),
-            "domain_2": domains.iloc[:, 1].to_numpy(),
-            "domain_3": domains.iloc[:, 2].to_numpy(),
-            "domain_4": np.full(len(ids), np.nan),
+            **{component_column(k): components.iloc[:, k - 1].to_numpy() for k in range(1, components.shape[1] + 1)},
             "provenance": Provenance.SIMULASI.value,
             "sumber": SUMBER.format(seed=seed),
             "catatan": None,

@@ -1,8 +1,14 @@
 """Reading evaluation results from real spreadsheets: CSV or XLSX, in three shapes.
 
-    panjang  long: tahun, instansi, indikator, tingkat (one row per instansi and indicator)
-    lebar    wide: one row per instansi, one column per indicator (I1..In)
-    domain   one row per instansi with domain indices, index and predikat (the report tables)
+    panjang   long: tahun, instansi, indikator, tingkat (one row per instansi and indicator)
+    lebar     wide: one row per instansi, one column per indicator (I1..In)
+    komponen  one row per instansi with the indices of the framework's components, index and
+              predikat (the report tables): domains (Kebijakan.., d1..d4) or, for a framework
+              without domains, aspects (by name, a1..a7); k1..kN numbers the components of any
+
+Which components a table holds is for the year's framework to say (spbe.data.importer): here a
+header is a component column by its position (d3, "Aspek 2", k5), a domain spelling
+(COMPONENT_ALIASES) or the name of a component of a framework the caller passes in.
 
 Real files have titles above the table, merged header cells, header spelling variants
 ("Indeks" / "Nilai Indeks"), blank rows, a totals row, decimal commas ("3,12") and numbers
@@ -56,10 +62,21 @@ _PACKAGE_PARENT = Path(__file__).resolve().parents[2]
 _CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from spbe.data.sheets import main; main(int(sys.argv[2]))"
 _log = logging.getLogger(__name__)
 
-SHAPES = {
+COMPONENT_SHAPE = "komponen"  # the shape of a table of component indices, whatever the components are
+_INDICATOR_SHAPES = {
     "panjang": "panjang (tahun, instansi, indikator, tingkat)",
     "lebar": "lebar (satu baris per instansi, kolom I1..In)",
-    "domain": "domain (indeks domain, indeks dan predikat per instansi)",
+}
+# The shapes of a file of a framework whose components are domains (the Indeks SPBE): the
+# three template buttons of the Impor page. A table of component indices is named by the component level
+# of its year's framework ("domain", "aspek"): `framework_shapes` gives the three of any framework.
+SHAPES = {**_INDICATOR_SHAPES, "domain": "domain (indeks domain, indeks dan predikat per instansi)"}
+# Short domain headers of the report tables (canonical column -> the domain name they stand for).
+COMPONENT_ALIASES = {
+    "kebijakan": "Kebijakan Internal SPBE",
+    "tata_kelola": "Tata Kelola SPBE",
+    "manajemen": "Manajemen SPBE",
+    "layanan": "Layanan SPBE",
 }
 
 # Header spellings seen in spreadsheets -> canonical column name. Keys are normalised:
@@ -87,25 +104,20 @@ _HEADER_NAMES = {
     "kebijakan internal": "kebijakan",
     "domain kebijakan": "kebijakan",
     "kebijakan internal spbe": "kebijakan",
-    "d1": "d1",
-    "domain 1": "d1",
     "tata kelola": "tata_kelola",
     "domain tata kelola": "tata_kelola",
     "tata kelola spbe": "tata_kelola",
-    "d2": "d2",
-    "domain 2": "d2",
     "manajemen": "manajemen",
     "domain manajemen": "manajemen",
     "manajemen spbe": "manajemen",
-    "d3": "d3",
-    "domain 3": "d3",
     "layanan": "layanan",
     "domain layanan": "layanan",
     "layanan spbe": "layanan",
-    "d4": "d4",
-    "domain 4": "d4",
 }
 _INDICATOR_HEADER = re.compile(r"^(?:i|ind|indikator)\s*(\d{1,2})$")
+# A component by its position: d2 / "Domain 2", a3 / "Aspek 3", k5 / "Komponen 5" -> d2, a3, k5.
+_COMPONENT_HEADER = re.compile(r"^(d|domain|a|aspek|k|komponen)\s*(\d{1,2})$")
+POSITIONAL_COMPONENT = re.compile(r"([dak])(\d+)")  # a canonical positional component column
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total|rata-?rata|rerata|nasional|indeks nasional)\b", re.IGNORECASE)
 # A year in a sheet name: any standalone 20xx ("2023", "Hasil 2023", "Tahun 2023").
 _SHEET_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -126,7 +138,7 @@ class RawTable:
 
     file_name: str
     sheet: str | None
-    shape: str  # panjang | lebar | domain
+    shape: str  # panjang | lebar | komponen
     frame: pd.DataFrame  # text cells; plus `_baris` (line in the file, header = its own line)
     skipped: list[tuple[int, str]]  # (line, why): totals rows, empty rows
     stated_years: tuple[tuple[str, int], ...] = ()  # (where, year) from the sheet name and title rows
@@ -147,17 +159,30 @@ def normalise_header(text: object) -> str:
     return re.sub(r"\s+", " ", cleaned)
 
 
-def canonical_column(text: object) -> str | None:
+def canonical_column(text: object, component_names: Collection[str] = ()) -> str | None:
+    """The column a header names: a known spelling, I5 for an indicator, d2 / a3 / k5 for a component
+    by position, or the component of `component_names` it spells (the name as the framework has it)."""
     header = normalise_header(text)
     if header in _HEADER_NAMES:
         return _HEADER_NAMES[header]
     match = _INDICATOR_HEADER.match(header)
-    return f"I{int(match.group(1))}" if match else None
+    if match:
+        return f"I{int(match.group(1))}"
+    match = _COMPONENT_HEADER.match(header)
+    if match:
+        return f"{match.group(1)[0]}{int(match.group(2))}"
+    return next((name for name in component_names if normalise_header(name) == header), None)
 
 
-def read_tables(data: bytes, file_name: str) -> tuple[list[RawTable], list[str]]:
+def is_component_column(column: str, component_names: Collection[str] = ()) -> bool:
+    """Whether a canonical column holds the index of a component (of some framework)."""
+    return column in COMPONENT_ALIASES or column in component_names or bool(POSITIONAL_COMPONENT.fullmatch(column))
+
+
+def read_tables(data: bytes, file_name: str, component_names: Collection[str] = ()) -> tuple[list[RawTable], list[str]]:
     """Every table of an uploaded CSV or XLSX (header found, text cells, shape detected), and
-    the names of the sheets that hold no recognisable table."""
+    the names of the sheets that hold no recognisable table. `component_names` (of every framework)
+    are recognised as headers of component indices besides their positions and domain spellings."""
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableFileError(
             f"{file_name}: berkas {format_count(len(data))} bita melebihi batas {format_count(MAX_FILE_BYTES)} bita"
@@ -170,7 +195,7 @@ def read_tables(data: bytes, file_name: str) -> tuple[list[RawTable], list[str]]
     tables: list[RawTable] = []
     skipped_sheets: list[str] = []
     for sheet, rows in sheets:
-        found = _find_header(rows)
+        found = _find_header(rows, component_names)
         if found is None:
             if sheet is not None:  # a CSV (a single table, no sheet) without a header is refused below
                 skipped_sheets.append(sheet)
@@ -181,7 +206,7 @@ def read_tables(data: bytes, file_name: str) -> tuple[list[RawTable], list[str]]
             f"{file_name}: tidak ditemukan baris judul kolom yang dikenali dalam {HEADER_SEARCH_ROWS} baris pertama"
             + (f" lembar mana pun ({', '.join(skipped_sheets)})" if suffix == ".xlsx" else "")
             + "; perlu kolom instansi dan tingkat/indikator (bentuk panjang), I1..In (lebar) atau indeks domain "
-            "(domain). Unduh templat di halaman Impor."
+            "atau aspek dengan indeks dan predikat (domain, aspek). Unduh templat di halaman Impor."
         )
     empty = [table for table in tables if table.frame.empty]
     if empty:  # a header alone would save an empty year, or score nothing
@@ -256,9 +281,9 @@ def read_levels(path: Path, year: int | None = None) -> pd.DataFrame:
     if not path.is_file():
         raise UnreadableFileError(f"{path}: berkas tidak ditemukan")
     tables, _ = read_tables(path.read_bytes(), path.name)
-    domain = [table.where(None) for table in tables if table.shape == "domain"]
-    if domain:
-        raise UnreadableFileError(f"{'; '.join(domain)}: berisi indeks domain, bukan tingkat indikator")
+    components = [table.where(None) for table in tables if table.shape == COMPONENT_SHAPE]
+    if components:
+        raise UnreadableFileError(f"{'; '.join(components)}: berisi indeks domain atau aspek, bukan tingkat indikator")
     parts, problems = [], []
     for table in tables:
         years, more = row_years(table, year)
@@ -367,7 +392,9 @@ def refusal_text(refused: Refused) -> str:
 # ---------------------------------------------------------------- table structure
 
 
-def _find_header(rows: list[list[str]]) -> tuple[int, int, dict[int, str], str] | None:
+def _find_header(
+    rows: list[list[str]], component_names: Collection[str]
+) -> tuple[int, int, dict[int, str], str] | None:
     """(first and last header row, column position -> canonical name, shape) of the first recognisable header.
 
     A header may span two rows, as report tables do with merged cells ("Indeks Domain" over
@@ -375,19 +402,19 @@ def _find_header(rows: list[list[str]]) -> tuple[int, int, dict[int, str], str] 
     from the upper one where the lower is empty (a vertically merged cell keeps its text on top).
     """
     for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        upper = _names(rows[index])
+        upper = _names(rows[index], component_names)
         candidates = [(index, upper)]
         if upper and index + 1 < len(rows):  # an upper row naming nothing is a title, not half the header
-            candidates.append((index + 1, {**upper, **_names(rows[index + 1])}))
+            candidates.append((index + 1, {**upper, **_names(rows[index + 1], component_names)}))
         for end, columns in candidates:
-            shape = _shape(set(columns.values()))
+            shape = _shape(set(columns.values()), component_names)
             if shape:
                 return index, end, _unique(columns), shape
     return None
 
 
-def _names(row: list[str]) -> dict[int, str]:
-    return {position: name for position, cell in enumerate(row) if (name := canonical_column(cell))}
+def _names(row: list[str], component_names: Collection[str]) -> dict[int, str]:
+    return {position: name for position, cell in enumerate(row) if (name := canonical_column(cell, component_names))}
 
 
 def _unique(columns: dict[int, str]) -> dict[int, str]:
@@ -401,15 +428,15 @@ def _unique(columns: dict[int, str]) -> dict[int, str]:
     return kept
 
 
-def _shape(names: set[str]) -> str | None:
+def _shape(names: set[str], component_names: Collection[str]) -> str | None:
     if "instansi" not in names:
         return None
     if {"indikator", "tingkat"} <= names:
         return "panjang"
     if any(re.fullmatch(r"I\d+", n) for n in names):
         return "lebar"
-    if "indeks" in names and names & {"kebijakan", "tata_kelola", "layanan", "d1", "d2", "d4"}:
-        return "domain"
+    if "indeks" in names and any(is_component_column(n, component_names) for n in names):
+        return COMPONENT_SHAPE
     return None
 
 
@@ -452,8 +479,19 @@ def _stated_years(sheet: str | None, titles: list[list[str]]) -> tuple[tuple[str
     return tuple(dict.fromkeys(stated))
 
 
+def framework_shapes(framework: Framework) -> dict[str, str]:
+    """The three shapes a file of the framework's years may take (shape -> its description)."""
+    label = framework.component_label
+    return {**_INDICATOR_SHAPES, label: f"{label} (indeks {label}, indeks dan predikat per instansi)"}
+
+
 def template_table(shape: str, framework: Framework) -> pd.DataFrame:
-    """An example file of each shape, with two rows to overwrite (names from the registry)."""
+    """An example file of each of the framework's shapes, with two rows to overwrite (names from the
+    registry): its indicators, or its components by name (domains, or aspects where it has none)."""
+    if shape not in framework_shapes(framework):
+        raise ValueError(
+            f"bentuk {shape!r} bukan bentuk berkas {framework.title} ({', '.join(framework_shapes(framework))})"
+        )
     example = ["Kementerian Keuangan", "Kota Surabaya"]
     numbers = framework.indicator_numbers
     if shape == "panjang":
@@ -465,10 +503,10 @@ def template_table(shape: str, framework: Framework) -> pd.DataFrame:
         return pd.DataFrame(
             [{"tahun": framework.first_year, "instansi": name, **{f"I{n}": 3 for n in numbers}} for name in example]
         )
-    domains = {name: 3.0 for name in framework.domains["domain"]}
+    components = {name: 3.0 for name in framework.components["name"]}
     return pd.DataFrame(
         [
-            {"tahun": framework.first_year, "instansi": name, **domains, "indeks": 3.0, "predikat": "Baik"}
+            {"tahun": framework.first_year, "instansi": name, **components, "indeks": 3.0, "predikat": "Baik"}
             for name in example
         ]
     )

@@ -9,8 +9,13 @@ thread-safe). Queries return pandas frames or plain values. A data file that can
 file and what to do (roll back to a version without it, fix permissions, rebuild the base).
 
 Grain of a year: `indicator` (levels per instansi and indicator: the 2018 simulation, imports),
-`domain` (domain indices and index per instansi: the official 2023 and 2024 tables) or
-`national` (only the published national figures: 2019-2022).
+`component` (component indices and index per instansi: the official 2023 and 2024 tables, whose
+components are the domains of PermenPANRB 59/2020; an import of aspect indices of a framework without
+domains) or `national` (only the published national figures: 2019-2022).
+
+Components. A year's results have one column per component of the year's framework, komponen_1 to
+komponen_n (spbe.data.datafiles); komponen_2 is a domain in 2024 and an aspect in 2026, so a view
+across years reads the components long, by name (`instansi_components`), never by column.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from spbe.core.db import connect
+from spbe.data.datafiles import component_column, component_columns
 from spbe.data.registry import registry_path
 from spbe.data.source_texts import with_source_texts
 from spbe.data.versions import DataUnreadable, VersionStore
@@ -77,7 +83,7 @@ class YearSummary:
 
     year: int
     framework: str  # the title of the framework the year was scored with
-    grain: str  # indicator | domain | national (see the module docstring)
+    grain: str  # indicator | component | national (see the module docstring)
     provenance: Provenance  # of the per-instansi rows; resmi for a year of national figures only
     national_index_official: float | None  # the published index
     national_index_mean: float | None  # the mean of the year's instansi, recomputed
@@ -122,21 +128,72 @@ class Store:
             raise fault from error
         # Only official years carry the category published that year (spbe.data.datafiles); None elsewhere.
         self._execute("ALTER TABLE results ADD COLUMN IF NOT EXISTS kategori VARCHAR")
-        frameworks = pd.concat(
-            [
-                f.indicators.assign(title=f.title, first_year=f.first_year, last_year=f.last_year or 9999)
-                for f in self.frameworks
-            ]
-        )
-        self._con.register("framework_frame", frameworks)
-        self._execute("CREATE TABLE framework AS SELECT * FROM framework_frame")
-        self._con.unregister("framework_frame")
+        self._load_components()
+        self._load_framework_tables()
         # Views cannot hold parameters; the two years are module constants, not input.
         self._execute(
-            _RESULTS_VIEW_SQL.replace("$split", str(FIRST_YEAR_OF_38_PROVINCES)).replace(
-                "$last_2018_framework_year", str(LAST_YEAR_OF_2018_GROUPS)
-            )
+            _RESULTS_VIEW_SQL.replace("$split", str(FIRST_YEAR_OF_38_PROVINCES))
+            .replace("$last_2018_framework_year", str(LAST_YEAR_OF_2018_GROUPS))
+            .replace("$components", ", ".join(f"r.{column}" for column in self._all_components))
         )
+
+    def _load_components(self) -> None:
+        """Give the results table one column per component of any framework (komponen_1 .. the most
+        components a framework has), NULL where a year's file has none, so that a query of a year can
+        name its framework's columns. Files of the layout before (domain_1..domain_4) fill the
+        komponen_ column of the same number; their columns are then dropped."""
+        present = self._con.execute("SELECT * FROM results LIMIT 0").df().columns
+        most = max(int(no) for framework in self.frameworks for no in framework.components["no"])
+        legacy = component_columns(present, legacy=True)
+        self._all_components = [component_column(no) for no in range(1, max([most, *legacy.values()]) + 1)]
+        # Column names below come from the frameworks' component numbers and a fixed pattern, never from input.
+        for column in self._all_components:
+            self._execute(f"ALTER TABLE results ADD COLUMN IF NOT EXISTS {column} DOUBLE")
+        for old, number in legacy.items():
+            new = component_column(number)
+            self._execute(f"UPDATE results SET {new} = coalesce({new}, {old})")  # noqa: S608
+            self._execute(f"ALTER TABLE results DROP COLUMN {old}")
+
+    def _load_framework_tables(self) -> None:
+        """The frameworks as tables: `framework` (one row per indicator with its component, komponen_no
+        and komponen, whatever the framework's component level), `framework_years` (the years, index
+        scale of each framework) and `components` (one row per component of each framework)."""
+        indicators, years, components = [], [], []
+        for f in self.frameworks:
+            last = f.last_year or 9999
+            level = f.component_level
+            indicators.append(
+                f.indicators.assign(
+                    title=f.title,
+                    first_year=f.first_year,
+                    last_year=last,
+                    komponen_no=f.indicators[f"{level}_no"].astype(int),
+                    komponen=f.indicators[level].astype(str),
+                )
+            )
+            years.append(
+                {"kerangka": f.key, "first_year": f.first_year, "last_year": last, "skala_indeks": f.index_scale}
+            )
+            components.append(
+                pd.DataFrame(
+                    {
+                        "kerangka": f.key,
+                        "first_year": f.first_year,
+                        "last_year": last,
+                        "komponen_no": f.components["no"].astype(int),
+                        "komponen": f.components["name"].astype(str),
+                        "kolom": [component_column(int(no)) for no in f.components["no"]],
+                    }
+                )
+            )
+        for table, frame in (
+            ("framework", pd.concat(indicators, ignore_index=True)),
+            ("framework_years", pd.DataFrame(years)),
+            ("components", pd.concat(components, ignore_index=True)),
+        ):
+            self._con.register("frame_in", frame)
+            self._execute(f"CREATE TABLE {table} AS SELECT * FROM frame_in")  # noqa: S608 - fixed names
+            self._con.unregister("frame_in")
 
     def _load_partitioned(self, table: str, files: list[str]) -> None:
         """Load tahun=YYYY/part-0.parquet files (hive partitioning); none gives an empty table.
@@ -261,9 +318,19 @@ class Store:
     # ------------------------------------------------------------------ per-instansi views
 
     def results(self, year: int, filters: Filters | None = None) -> pd.DataFrame:
-        """One row per instansi of the year with registry attributes, after the filters."""
+        """One row per instansi of the year with registry attributes, after the filters; its component
+        indices in komponen_1..komponen_n, the components of the year's framework (NaN where unknown)."""
         params = {"year": year, **(filters or Filters()).params()}
-        return self._query(_FILTERED_SQL + " ORDER BY indeks DESC, nama", params)
+        return self._own_components(self._query(_FILTERED_SQL + " ORDER BY indeks DESC, nama", params), year)
+
+    def _own_components(self, frame: pd.DataFrame, year: int) -> pd.DataFrame:
+        """The frame without the component columns of other frameworks than the year's."""
+        own = set(self.component_columns(year))
+        return frame.drop(columns=[column for column in component_columns(frame.columns) if column not in own])
+
+    def component_columns(self, year: int) -> list[str]:
+        """The results columns of the year's components, in component order: komponen_1..komponen_n."""
+        return [component_column(int(no)) for no in self.framework(year).components["no"]]
 
     def filter_options(self, year: int, filters: Filters | None = None) -> dict[str, list[str]]:
         """Values present in the year under the given filters, for cascading filter widgets."""
@@ -299,25 +366,23 @@ class Store:
         """  # noqa: S608 - group is an allow-listed column name
         return self._query(sql, {"year": year, "baik_or_better": list(self.framework(year).bands.baik_or_better)})
 
-    def domain_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
-        """Mean of each domain index per group (long: group, domain_no, domain, mean, n)."""
+    def component_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
+        """Mean of each component index (a domain, or an aspect of a framework without domains) per group,
+        long: kelompok_tampil, komponen_no, komponen (its name in the year's framework), rata_rata, n.
+        A missing component index counts in neither."""
         group = _group_column(by)
         params = {"year": year, **(filters or Filters()).params()}
         sql = f"""
             WITH f AS ({_FILTERED_SQL}),
-            long AS (
-                UNPIVOT f ON domain_1, domain_2, domain_3, domain_4 INTO NAME domain_key VALUE nilai
-            )
-            SELECT {group} AS kelompok_tampil, CAST(substr(domain_key, 8) AS INTEGER) AS domain_no,
-                   avg(nilai) AS rata_rata, count(nilai) AS n
-            FROM long GROUP BY ALL
-        """  # noqa: S608 - group is an allow-listed column name
-        means = self._query(sql, params)
-        names = self.framework(year).domains[["domain_no", "domain"]]
-        return means.merge(names, on="domain_no").sort_values(["kelompok_tampil", "domain_no"]).reset_index(drop=True)
+            long AS (UNPIVOT f ON {", ".join(self.component_columns(year))} INTO NAME kolom VALUE nilai)
+            SELECT {group} AS kelompok_tampil, c.komponen_no, c.komponen, avg(nilai) AS rata_rata, count(nilai) AS n
+            FROM long JOIN components c ON c.kolom = long.kolom AND $year BETWEEN c.first_year AND c.last_year
+            GROUP BY ALL ORDER BY kelompok_tampil, komponen_no
+        """  # noqa: S608 - group is an allow-listed column name, the components the framework's numbered columns
+        return self._query(sql, params)
 
     def aspect_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
-        """Mean aspect index per group, from indicator levels (empty for domain-grain years)."""
+        """Mean aspect index per group, from indicator levels (empty for component-grain years)."""
         group = _group_column(by)
         params = {"year": year, **(filters or Filters()).params()}
         sql = f"""
@@ -337,13 +402,14 @@ class Store:
         return self._query(sql, params)
 
     def indicator_means(self, year: int, by: str | None = "kelompok", filters: Filters | None = None) -> pd.DataFrame:
-        """Mean level of each indicator per group, with its aspect (empty for domain-grain years)."""
+        """Mean level of each indicator per group, with its aspect, its component (komponen_no) and module
+        (missing for a framework without modules); empty for component-grain years."""
         group = _group_column(by)
         params = {"year": year, **(filters or Filters()).params()}
         sql = f"""
             WITH f AS ({_FILTERED_SQL})
             SELECT {group} AS kelompok_tampil, fw.indicator_no AS indikator, fw.indicator AS nama_indikator,
-                   fw.aspect_no, fw.aspect, fw.domain_no, fw.modul, avg(l.tingkat) AS rata_rata, count(*) AS n
+                   fw.aspect_no, fw.aspect, fw.komponen_no, fw.modul, avg(l.tingkat) AS rata_rata, count(*) AS n
             FROM levels l
             JOIN f USING (instansi_id)
             JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
@@ -353,14 +419,36 @@ class Store:
         return self._query(sql, params)
 
     def instansi_history(self, instansi_id: str) -> pd.DataFrame:
-        """Every year an instansi was evaluated: index, predikat, domains, provenance."""
-        return self._query("SELECT * FROM results_full WHERE instansi_id = $id ORDER BY tahun", {"id": instansi_id})
+        """Every year an instansi was evaluated: index, predikat, provenance, registry attributes, and the
+        framework of the year (`kerangka`, its key) with its index scale (`skala_indeks`): indices of two
+        years compare only on one scale, so a view splits where it changes. No component columns: they
+        mean other things in other frameworks (`instansi_components` gives them by name)."""
+        sql = f"""
+            SELECT r.* EXCLUDE ({", ".join(self._all_components)}), k.kerangka, k.skala_indeks
+            FROM results_full r JOIN framework_years k ON r.tahun BETWEEN k.first_year AND k.last_year
+            WHERE r.instansi_id = $id ORDER BY r.tahun
+        """  # noqa: S608 - the component columns are the frameworks' numbered columns
+        return self._query(sql, {"id": instansi_id})
+
+    def instansi_components(self, instansi_id: str) -> pd.DataFrame:
+        """The component indices of an instansi in every year it was evaluated, long: tahun, komponen_no,
+        komponen (its name in the year's framework: a domain, or an aspect), nilai (NaN where unknown)."""
+        columns = ", ".join(self._all_components)
+        sql = f"""
+            WITH mine AS (SELECT tahun, {columns} FROM results WHERE instansi_id = $id),
+            long AS (SELECT * FROM mine UNPIVOT INCLUDE NULLS (nilai FOR kolom IN ({columns})))
+            SELECT long.tahun, c.komponen_no, c.komponen, long.nilai
+            FROM long JOIN components c ON c.kolom = long.kolom AND long.tahun BETWEEN c.first_year AND c.last_year
+            ORDER BY long.tahun, c.komponen_no
+        """  # noqa: S608 - the component columns are the frameworks' numbered columns
+        return self._query(sql, {"id": instansi_id})
 
     def instansi_levels(self, year: int, instansi_id: str) -> pd.DataFrame:
-        """Indicator levels of one instansi in one year, weakest first (empty if none)."""
+        """Indicator levels of one instansi in one year, weakest first (empty if none), each with its
+        aspect and component (komponen: a domain, or the aspect itself in a framework without domains)."""
         return self._query(
             """
-            SELECT l.indikator, fw.indicator AS nama_indikator, fw.aspect, fw.domain, l.tingkat, l.provenance
+            SELECT l.indikator, fw.indicator AS nama_indikator, fw.aspect, fw.komponen, l.tingkat, l.provenance
             FROM levels l
             JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
             WHERE l.tahun = $year AND l.instansi_id = $id
@@ -370,10 +458,11 @@ class Store:
         )
 
     def levels(self, year: int) -> pd.DataFrame:
-        """Every indicator level of the year with its module (empty for domain-grain years)."""
+        """Every indicator level of the year with its module (missing for a framework without modules),
+        aspect and component; empty for component-grain years."""
         return self._query(
             """
-            SELECT l.instansi_id, l.indikator, l.tingkat, fw.modul, fw.aspect_no, l.provenance
+            SELECT l.instansi_id, l.indikator, l.tingkat, fw.modul, fw.aspect_no, fw.komponen_no, l.provenance
             FROM levels l
             JOIN framework fw ON fw.indicator_no = l.indikator AND l.tahun BETWEEN fw.first_year AND fw.last_year
             WHERE l.tahun = $year
@@ -399,7 +488,8 @@ class Store:
         instansi evaluated that year.
         """
         sql = _ROSTER_PARTICIPANTS_SQL if year == ROSTER_YEAR else _PARTICIPANTS_SQL
-        return self._query(sql, {"year": year})
+        columns = ", ".join(f"r.{column}" for column in self.component_columns(year))
+        return self._query(sql.replace("$components", columns), {"year": year})
 
     def roster_2018(self) -> pd.DataFrame:
         """The 623 instansi of the 2019 asistensi roster with registry attributes and host city."""
@@ -470,9 +560,9 @@ _REFERENCE_TABLES = {
 }
 
 _EMPTY_SCHEMAS = {
-    "results": "instansi_id VARCHAR, nama_sumber VARCHAR, indeks DOUBLE, predikat VARCHAR, domain_1 DOUBLE, "
-    "domain_2 DOUBLE, domain_3 DOUBLE, domain_4 DOUBLE, provenance VARCHAR, sumber VARCHAR, catatan VARCHAR, "
-    "tahun BIGINT",
+    # no component columns: the store adds those of its frameworks
+    "results": "instansi_id VARCHAR, nama_sumber VARCHAR, indeks DOUBLE, predikat VARCHAR, provenance VARCHAR, "
+    "sumber VARCHAR, catatan VARCHAR, tahun BIGINT",
     "levels": "instansi_id VARCHAR, indikator SMALLINT, tingkat TINYINT, provenance VARCHAR, sumber VARCHAR, "
     "tahun BIGINT",
 }
@@ -493,7 +583,7 @@ SELECT r.tahun, r.instansi_id, i.nama, r.nama_sumber, coalesce(r.kategori, i.kat
        coalesce(h.kota_penyelenggara, 'Jakarta') AS kota_penyelenggara,
        CASE WHEN i.lokus = 'Instansi Pusat' THEN 'Instansi Pusat' WHEN i.kategori = 'Provinsi' THEN 'Provinsi'
             ELSE 'Kabupaten/Kota' END AS kelompok_target,
-       r.indeks, r.predikat, r.domain_1, r.domain_2, r.domain_3, r.domain_4,
+       r.indeks, r.predikat, $components,
        r.provenance, r.sumber, r.catatan
 FROM results r
 JOIN instansi i USING (instansi_id)
@@ -523,7 +613,7 @@ with_levels AS (SELECT DISTINCT tahun FROM levels),
 -- of a year not yet published, such as 2025, is seen at once).
 all_years AS (SELECT tahun FROM national_series UNION SELECT tahun FROM per_instansi)
 SELECT y.tahun,
-       CASE WHEN l.tahun IS NOT NULL THEN 'indicator' WHEN p.tahun IS NOT NULL THEN 'domain'
+       CASE WHEN l.tahun IS NOT NULL THEN 'indicator' WHEN p.tahun IS NOT NULL THEN 'component'
             ELSE 'national' END AS grain,
        p.provenances,
        coalesce(p.instansi, n.instansi_dievaluasi) AS instansi,
@@ -546,15 +636,15 @@ ORDER BY ro.instansi_id
 """
 
 _PARTICIPANTS_SQL = """
-SELECT instansi_id, kelompok, nama, kode_provinsi_kini, nama_provinsi, indeks, predikat,
-       domain_1, domain_2, domain_3, domain_4, provenance, predikat AS kohort
-FROM results_full WHERE tahun = $year ORDER BY instansi_id
+SELECT r.instansi_id, r.kelompok, r.nama, r.kode_provinsi_kini, r.nama_provinsi, r.indeks, r.predikat,
+       $components, r.provenance, r.predikat AS kohort
+FROM results_full r WHERE r.tahun = $year ORDER BY r.instansi_id
 """
 
 _ROSTER_PARTICIPANTS_SQL = """
 SELECT ro.instansi_id, ro.kelompok_2018 AS kelompok, coalesce(r.nama, i.nama) AS nama,
        i.kode_provinsi AS kode_provinsi_kini, i.nama_provinsi_2018 AS nama_provinsi, r.indeks, r.predikat,
-       r.domain_1, r.domain_2, r.domain_3, r.domain_4, r.provenance,
+       $components, r.provenance,
        coalesce(r.predikat, 'Belum dievaluasi') AS kohort
 FROM roster_2018 ro
 JOIN instansi i USING (instansi_id)

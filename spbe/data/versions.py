@@ -46,7 +46,7 @@ import pandas as pd
 import pyarrow as pa
 
 from spbe.data.atomic import os_error_reason, write_atomic
-from spbe.data.datafiles import write_levels, write_results
+from spbe.data.datafiles import read_results, write_levels, write_results
 from spbe.data.importer import ParsedFile, ParsedImport
 from spbe.model.predikat import Bands
 
@@ -131,7 +131,7 @@ class VersionStore:
         results = [f for f in files["results"] if Path(f).parent.name == part]
         levels = [f for f in files["levels"] if Path(f).parent.name == part]
         return (
-            self._read(results[0], pd.read_parquet)
+            self._read(results[0], read_results)  # a snapshot of the layout before reads as komponen_1..n
             if results
             else pd.DataFrame(columns=["instansi_id", "indeks", "predikat"]),
             self._read(levels[0], pd.read_parquet) if levels else pd.DataFrame(columns=["instansi_id"]),

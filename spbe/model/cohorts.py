@@ -252,17 +252,21 @@ def module_needs(levels: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFra
     return needs
 
 
-def domain_needs(participants: pd.DataFrame, domain_names: dict[int, str]) -> pd.DataFrame:
-    """For domain-only years: mean domain index per city and cohort, weakest domain marked."""
+def component_needs(participants: pd.DataFrame, component_names: dict[int, str]) -> pd.DataFrame:
+    """For years with component indices only: mean component index per city and cohort, weakest marked.
+
+    `participants` has komponen_<no> for every number of `component_names` (the components of the year's
+    framework, number -> name: its domains, or its aspects where it has none). Returns kota_penyelenggara,
+    kohort, komponen, rata_rata, n (instansi) and terlemah; a missing component index counts in neither."""
     long = participants.melt(
         id_vars=["kota_penyelenggara", "kohort", "instansi_id"],
-        value_vars=[f"domain_{no}" for no in domain_names],
-        var_name="domain_no",
+        value_vars=[f"komponen_{no}" for no in component_names],
+        var_name="kolom",
         value_name="nilai",
     ).dropna(subset=["nilai"])
-    long["domain"] = long["domain_no"].str.removeprefix("domain_").astype(int).map(domain_names)
+    long["komponen"] = long["kolom"].str.removeprefix("komponen_").astype(int).map(component_names)
     needs = (
-        long.groupby(["kota_penyelenggara", "kohort", "domain"])
+        long.groupby(["kota_penyelenggara", "kohort", "komponen"])
         .agg(rata_rata=("nilai", "mean"), n=("instansi_id", "nunique"))
         .reset_index()
     )

@@ -11,8 +11,13 @@ steps of equal weight the choice does not change the count; we take the indicato
 lowest level first (the weakest practice), then the lowest number, so plans are deterministic
 and spread over the weakest practices rather than pushing one indicator from 1 to 5.
 
-For years with only domain indices, the same argument over domains (weight c_k, headroom
-5 - D_k, continuous) gives the smallest total domain increase: fill the heaviest domain first.
+For years with only component indices (the domains of the official 2023 and 2024 tables; the
+aspects of a framework without domains), the same argument over components (weight c_k, headroom
+5 - K_k, continuous) gives the smallest total component increase: fill the heaviest component first.
+
+Reaching a band follows the framework's edge rule: under "upper" an index exactly on a band's lower
+edge is in the band; under "lower" (one reading of the PermenPANRB 8/2026 bands) it is still in the
+band below, so the goal is strictly above the edge.
 """
 
 from __future__ import annotations
@@ -23,16 +28,15 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from spbe.core.formatting import format_number
 from spbe.core.rounding import NOISE_DECIMALS, decimal_value  # float noise must not decide whether an edge is reached
 from spbe.model.framework import Framework
-from spbe.model.predikat import BAIK, Bands
+from spbe.model.predikat import BAIK, UPPER, Bands
 
 MAX_LEVEL = 5
-DOMAIN_STEP = Decimal("0.01")  # domain indices are published with two decimals
+COMPONENT_STEP = Decimal("0.01")  # component indices are published with two decimals
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,13 @@ class LevelUp:
     indikator: int
     dari: int  # level before the step
     ke: int  # level after
-    modul: str
+    modul: str | None  # None for a framework without asistensi modules
     nama: str  # the indicator's name in its framework: a path is read by planners, not by codes
 
 
 def next_predikat(predikat: str, bands: Bands) -> tuple[str, float] | None:
     """The band directly above `predikat` and its lower edge; None for the top band (Memuaskan).
+    Whether an index on that edge is in the band is the bands' edge rule (`reaches`).
 
     It takes the predikat, not the index: an official row keeps its published predikat even where
     its printed, rounded index sits on the edge above it (Kab. Luwu 2024: 2,60 and Cukup), so the
@@ -57,21 +62,30 @@ def next_predikat(predikat: str, bands: Bands) -> tuple[str, float] | None:
     return bands.names[above], bands.edges[above]
 
 
+def reaches(index: float, edge: float, bands: Bands) -> bool:
+    """Whether an (unrounded) index is in the band whose lower edge is `edge`, or above: at or above the
+    edge under the upper edge rule, strictly above it under the lower one. Float noise does not decide."""
+    value = round(float(index), NOISE_DECIMALS)
+    return value >= edge if bands.edge_rule == UPPER else value > edge
+
+
 def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: float) -> list[LevelUp] | None:
-    """The shortest list of +1 steps bringing the index to at least `target` (see module doc).
+    """The shortest list of +1 steps bringing the index into the band from `target` (a band's lower
+    edge) under the framework's edge rule (see module doc).
 
     `levels` maps indicator number -> current level (every indicator of the framework): a
     dict or a pandas Series.
     Returns [] when the index already reaches the target, None when even level 5 everywhere
-    would not (impossible only for targets above 5).
+    would not (a target at or above the top of the scale).
     """
+    bands = framework.bands
     weights, modules, names = _weights_modules_names(framework)
     total = sum(weights.values())
     current = {number: int(levels[number]) for number in weights}
     index = sum(current[n] * w for n, w in weights.items()) / total
-    if round(index, NOISE_DECIMALS) >= target:
+    if reaches(index, target, bands):
         return []
-    if target > framework.bands.index_max:
+    if not reaches(MAX_LEVEL, target, bands):
         return None
     # Next step: the heaviest weight; among equal weights the indicator now at the lowest level.
     candidates = [(-w, current[n], n) for n, w in weights.items() if current[n] < MAX_LEVEL]
@@ -81,7 +95,7 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
         negative_weight, level, number = heapq.heappop(candidates)
         plan.append(LevelUp(number, level, level + 1, modules[number], names[number]))
         index += -negative_weight / total
-        if round(index, NOISE_DECIMALS) >= target:
+        if reaches(index, target, bands):
             return plan
         if level + 1 < MAX_LEVEL:
             heapq.heappush(candidates, (negative_weight, level + 1, number))
@@ -89,12 +103,15 @@ def fewest_level_ups(levels: Mapping[int, int], framework: Framework, target: fl
 
 
 @lru_cache(maxsize=8)
-def _weights_modules_names(framework: Framework) -> tuple[dict[int, float], dict[int, str], dict[int, str]]:
+def _weights_modules_names(
+    framework: Framework,
+) -> tuple[dict[int, float], dict[int, str | None], dict[int, str]]:
     table = framework.indicators
     numbers = [int(n) for n in table["indicator_no"]]
+    modules = [None if pd.isna(modul) else str(modul) for modul in table["modul"]]  # missing: no modules
     return (
         dict(zip(numbers, table["indicator_weight"].astype(float), strict=True)),
-        dict(zip(numbers, table["modul"].astype(str), strict=True)),
+        dict(zip(numbers, modules, strict=True)),
         dict(zip(numbers, table["indicator"].astype(str), strict=True)),
     )
 
@@ -105,10 +122,11 @@ def paths_for_year(
     """One row per instansi below the target: how many level-ups and which ones.
 
     `levels` is long (instansi_id, indikator, tingkat); `results` has instansi_id, indeks and
-    predikat. With to_baik the target is Baik (from 2,6) for every instansi whose predikat is below it;
-    otherwise the band directly above each instansi's own predikat. Returns columns instansi_id,
-    indeks, target_predikat, langkah (number of level-ups), rencana (list of LevelUp),
-    modul_utama (the module most steps fall in).
+    predikat. With to_baik the target is Baik (its lower edge in the year's framework: 2,6; 2,5 for
+    PermenPANRB 8/2026) for every instansi whose predikat is below it; otherwise the band directly above
+    each instansi's own predikat. Returns columns instansi_id, indeks, target_predikat, langkah (number
+    of level-ups), rencana (list of LevelUp), modul_utama (the module most steps fall in; None for a
+    framework without modules).
     """
     bands = framework.bands
     by_instansi = levels.pivot(index="instansi_id", columns="indikator", values="tingkat").to_dict("index")
@@ -118,7 +136,7 @@ def paths_for_year(
         if goal is None or bands.rank(str(row.predikat)) >= bands.rank(goal[0]) or row.instansi_id not in by_instansi:
             continue
         plan = fewest_level_ups(by_instansi[row.instansi_id], framework, goal[1])
-        modules = pd.Series([step.modul for step in plan or []])
+        modules = pd.Series([step.modul for step in plan or [] if step.modul is not None], dtype=object).mode()
         rows.append(
             {
                 "instansi_id": row.instansi_id,
@@ -126,20 +144,35 @@ def paths_for_year(
                 "target_predikat": goal[0],
                 "langkah": None if plan is None else len(plan),
                 "rencana": plan,
-                "modul_utama": modules.mode().iloc[0] if len(modules) else None,
+                "modul_utama": modules.iloc[0] if len(modules) else None,
             }
         )
     return pd.DataFrame(rows, columns=["instansi_id", "indeks", "target_predikat", "langkah", "rencana", "modul_utama"])
 
 
-def domain_steps(increase: pd.Series, framework: Framework) -> list[tuple[str, Decimal]]:
-    """The domains to raise and by how much, each increase rounded UP to the two decimals domain
-    indices are published with: a needed 0,0032 reads +0,01 (enough), never +0,00."""
-    names = framework.domains.set_index("domain_no")["domain"]
-    steps = [
-        (names[number], decimal_value(value).quantize(DOMAIN_STEP, ROUND_CEILING)) for number, value in increase.items()
-    ]
-    return [(name, step) for name, step in steps if step > 0]
+def component_steps(components: pd.Series, framework: Framework, target: float) -> list[tuple[str, Decimal]] | None:
+    """The components to raise and by how much to reach the band from `target`, at the two decimals
+    component indices are published with, each increase of `component_increase_needed` rounded UP: a
+    needed 0,0032 reads +0,01 (enough), never +0,00. Under the lower edge rule an index landing exactly
+    on the edge is not enough: one step more goes to the heaviest component with room left.
+    None where the increase is not known (see `component_increase_needed`)."""
+    increase = component_increase_needed(components, framework, target)
+    if increase is None:
+        return None
+    table = framework.components.set_index("no")
+    steps = {number: decimal_value(value).quantize(COMPONENT_STEP, ROUND_CEILING) for number, value in increase.items()}
+    # Exactly, in decimals: the printed components and weights are decimal numbers.
+    current = {number: decimal_value(components[number]) for number in table.index}
+    weights = {number: decimal_value(table.at[number, "weight"]) for number in table.index}
+    after = sum((current[n] + steps[n]) * weights[n] for n in table.index) / sum(weights.values())
+    if not reaches(float(after), target, framework.bands):
+        room = [
+            n for n in table["weight"].sort_values(ascending=False, kind="stable").index if current[n] + steps[n] < 5
+        ]
+        if not room:
+            return None
+        steps[room[0]] += COMPONENT_STEP
+    return [(str(table.at[number, "name"]), step) for number, step in steps.items() if step > 0]
 
 
 def plan_steps(plan: list[LevelUp] | None) -> list[str]:
@@ -158,14 +191,16 @@ def describe_plan(plan: list[LevelUp] | None) -> str:
     return "; ".join(plan_steps(plan)) or "–"
 
 
-def domain_increase_needed(domains: pd.Series, framework: Framework, target: float) -> pd.Series | None:
-    """Smallest domain increases (heaviest domain first, capped at 5) reaching `target`.
+def component_increase_needed(components: pd.Series, framework: Framework, target: float) -> pd.Series | None:
+    """Smallest component increases (heaviest component first, capped at 5) bringing the index to `target`.
 
-    `domains` maps domain number -> current index (NaN where unknown: then None, since the
-    gap cannot be computed honestly). Returns the increase per domain number.
+    `components` maps component number -> current index (NaN where unknown: then None, since the
+    gap cannot be computed honestly). Returns the increase per component number, continuous: under the
+    lower edge rule an index exactly on `target` is not yet in its band, which `component_steps` settles
+    at the published precision.
     """
-    weights = framework.domains.set_index("domain_no")["domain_weight"].astype(float)
-    current = domains.reindex(weights.index).astype(float)
+    weights = framework.components.set_index("no")["weight"].astype(float)
+    current = components.reindex(weights.index).astype(float)
     if current.isna().any():
         return None
     needed = target * weights.sum() - float((current * weights).sum())
@@ -191,7 +226,7 @@ def what_if(results: pd.DataFrame, improved: pd.Series, bands: Bands) -> tuple[f
     indices.update(improved)
     changed = indices.index.isin(improved.index)
     below = table["predikat"].isin(bands.below_baik).to_numpy(copy=True)
-    below[changed] = np.round(indices[changed].to_numpy(dtype=float), NOISE_DECIMALS) < bands.baik_min
+    below[changed] = [not reaches(value, bands.baik_min, bands) for value in indices[changed]]
     return float(indices.mean()), 100.0 * float(below.mean())
 
 
@@ -201,30 +236,31 @@ def index_after(index: float, plan: list[LevelUp] | None, framework: Framework) 
     return index + sum(weights[step.indikator] for step in plan or []) / sum(weights.values())
 
 
-def domain_paths(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """For a year with only domain indices: per instansi below Baik, the smallest domain increases to Baik.
+def component_paths(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """For a year with only component indices: per instansi below Baik, the smallest component increases to Baik.
 
-    `results` has instansi_id, indeks, predikat and domain_1 ... domain_n; below Baik is the official
-    predikat, even where the printed index sits on the edge (Kab. Luwu 2024: 2,60 and Cukup). Returns
-    columns instansi_id, indeks, kenaikan_domain (as written on screen, "Layanan SPBE +3,47"; empty
-    when the domains recomputed already reach Baik, missing when a domain index is not published) and
-    indeks_setelah (the Baik threshold once the increases are made; missing where they are not known).
+    `results` has instansi_id, indeks, predikat and komponen_1 ... komponen_n (the components of the
+    framework); below Baik is the official predikat, even where the printed index sits on the edge
+    (Kab. Luwu 2024: 2,60 and Cukup). Returns columns instansi_id, indeks, kenaikan_komponen (as written
+    on screen, "Layanan SPBE +3,47"; empty when the components recomputed already reach Baik, missing
+    when a component index is not published) and indeks_setelah (the Baik threshold once the increases
+    are made; missing where they are not known).
     """
     threshold = framework.bands.baik_min
     below = results[results["predikat"].isin(framework.bands.below_baik)]
+    numbers = [int(no) for no in framework.components["no"]]
     rows = []
-    for row in below.itertuples(index=False):
-        domains = pd.Series({no: getattr(row, f"domain_{no}") for no in framework.domains["domain_no"]})
-        increase = domain_increase_needed(domains, framework, threshold)
-        steps = None if increase is None else domain_steps(increase, framework)
+    for record in below.to_dict("records"):
+        components = pd.Series({no: record[f"komponen_{no}"] for no in numbers})
+        steps = component_steps(components, framework, threshold)
         rows.append(
             {
-                "instansi_id": row.instansi_id,
-                "indeks": row.indeks,
-                "kenaikan_domain": None
+                "instansi_id": record["instansi_id"],
+                "indeks": record["indeks"],
+                "kenaikan_komponen": None
                 if steps is None
                 else "; ".join(f"{name} +{format_number(step)}" for name, step in steps),
-                "indeks_setelah": None if increase is None else threshold,
+                "indeks_setelah": None if steps is None else threshold,
             }
         )
-    return pd.DataFrame(rows, columns=["instansi_id", "indeks", "kenaikan_domain", "indeks_setelah"])
+    return pd.DataFrame(rows, columns=["instansi_id", "indeks", "kenaikan_komponen", "indeks_setelah"])

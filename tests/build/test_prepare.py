@@ -30,6 +30,14 @@ def test_prepare_writes_everything_into_the_given_folder_and_nothing_into_the_ch
     assert all(path.is_file() for path in built)
     pd.testing.assert_frame_equal(read_registry(registry_path(data_dir)), read_registry(registry_path(ROOT / "data")))
     assert snapshot(ROOT / "data") == checkout
+    # The committed files are what prepare writes, byte for byte, with the components of each year's framework
+    for path in built[1:]:
+        assert path.read_bytes() == (ROOT / "data" / path.relative_to(data_dir)).read_bytes(), path
+    for year, count in ((2018, 3), (2023, 4), (2024, 4)):
+        columns = pd.read_parquet(results_path(year, data_dir)).columns
+        assert [c for c in columns if c.startswith(("komponen_", "domain_"))] == [
+            f"komponen_{k}" for k in range(1, count + 1)
+        ]
 
 
 def test_prepare_leaves_a_complete_folder_as_it_is(data_dir):

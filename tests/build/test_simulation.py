@@ -72,7 +72,7 @@ def test_mean_index_of_the_616_is_the_national_index_1_98(results):
 
 @pytest.mark.parametrize(
     ("column", "published"),
-    [("domain_1", 1.75), ("domain_2", 1.74), ("domain_3", 2.17)],
+    [("komponen_1", 1.75), ("komponen_2", 1.74), ("komponen_3", 2.17)],
     ids=["Kebijakan Internal", "Tata Kelola", "Layanan"],
 )
 def test_domain_means_are_the_published_2018_domain_indices(results, column, published):
@@ -197,17 +197,16 @@ def test_files_carry_the_documented_columns_and_no_tahun(levels, results):
         "nama_sumber",
         "indeks",
         "predikat",
-        "domain_1",
-        "domain_2",
-        "domain_3",
-        "domain_4",
+        "komponen_1",
+        "komponen_2",
+        "komponen_3",
         "provenance",
         "sumber",
         "catatan",
     ]
-    assert results["domain_4"].isna().all()
+    assert "komponen_4" not in results.columns  # PermenPANRB 5/2018 has three domains: three components
     assert results["catatan"].isna().all()
-    assert results[["indeks", "domain_1", "domain_2", "domain_3"]].notna().all().all()
+    assert results[["indeks", "komponen_1", "komponen_2", "komponen_3"]].notna().all().all()
 
 
 def test_616_instansi_times_35_indicators_without_duplicates(levels):

@@ -81,9 +81,9 @@ def _tied_means(store: Store, year: int) -> list[tuple[str, float, Fraction]]:
         if by is not None and by not in results.columns:
             continue
         groups = [("Semua instansi", results)] if by is None else list(results.groupby(by))
-        domain_means = store.domain_means(year, by).set_index(["kelompok_tampil", "domain_no"])["rata_rata"]
+        domain_means = store.component_means(year, by).set_index(["kelompok_tampil", "komponen_no"])["rata_rata"]
         for group, rows in groups:
-            for column in ("indeks", "domain_1", "domain_2", "domain_3", "domain_4"):
+            for column in ("indeks", "komponen_1", "komponen_2", "komponen_3", "komponen_4"):
                 values = rows[column].dropna()
                 exact = sum(Fraction(f"{v:.2f}") for v in values) / max(len(values), 1)
                 if values.empty or (exact * 1000).denominator != 1 or (exact * 1000).numerator % 10 != 5:
@@ -108,7 +108,7 @@ def test_every_tied_mean_of_the_official_tables_rounds_half_up(store, year):
     [(2024, "Kementerian", 3, "2,88"), (2024, "Sekretariat Jenderal Lembaga Negara", 1, "3,58")],
 )
 def test_published_group_means_that_end_in_5_round_up(store, year, kategori, domain_no, expected):
-    means = store.domain_means(year, "kategori").set_index(["kelompok_tampil", "domain_no"])["rata_rata"]
+    means = store.component_means(year, "kategori").set_index(["kelompok_tampil", "komponen_no"])["rata_rata"]
     assert format_number(means[(kategori, domain_no)]) == expected
 
 

@@ -85,7 +85,7 @@ def test_the_official_2024_table_as_a_report_xlsx_reproduces_the_stored_results(
     version = versions.commit(parsed, who="uji")
     before = Store(data_dir, version=BASE_VERSION).results(2024).set_index("instansi_id").sort_index()
     after = Store(data_dir).results(2024).set_index("instansi_id").sort_index()
-    columns = ["indeks", "predikat", "domain_1", "domain_2", "domain_3", "domain_4"]
+    columns = ["indeks", "predikat", "komponen_1", "komponen_2", "komponen_3", "komponen_4"]
     pd.testing.assert_frame_equal(before[columns], after[columns])
     assert set(after["provenance"]) == {"impor"}
     assert Store(data_dir).summary(2024).baik_or_better_count == 469
@@ -576,7 +576,16 @@ def test_reimporting_an_official_table_reproduces_the_stored_results_exactly(dat
     data = official_domain_csv(year) if form == "csv" else report_style_xlsx(year)
     parsed = parse_import(data, f"resmi_{year}.{form}", registry, FRAMEWORKS, year=year)
     VersionStore(data_dir).commit(parsed, who="uji")
-    columns = ["instansi_id", "nama_sumber", "indeks", "predikat", "domain_1", "domain_2", "domain_3", "domain_4"]
+    columns = [
+        "instansi_id",
+        "nama_sumber",
+        "indeks",
+        "predikat",
+        "komponen_1",
+        "komponen_2",
+        "komponen_3",
+        "komponen_4",
+    ]
     stored = pd.read_parquet(ROOT / "data" / "results" / f"tahun={year}" / "part-0.parquet", columns=columns)
     imported, _ = VersionStore(data_dir).year_frames(year)
     assert len(stored) == (621 if year == 2023 else 615)
@@ -584,7 +593,7 @@ def test_reimporting_an_official_table_reproduces_the_stored_results_exactly(dat
     assert set(imported["provenance"]) == {"impor"}
     if year == 2023:  # the published row below 1: Layanan 0,30 with index 1,05, kept as printed
         banyuasin = imported.set_index("nama_sumber").loc["Pemerintah Kab. Banyuasin"]
-        assert (banyuasin["domain_4"], banyuasin["indeks"], banyuasin["predikat"]) == (0.30, 1.05, "Kurang")
+        assert (banyuasin["komponen_4"], banyuasin["indeks"], banyuasin["predikat"]) == (0.30, 1.05, "Kurang")
 
 
 # Every problem is reported

@@ -28,7 +28,7 @@ def test_summary_of_the_official_years(store, year, evaluated, baik_or_better, o
     assert summary.baik_or_better_count == baik_or_better
     assert summary.national_index_official == official
     assert round(summary.national_index_mean, 2) == mean
-    assert (summary.grain, summary.provenance) == ("domain", "resmi")
+    assert (summary.grain, summary.provenance) == ("component", "resmi")
 
 
 def test_summary_of_2018_tells_the_story_of_the_press_release(store):
@@ -100,16 +100,16 @@ def test_an_unknown_grouping_is_refused(store):
         store.predikat_distribution(2024, "nama; DROP TABLE results")
 
 
-def test_domain_means_by_category_for_2024_kementerian(store):
-    means = store.domain_means(2024, "kategori")
-    row = means[(means["kelompok_tampil"] == "Kementerian") & (means["domain_no"] == 4)].iloc[0]
+def test_component_means_by_category_for_2024_kementerian(store):
+    means = store.component_means(2024, "kategori")
+    row = means[(means["kelompok_tampil"] == "Kementerian") & (means["komponen_no"] == 4)].iloc[0]
     assert row["n"] == 34
-    assert row["domain"] == "Layanan SPBE"
+    assert row["komponen"] == "Layanan SPBE"
 
 
-def test_missing_domains_are_not_counted_in_means(store):
-    means = store.domain_means(2024, None)
-    kebijakan = means[means["domain_no"] == 1].iloc[0]
+def test_missing_components_are_not_counted_in_means(store):
+    means = store.component_means(2024, None)
+    kebijakan = means[means["komponen_no"] == 1].iloc[0]
     assert kebijakan["n"] == 612  # three 2024 rows have no Kebijakan value in the source
 
 

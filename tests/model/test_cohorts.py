@@ -19,13 +19,14 @@ from spbe.model.cohorts import (
     assign_cities,
     cohort_counts,
     cohorts,
+    component_needs,
     module_needs,
     read_assignment,
 )
 from spbe.model.pathways import paths_for_year
 from spbe.present.plan_export import Plan, plan_csv, plan_xlsx
 from spbe.settings import ROOT
-from tests.frameworks import F2018
+from tests.frameworks import F2018, FRAMEWORKS
 
 COHORTS = cohorts(F2018.bands)  # the roster year's: Kurang ... Memuaskan, then Belum dievaluasi
 
@@ -112,6 +113,25 @@ def test_module_needs_mark_one_weakest_module_per_cohort(roster_2018, store):
     weakest = needs[needs["terlemah"]].groupby(["kota_penyelenggara", "kohort"]).size()
     assert (weakest >= 1).all()
     assert "Belum dievaluasi" not in set(needs["kohort"])  # no levels, no needs
+
+
+def test_component_needs_of_a_component_only_year_name_the_components_of_its_framework(store):
+    participants = assign_cities(store.participants(2024), store.host_cities())
+    domains = store.framework(2024).components
+    needs = component_needs(participants, dict(zip(domains["no"], domains["name"], strict=True)))
+    assert set(needs["komponen"]) == {"Kebijakan Internal SPBE", "Tata Kelola SPBE", "Manajemen SPBE", "Layanan SPBE"}
+    jakarta = needs[(needs["kota_penyelenggara"] == "Jakarta") & (needs["kohort"] == "Kurang")]
+    assert jakarta["terlemah"].sum() >= 1  # ties (several domains at 1,00) are all marked
+    # A framework without domains: its aspects, from komponen_1..7
+    aspects = FRAMEWORKS.by_key("permenpanrb-8-2026").components
+    rows = pd.DataFrame(
+        {"kota_penyelenggara": "Medan", "kohort": "Cukup", "instansi_id": ["a", "b"]}
+        | {f"komponen_{k}": [2.0, 3.0] for k in range(1, 8)}
+    ).assign(komponen_3=[1.0, None])  # an unknown index counts in neither mean nor n
+    needs = component_needs(rows, dict(zip(aspects["no"], aspects["name"], strict=True))).set_index("komponen")
+    assert len(needs) == 7
+    assert (needs.at["Data", "rata_rata"], needs.at["Data", "n"], needs.at["Data", "terlemah"]) == (1.0, 1, True)
+    assert needs.at["Kepuasan Pengguna", "rata_rata"] == 2.5
 
 
 def upload(text: str) -> bytes:

@@ -1,6 +1,7 @@
 """Paths to Baik: the fewest level-ups, proven against brute force on small cases."""
 
 import itertools
+from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
@@ -12,19 +13,21 @@ from hypothesis import strategies as st
 from spbe.data.store import Store
 from spbe.model.framework import Framework
 from spbe.model.pathways import (
+    component_increase_needed,
+    component_paths,
+    component_steps,
     describe_plan,
-    domain_increase_needed,
-    domain_steps,
     fewest_level_ups,
     index_after,
     next_predikat,
     paths_for_year,
     plan_steps,
+    reaches,
     what_if,
 )
 from spbe.model.scoring import index_from_domains
 from spbe.settings import ROOT
-from tests.frameworks import F2018, F2020
+from tests.frameworks import F2018, F2020, FRAMEWORKS
 
 
 def small_framework(weights: list[float]) -> Framework:
@@ -52,14 +55,15 @@ def small_framework(weights: list[float]) -> Framework:
     )
 
 
-def brute_force_minimum(levels: list[int], weights: list[float], target: float) -> int | None:
-    """Try every combination of raises, smallest total first."""
+def brute_force_minimum(levels: list[int], weights: list[float], target: float, strict: bool = False) -> int | None:
+    """Try every combination of raises, smallest total first (strict: the index must exceed the target)."""
     headroom = [5 - level for level in levels]
     total = sum(weights)
     best = None
     for raises in itertools.product(*[range(h + 1) for h in headroom]):
         index = sum((lv + r) * w for lv, r, w in zip(levels, raises, weights, strict=True)) / total
-        if round(index, 9) >= target and (best is None or sum(raises) < best):
+        there = round(index, 9) > target if strict else round(index, 9) >= target
+        if there and (best is None or sum(raises) < best):
             best = sum(raises)
     return best
 
@@ -126,11 +130,11 @@ def test_a_2018_path_names_every_indicator_it_raises_in_full():
     assert describe_plan(tidore["rencana"]) == "; ".join(steps)  # the whole path, never cut
 
 
-def test_domain_only_years_fill_the_heaviest_domain_first():
-    increase = domain_increase_needed(pd.Series({1: 2.0, 2: 2.0, 3: 2.0, 4: 2.0}), F2020, 2.6)
+def test_component_only_years_fill_the_heaviest_component_first():
+    increase = component_increase_needed(pd.Series({1: 2.0, 2: 2.0, 3: 2.0, 4: 2.0}), F2020, 2.6)
     assert increase[4] == pytest.approx(0.6 * 100 / 45.5)
     assert increase[[1, 2, 3]].sum() == 0
-    assert domain_increase_needed(pd.Series({1: None, 2: 2.0, 3: 2.0, 4: 2.0}), F2020, 2.6) is None
+    assert component_increase_needed(pd.Series({1: None, 2: 2.0, 3: 2.0, 4: 2.0}), F2020, 2.6) is None
 
 
 def test_every_2018_instansi_below_baik_gets_a_path_that_reaches_it():
@@ -176,12 +180,12 @@ def test_official_rows_on_a_band_edge_aim_at_the_band_above_their_official_predi
         assert next_predikat(row["predikat"], F2020.bands) == goal
 
 
-def test_domain_steps_are_rounded_up_so_the_increase_shown_is_enough():
+def test_component_steps_are_rounded_up_so_the_increase_shown_is_enough():
     # Kab. Pacitan 2024: domains 4,70 / 3,00 / 2,09 / 3,94 give 3,49855, just under Sangat Baik.
     domains = pd.Series({1: 4.70, 2: 3.00, 3: 2.09, 4: 3.94})
-    increase = domain_increase_needed(domains, F2020, 3.5)
+    increase = component_increase_needed(domains, F2020, 3.5)
     assert increase[4] == pytest.approx((3.5 - 3.49855) * 100 / 45.5)  # 0,0032: half-up would print 0,00
-    steps = domain_steps(increase, F2020)
+    steps = component_steps(domains, F2020, 3.5)
     assert steps == [("Layanan SPBE", Decimal("0.01"))]
     raised = domains + pd.Series({4: float(steps[0][1])}).reindex(domains.index, fill_value=0)
     assert index_from_domains(raised.to_frame().T, F2020).iloc[0] >= 3.5
@@ -194,3 +198,95 @@ def test_what_if_counts_an_official_row_on_the_baik_edge_by_its_predikat():
     luwu = results.loc[results["nama"] == "Kabupaten Luwu", "instansi_id"].iloc[0]
     _, after = what_if(results, pd.Series({luwu: 2.6}), F2020.bands)
     assert after == pytest.approx(100 * 145 / 615)
+
+
+# --------------------------------------------------------------------------- PermenPANRB 8/2026 and the lower edge rule
+
+F2026 = FRAMEWORKS.by_key("permenpanrb-8-2026")  # edge rule "upper": exactly 2,50 is Baik
+F2026_LOWER = replace(F2026, bands=replace(F2026.bands, edge_rule="lower"))  # the other source: 2,50 is Cukup
+
+
+def levels_2026_at_2_45() -> pd.Series:
+    """By hand: the weight-5 indicators 1-5 and 13 at level 1 (30 points), 14 and every weight-4 and
+    weight-3 indicator at level 2 (45 points), 19 and 20 (Kepuasan Pengguna, 10 + 15) at level 5:
+    (30 x 1 + 45 x 2 + 25 x 5) / 100 = 2,45. The heaviest indicators with room left weigh 5."""
+    levels = pd.Series(2, index=F2026.indicator_numbers)
+    levels[[1, 2, 3, 4, 5, 13]] = 1
+    levels[[19, 20]] = 5
+    return levels
+
+
+def test_a_2026_path_is_the_fewest_level_ups_over_its_20_weighted_indicators():
+    levels = levels_2026_at_2_45()
+    assert np.dot(levels, F2026.indicators["indicator_weight"]) / 100 == pytest.approx(2.45)
+    # 5 points needed: one step on a weight-5 indicator, the weakest first (indicator 1 at level 1) -> exactly 2,50
+    plan = fewest_level_ups(levels, F2026, 2.5)
+    assert [(step.indikator, step.dari, step.ke) for step in plan] == [(1, 1, 2)]
+    assert index_after(2.45, plan, F2026) == pytest.approx(2.5)
+
+
+def test_under_the_lower_edge_rule_an_index_on_the_edge_needs_one_step_more():
+    # 2,50 exactly is still Cukup: no single step gains more than 5 points, so two are the fewest
+    plan = fewest_level_ups(levels_2026_at_2_45(), F2026_LOWER, 2.5)
+    assert [(step.indikator, step.dari, step.ke) for step in plan] == [(1, 1, 2), (2, 1, 2)]
+    assert fewest_level_ups(pd.Series(3, index=F2026.indicator_numbers), F2026_LOWER, 2.5) == []
+    assert reaches(2.5, 2.5, F2026.bands) and not reaches(2.5, 2.5, F2026_LOWER.bands)
+    assert reaches(2.5000000000000004, 2.5, F2026.bands)  # float noise decides nothing
+    assert not reaches(2.5000000000000004, 2.5, F2026_LOWER.bands)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    data=st.data(),
+    weights=st.lists(st.sampled_from([1.0, 2.0, 3.0, 5.0]), min_size=2, max_size=4),
+    target=st.sampled_from([1.5, 2.5, 3.5, 4.0]),
+)
+def test_greedy_plan_is_as_short_as_brute_force_under_the_lower_edge_rule(data, weights, target):
+    levels = data.draw(st.lists(st.integers(1, 5), min_size=len(weights), max_size=len(weights)))
+    framework = replace(small_framework(weights), bands=F2026_LOWER.bands)
+    plan = fewest_level_ups(pd.Series(levels, index=range(1, len(weights) + 1)), framework, target)
+    expected = brute_force_minimum(levels, weights, target, strict=True)
+    assert (None if plan is None else len(plan)) == expected
+
+
+def test_what_if_under_the_lower_edge_rule_leaves_an_index_raised_to_the_edge_below_baik():
+    results = pd.DataFrame({"instansi_id": ["a", "b"], "indeks": [2.0, 2.0], "predikat": ["Cukup", "Cukup"]})
+    assert what_if(results, pd.Series({"a": 2.5}), F2026.bands)[1] == 50
+    assert what_if(results, pd.Series({"a": 2.5}), F2026_LOWER.bands)[1] == 100
+    assert what_if(results, pd.Series({"a": 2.51}), F2026_LOWER.bands)[1] == 50
+
+
+def test_a_framework_without_modules_gives_plans_without_a_module_not_the_text_na():
+    levels = levels_2026_at_2_45()
+    plan = fewest_level_ups(levels, F2026, 2.5)
+    assert plan[0].modul is None and plan[0].nama == "Tingkat Kematangan Tata Kelola Pemerintah Digital"
+    long = pd.DataFrame({"instansi_id": "x", "indikator": levels.index, "tingkat": levels.to_numpy()})
+    paths = paths_for_year(long, pd.DataFrame({"instansi_id": ["x"], "indeks": [2.45], "predikat": ["Cukup"]}), F2026)
+    assert (paths.at[0, "langkah"], paths.at[0, "modul_utama"]) == (1, None)
+
+
+def test_component_steps_of_2026_reach_baik_strictly_above_the_edge_under_the_lower_rule():
+    # Every aspect at 2,00: 50 points short of 2,50; Kepuasan Pengguna (weight 25) +2,00 lands exactly on 2,50
+    aspects = pd.Series(2.0, index=range(1, 8))
+    assert component_steps(aspects, F2026, 2.5) == [("Kepuasan Pengguna", Decimal("2.00"))]
+    assert component_steps(aspects, F2026_LOWER, 2.5) == [("Kepuasan Pengguna", Decimal("2.01"))]
+    # Kepuasan Pengguna at 4,00 fills up to 5 and lands exactly on 2,50: (10 x 3 + 10 x 3 + 15 x 1 + 15 x 1
+    # + 10 x 2 + 15 x 1 + 25 x 5) / 100; under the lower rule the step more goes to the heaviest aspect with
+    # room left, Data (weight 15, first of the three)
+    aspects = pd.Series({1: 3.0, 2: 3.0, 3: 1.0, 4: 1.0, 5: 2.0, 6: 1.0, 7: 4.0})
+    assert component_steps(aspects, F2026, 2.5) == [("Kepuasan Pengguna", Decimal("1.00"))]
+    assert component_steps(aspects, F2026_LOWER, 2.5) == [
+        ("Data", Decimal("0.01")),
+        ("Kepuasan Pengguna", Decimal("1.00")),
+    ]
+    on_edge = aspects.replace(
+        4.0, 5.0
+    )  # exactly 2,50 already: Baik under the upper rule, one step short under the lower
+    assert component_steps(on_edge, F2026, 2.5) == []
+    assert component_steps(on_edge, F2026_LOWER, 2.5) == [("Data", Decimal("0.01"))]
+
+
+def test_component_paths_of_a_2026_aspect_year_name_the_aspects():
+    row = {"instansi_id": "x", "indeks": 2.0, "predikat": "Cukup", **{f"komponen_{k}": 2.0 for k in range(1, 8)}}
+    paths = component_paths(pd.DataFrame([row]), F2026_LOWER)
+    assert paths.at[0, "kenaikan_komponen"] == "Kepuasan Pengguna +2,01"
