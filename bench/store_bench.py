@@ -22,14 +22,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bench.harness import budget, cli, rounds, timed
-from spbe.data.datafiles import write_levels, write_results
+from spbe.data.datafiles import component_columns, write_levels, write_results
 from spbe.data.store import Filters, Store
 from spbe.model.framework import load_frameworks
 from spbe.model.predikat import Bands
 from spbe.settings import resolve
 
 SEED = 20250
-YEAR = 2024  # latest year with per-instansi results (domain grain)
+YEAR = 2024  # latest year with per-instansi results (component grain: the four domains)
 LEVEL_YEAR = 2018  # the year with indicator levels (aspect and indicator views)
 INSTANSI = "34.04"  # Kabupaten Sleman: in the 2018 levels and in every year's results
 # What a user of the Sebaran page might set: the two predikat below Baik, one province, a name search.
@@ -50,9 +50,9 @@ QUERIES: dict[str, Callable[[Store], object]] = {
     f"predikat_distribution({YEAR})": lambda s: s.predikat_distribution(YEAR),
     f"predikat_distribution({YEAR}, kelompok, F)": lambda s: s.predikat_distribution(YEAR, "kelompok", FILTERS),
     f"baik_share_by_group({YEAR}, kelompok)": lambda s: s.baik_share_by_group(YEAR, "kelompok"),
-    f"domain_means({YEAR}, kelompok)": lambda s: s.domain_means(YEAR, "kelompok"),
-    f"domain_means({YEAR}, None)": lambda s: s.domain_means(YEAR, None),
-    f"domain_means({YEAR}, kelompok, F)": lambda s: s.domain_means(YEAR, "kelompok", FILTERS),
+    f"component_means({YEAR}, kelompok)": lambda s: s.component_means(YEAR, "kelompok"),
+    f"component_means({YEAR}, None)": lambda s: s.component_means(YEAR, None),
+    f"component_means({YEAR}, kelompok, F)": lambda s: s.component_means(YEAR, "kelompok", FILTERS),
     f"aspect_means({LEVEL_YEAR}, kelompok)": lambda s: s.aspect_means(LEVEL_YEAR, "kelompok"),
     f"aspect_means({LEVEL_YEAR}, kelompok, F)": lambda s: s.aspect_means(LEVEL_YEAR, "kelompok", FILTERS),
     f"indicator_means({LEVEL_YEAR}, kelompok)": lambda s: s.indicator_means(LEVEL_YEAR, "kelompok"),
@@ -105,7 +105,7 @@ def _write_registry(source: Path, target: Path, scale: int) -> None:
 
 
 def _perturb(frame: pd.DataFrame, k: int, rng: np.random.Generator, bands: Bands | None) -> pd.DataFrame:
-    """Copy k of one year's results (`bands` given: domains and index moved by N(0, 0.3), predikat recomputed)
+    """Copy k of one year's results (`bands` given: components and index moved by N(0, 0.3), predikat recomputed)
     or levels (each level moved by -1, 0 or +1, kept within 1-5)."""
     copy = frame.copy()
     copy["instansi_id"] = _suffix(copy["instansi_id"], k)
@@ -113,7 +113,7 @@ def _perturb(frame: pd.DataFrame, k: int, rng: np.random.Generator, bands: Bands
         copy["tingkat"] = (copy["tingkat"].astype("int64") + rng.integers(-1, 2, len(copy))).clip(1, 5).astype("int8")
         return copy
     copy["nama_sumber"] = _suffix(copy["nama_sumber"], k)
-    for column in ("domain_1", "domain_2", "domain_3", "domain_4", "indeks"):
+    for column in (*component_columns(copy.columns), "indeks"):
         moved = copy[column] + rng.normal(0, 0.3, len(copy))
         copy[column] = moved.clip(bands.index_min, bands.index_max).round(2)
     copy["predikat"] = bands.predikat_series(copy["indeks"])

@@ -24,6 +24,8 @@ store = ui.store()
 year = ui.year_select(store.instansi_years(), default=ROSTER_YEAR)
 years = store.years().set_index("tahun")
 provenance, source = Provenance(years.at[year, "provenance"]), years.at[year, "sumber"]
+framework = store.framework(year)
+label = framework.component_label  # "domain", or "aspek" for a framework without domains
 
 st.title("Asistensi SPBE")
 st.markdown(
@@ -33,6 +35,7 @@ st.markdown(
     "tahun evaluasi mana pun."
 )
 ui.provenance_badge(provenance)
+ui.framework_note(framework)
 host_cities = store.host_cities()
 plan_weights = ui_asistensi.plan_from_link(host_cities)  # a shared link's plan, or the default
 
@@ -93,10 +96,12 @@ st.dataframe(
     width="stretch",
 )
 
-# 4. Module needs per city and cohort
-st.header("Kebutuhan modul")
-if view.needs_column == "domain":
-    st.caption(f"Tahun {year} hanya memiliki indeks domain per instansi: kebutuhan ditampilkan per domain.")
+# 4. Module needs per city and cohort (component needs where the year has no module to plan by)
+st.header("Kebutuhan modul" if view.needs_column == "modul" else f"Kebutuhan per {label}")
+if view.needs_column != "modul" and years.at[year, "grain"] != "indicator":
+    st.caption(f"Tahun {year} hanya memiliki indeks {label} per instansi: kebutuhan ditampilkan per {label}.")
+elif view.needs_column != "modul":
+    st.caption(f"{framework.title} tidak memiliki modul asistensi: kebutuhan ditampilkan per {label}.")
 ui.show_chart(view.needs_chart, key="modul")
 
 
@@ -113,22 +118,26 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
     if cohort_paths.empty:
         ui.empty_state(f"Tidak ada instansi berpredikat {cohort} di {city} pada evaluasi {year}.")
         return
+    baik = format_number(framework.bands.baik_min, trim_zeros=True)
     if "rencana" in cohort_paths.columns:
         cohort_paths["jalur"] = cohort_paths["rencana"].map(describe_plan)
         shown = cohort_paths[["nama", "kelompok", "indeks", "langkah", "modul_utama", "jalur"]]
-        st.caption("Jumlah kenaikan satu tingkat paling sedikit agar indeks mencapai 2,6; bobot terbesar lebih dulu.")
-    else:
-        shown = cohort_paths[["nama", "kelompok", "indeks", "kenaikan_domain"]]
+        if framework.indicators["modul"].isna().all():  # a framework without modules has no main module
+            shown = shown.drop(columns="modul_utama")
         st.caption(
-            "Kenaikan indeks domain paling kecil agar indeks mencapai "
-            f"{format_number(store.framework(year).bands.baik_min, trim_zeros=True)} "
-            "(domain berbobot terbesar lebih dulu)."
+            f"Jumlah kenaikan satu tingkat paling sedikit agar indeks mencapai {baik}; bobot terbesar lebih dulu."
+        )
+    else:
+        shown = cohort_paths[["nama", "kelompok", "indeks", "kenaikan_komponen"]]
+        shown = shown.rename(columns={"kenaikan_komponen": f"kenaikan_{label}"})
+        st.caption(
+            f"Kenaikan indeks {label} paling kecil agar indeks mencapai {baik} ({label} berbobot terbesar lebih dulu)."
         )
     st.dataframe(styled(shown.sort_values("indeks")), hide_index=True, width="stretch")
     if "rencana" in cohort_paths.columns:  # a long path is cut in its cell: the whole one below
         ui_asistensi.path_detail(cohort_paths, key=f"jalur_instansi_{city}_{cohort}")
     results = store.results(year)
-    bands = store.framework(year).bands
+    bands = framework.bands
     before_mean, before_below = what_if(results, pd.Series(dtype=float), bands)
     improved = cohort_paths.set_index("instansi_id")["indeks_setelah"].dropna()
     after_mean, after_below = what_if(results, improved, bands)

@@ -5,11 +5,11 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.formatting import format_count, format_number
-from spbe.model.pathways import describe_plan, domain_increase_needed, domain_steps, fewest_level_ups, next_predikat
+from spbe.model.pathways import component_steps, describe_plan, fewest_level_ups, next_predikat
 from spbe.model.provenance import Provenance
-from spbe.model.scoring import index_from_domains
+from spbe.model.scoring import index_from_components
 from spbe.present import charts
-from spbe.present.figures import PROVENANCE_LABELS
+from spbe.present.figures import PROVENANCE_LABELS, index_name
 from spbe.present.tables import styled
 
 ui.leave_pages_folder_mode()
@@ -34,9 +34,12 @@ st.header(name)
 place = [row["kategori"], row["lokus"]] + ([row["nama_provinsi"]] if pd.notna(row["nama_provinsi"]) else [])
 st.caption(" · ".join(place))
 ui.provenance_badge(Provenance(row["provenance"]), what=f"Angka {year} instansi ini")
+framework = store.framework(year)
+ui.framework_note(*(store.framework(int(tahun)) for tahun in history["tahun"]))  # the history shows every year
+label = framework.component_label  # "domain", or "aspek" for a framework without domains
 
 left, middle, right = st.columns(3)
-left.metric(f"Indeks SPBE {year}", format_number(row["indeks"]))
+left.metric(f"{index_name(row['skala_indeks'])} {year}", format_number(row["indeks"]))
 middle.metric("Predikat", row["predikat"])
 # A simulated year (2018) is no evaluation: count the official years, name the others in the help.
 official = history["provenance"] == Provenance.RESMI
@@ -50,16 +53,15 @@ right.metric(
     help=f"Tahun dengan hasil evaluasi resmi: {', '.join(map(str, history.loc[official, 'tahun'])) or '–'}."
     + (f" Tidak dihitung: {others}." if others else ""),
 )
-framework = store.framework(year)
-domains = framework.domains
-domains_now = pd.DataFrame([{no: row[f"domain_{no}"] for no in domains["domain_no"]}])
+components = store.instansi_components(chosen)
+components_now = components[components["tahun"] == year].set_index("komponen_no")["nilai"]  # NaN where unknown
 if row["predikat"] != framework.bands.predikat_of(row["indeks"]):
     # A printed index on a band edge (Kab. Luwu 2024: 2,60, Cukup): the official predikat stands.
-    unrounded = index_from_domains(domains_now, framework).iloc[0]
+    unrounded = index_from_components(pd.DataFrame([components_now]), framework).iloc[0]
     st.caption(
         f"Indeks {format_number(row['indeks'])} adalah angka yang dibulatkan; predikat **{row['predikat']}** "
         "ditetapkan dari indeks sebelum pembulatan"
-        + (f" ({format_number(unrounded, 4)} bila dihitung ulang dari indeks domain)" if pd.notna(unrounded) else "")
+        + (f" ({format_number(unrounded, 4)} bila dihitung ulang dari indeks {label})" if pd.notna(unrounded) else "")
         + " dan tetap berlaku."
     )
 
@@ -67,13 +69,25 @@ if row["predikat"] != framework.bands.predikat_of(row["indeks"]):
 history_chart = charts.history_chart(store, chosen, name)
 if history_chart.meta.provenance == Provenance.MEMUAT_SIMULASI:
     st.caption("Riwayat memuat tahun simulasi (titik berongga): bukan hasil evaluasi resmi.")
+scales = history.groupby("skala_indeks", sort=False)["tahun"].agg(["min", "max"])
+if len(scales) > 1:  # two instruments: two segments, never one line
+    spans = [
+        f"{index_name(str(scale))} ({first}–{last})" if first != last else f"{index_name(str(scale))} ({first})"
+        for scale, first, last in scales.itertuples()
+    ]
+    st.caption(
+        f"{' dan '.join(spans)} diukur dengan instrumen yang berbeda, masing-masing dengan batas predikatnya: "
+        "nilainya tidak dapat dibandingkan dan tidak disambung dalam satu garis."
+    )
 ui.show_chart(history_chart, key="history")
 
-# Domain indices against the group mean and the national mean
-comparison = charts.domain_comparison_chart(store, year, chosen, name)
-ui.show_chart(comparison, key="domains")
+# Component indices (domains, or aspects) against the group mean and the national mean
+comparison = charts.component_comparison_chart(store, year, chosen, name)
+ui.show_chart(comparison, key="components")
 if comparison.table[name].isna().any():
-    st.caption("Nilai domain yang kosong tidak tercantum dalam sumber resmi; indeks dan predikat resmi tetap berlaku.")
+    st.caption(
+        f"Nilai {label} yang kosong tidak tercantum dalam sumber resmi; indeks dan predikat resmi tetap berlaku."
+    )
 
 # Indicator levels, weakest first
 levels = store.instansi_levels(year, chosen)
@@ -84,8 +98,11 @@ else:
     levels["nama_tingkat"] = [
         framework.level_name(i, t) for i, t in zip(levels["indikator"], levels["tingkat"], strict=True)
     ]
+    shown = levels[["indikator", "nama_indikator", "aspect", "tingkat", "nama_tingkat", "provenance"]]
+    if shown["nama_tingkat"].isna().all():  # the reference data names no levels of this framework
+        shown = shown.drop(columns="nama_tingkat")
     st.dataframe(
-        styled(levels[["indikator", "nama_indikator", "aspect", "tingkat", "nama_tingkat", "provenance"]]),
+        styled(shown),
         hide_index=True,
         width="stretch",
     )
@@ -97,20 +114,19 @@ goal = next_predikat(row["predikat"], framework.bands)
 if goal is None:
     st.success("Instansi ini sudah berpredikat Memuaskan, predikat tertinggi.")
 elif levels.empty:
-    increase = domain_increase_needed(domains_now.iloc[0], framework, goal[1])
-    steps = [] if increase is None else domain_steps(increase, framework)
-    if increase is None:
-        ui.empty_state("Kenaikan domain tidak dapat dihitung karena ada nilai domain yang tidak tercantum.")
+    steps = component_steps(components_now, framework, goal[1])
+    if steps is None:
+        ui.empty_state(f"Kenaikan {label} tidak dapat dihitung karena ada nilai {label} yang tidak tercantum.")
     elif not steps:
         st.markdown(
-            f"Dihitung ulang dari indeks domain yang tercantum, indeks sudah mencapai "
+            f"Dihitung ulang dari indeks {label} yang tercantum, indeks sudah mencapai "
             f"{format_number(goal[1], trim_zeros=True)}; predikat **{row['predikat']}** tetap berlaku."
         )
     else:
         st.markdown(
-            f"Untuk mencapai **{goal[0]}** (indeks {format_number(goal[1], trim_zeros=True)}), kenaikan domain "
-            "paling kecil (domain berbobot terbesar lebih dulu; dibulatkan ke atas ke dua desimal): "
-            + "; ".join(f"**{name}** +{format_number(step)}" for name, step in steps)
+            f"Untuk mencapai **{goal[0]}** (indeks {format_number(goal[1], trim_zeros=True)}), kenaikan {label} "
+            f"paling kecil ({label} berbobot terbesar lebih dulu; dibulatkan ke atas ke dua desimal): "
+            + "; ".join(f"**{component}** +{format_number(step)}" for component, step in steps)
         )
 else:
     plan = fewest_level_ups(levels.set_index("indikator")["tingkat"], framework, goal[1])

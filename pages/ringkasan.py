@@ -6,19 +6,23 @@ from spbe import ui
 from spbe.core.formatting import format_percent
 from spbe.model.provenance import Provenance
 from spbe.present import charts, overview
+from spbe.present.figures import index_name
 
 ui.leave_pages_folder_mode()
 store = ui.store()
 year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 summary = store.summary(year)
+framework = store.framework(year)
 
 st.title("Ringkasan Nasional")
-st.caption(f"Evaluasi SPBE {year} · kerangka {summary.framework}")
+# The index the year was scored on: the Indeks SPBE to 2025, the Indeks Pemerintah Digital from 2026
+st.caption(f"{index_name(framework.index_scale)} {year} · kerangka {summary.framework}")
 # A year without a published index (an import) shows figures of the imported rows, not official ones.
 ui.provenance_badge(
     Provenance.RESMI if summary.national_index_official is not None else summary.provenance,
     what="Indeks nasional, target dan jumlah instansi",
 )
+ui.framework_note(framework)
 
 # KPI cards
 for column, kpi in zip(ui.kpi_columns(5), overview.kpis(store, year), strict=True):
@@ -30,7 +34,7 @@ st.markdown(overview.progress_words(overview.progress(store, year)))
 if why := overview.mean_words(summary):
     st.caption(why)
 
-# The national series 2018-2024 against the target, with the gap of the selected year
+# The national series against its targets, each index scale apart, with the gap of the selected year
 national = charts.national_chart(store, year)
 ui.show_chart(national, key="national")
 st.markdown(national.caption)

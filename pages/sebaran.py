@@ -30,6 +30,7 @@ filters = Filters(predikat=predikat, kelompok=kelompok, lokus=lokus, provinsi=pr
 st.title("Sebaran Predikat")
 provenance = Provenance(years.at[year, "provenance"])
 ui.provenance_badge(provenance)
+ui.framework_note(framework)
 rows = store.results(year, filters)
 if rows.empty:
     ui.empty_state("Tidak ada instansi yang cocok dengan filter ini. Longgarkan atau kosongkan salah satu filter.")
@@ -48,10 +49,11 @@ ui.show_chart(charts.index_histogram_chart(store, year, rows), key="histogram")
 
 # The filtered instansi, sortable, downloadable exactly as shown
 st.header("Daftar instansi")
-domains = framework.domains
-domain_columns = {f"domain_{no}": name for no, name in zip(domains["domain_no"], domains["domain"], strict=True)}
-table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", *domain_columns, "provenance"]]
-table = table.rename(columns={"nama_provinsi": "provinsi", **domain_columns})
+# The component indices under the names of the year's framework: its domains, or its aspects where it has none
+components = dict(zip(store.component_columns(year), framework.components["name"], strict=True))
+table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", *components, "provenance"]]
+table = table.rename(columns={"nama_provinsi": "provinsi", **components})
+st.caption(f"Kolom sesudah Predikat: indeks {len(components)} {framework.component_label} menurut {framework.title}.")
 selection = st.dataframe(
     styled(table.drop(columns="instansi_id")),
     hide_index=True,

@@ -16,11 +16,11 @@ from spbe import auth, settings
 from spbe.build import prepare, roster, simulation
 from spbe.core.formatting import format_count, format_number, format_percent
 from spbe.data.atomic import os_error_reason
-from spbe.data.importer import ImportRejected, parse_import
-from spbe.data.ingest import SHAPES, UnreadableFileError, read_levels
+from spbe.data.importer import ImportRejected, parse_files
+from spbe.data.ingest import UnreadableFileError, framework_shapes, read_levels
 from spbe.data.registry import read_registry, registry_path
 from spbe.data.store import Store
-from spbe.data.versions import VersionStore
+from spbe.data.versions import NATIONAL_KIND, VersionStore
 from spbe.model.framework import load_frameworks
 from spbe.model.provenance import Provenance
 from spbe.model.scoring import InvalidLevelsError, score_levels, split_by_framework
@@ -84,7 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
 
     importing = commands.add_parser("import", help="impor hasil evaluasi (CSV/XLSX; tiap lembar, tiap tahun)")
-    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="berkas hasil; beberapa berkas diimpor bersama (mis. hasil utama dan nilai indikator yang dinilai "
+        "instansi lain)",
+    )
     importing.add_argument("--dry-run", action="store_true", help="periksa dan pratinjau saja, tanpa menyimpan")
     importing.add_argument(
         "--year",
@@ -94,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("--who", default=getpass.getuser(), help="nama pengimpor untuk catatan versi")
     importing.set_defaults(run=_import)
+
+    national = commands.add_parser(
+        "national-index", help="catat indeks nasional resmi satu tahun dan sumbernya (versi baru, dapat dikembalikan)"
+    )
+    national.add_argument("--year", type=int, required=True, help="tahun evaluasi")
+    national.add_argument("--index", required=True, help="indeks nasional resmi, mis. 3,12")
+    national.add_argument("--source", required=True, help="sumber resminya: judul, nomor, tanggal")
+    national.add_argument("--who", default=getpass.getuser(), help="nama pencatat untuk catatan versi")
+    national.set_defaults(run=_national_index)
 
     versions = commands.add_parser("versions", help="daftar versi data impor")
     versions.set_defaults(run=_versions)
@@ -232,16 +248,18 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _import(args: argparse.Namespace, data_dir: Path) -> int:
-    if not args.file.is_file():
-        raise ValueError(f"{args.file}: berkas tidak ditemukan")
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        raise ValueError(f"{', '.join(missing)}: berkas tidak ditemukan")
     registry = read_registry(registry_path(data_dir))
     frameworks = load_frameworks(data_dir / "reference")
-    parsed = parse_import(args.file.read_bytes(), args.file.name, registry, frameworks, args.year, who=args.who)
+    files = [(path.read_bytes(), path.name) for path in args.files]
+    parsed = parse_files(files, registry, frameworks, args.year, who=args.who)
     versions = VersionStore(data_dir)
     for part in parsed.years:
         preview = versions.preview(part)
         sheets = f" (lembar {', '.join(part.sheets)})" if part.sheets else ""
-        print(f"Tahun {part.year}, bentuk {SHAPES[part.shape]}{sheets}")
+        print(f"Tahun {part.year}, bentuk {framework_shapes(part.framework)[part.shape]}{sheets}")
         levels = "" if part.levels is None else f", {format_count(len(part.levels))} tingkat indikator"
         print(f"  Dibaca: {format_count(part.rows_read)} baris, {format_count(len(part.results))} instansi{levels}")
         print(
@@ -253,6 +271,18 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
             f"{format_number(preview.mean_after)}; di bawah Baik: {format_percent(preview.below_baik_before, 1)} "
             f"-> {format_percent(preview.below_baik_after, 1)}"
         )
+        framework = part.framework
+        print(
+            f"  Kerangka {framework.title}: {format_count(len(framework.indicators))} indikator, "
+            f"{format_count(len(framework.components))} {framework.component_label}"
+            + (f"; {framework.caveat}" if framework.caveat else "")
+        )
+        if len(args.files) > 1:
+            print(f"  Berkas: {part.file_name}")
+        if part.edge_cases:
+            print(f"  Di batas predikat: {format_count(len(part.edge_cases))} instansi")
+            for case in part.edge_cases:
+                print(f"    {case}")
     for note in parsed.skipped:
         print(note)
     if args.dry_run:
@@ -271,12 +301,33 @@ def _versions(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"* {current}  tidak tercatat dalam manifest (folder sisa); kembalikan ke versi yang tercatat")
     for entry in versions.manifest():
         mark = "*" if entry["versi"] == current else " "
+        if entry.get("jenis") == NATIONAL_KIND:
+            print(
+                f"{mark} {entry['versi']}  {entry['waktu']}  indeks nasional {entry['tahun']}: "
+                f"{format_number(entry['indeks_nasional'])} (sebelumnya {format_number(entry['indeks_sebelumnya'])}; "
+                f"sumber: {entry['sumber']}; oleh {entry['oleh']})"
+            )
+            continue
         years = entry["tahun"] if isinstance(entry["tahun"], list) else [entry["tahun"]]  # a file of several years
         print(
             f"{mark} {entry['versi']}  {entry['waktu']}  {entry['berkas']} (tahun {', '.join(map(str, years))}, "
             f"{format_count(entry['instansi'])} instansi, oleh {entry['oleh']}, "
             f"sha256 {entry['sha256'][:12]}…)"
         )
+    return 0
+
+
+def _national_index(args: argparse.Namespace, data_dir: Path) -> int:
+    versions = VersionStore(data_dir)
+    version = versions.enter_national_index(args.year, args.index, args.source, who=args.who)
+    record = versions.manifest()[-1]
+    before = record["indeks_sebelumnya"]
+    print(
+        f"Indeks nasional {args.year} dicatat: {format_number(record['indeks_nasional'])} (resmi; sumber: "
+        f"{record['sumber']}); sebelumnya "
+        + (format_number(before) if before is not None else "belum ada (ringkasan memakai rata-rata instansi)")
+    )
+    print(f"Disimpan sebagai versi {version}; batalkan dengan `python -m spbe rollback {record['sebelumnya']}`.")
     return 0
 
 

@@ -96,7 +96,7 @@ class ParsedImport:
     file_name: str  # the files the year comes from, comma-separated
     sha256: str
     year: int
-    shape: str  # a key of spbe.data.ingest.SHAPES: panjang, lebar, or the component level (domain, aspek)
+    shape: str  # a key of spbe.data.ingest.framework_shapes: panjang, lebar, or the component level (domain, aspek)
     framework: Framework
     # instansi_id, nama_sumber, indeks, predikat, komponen_1..n (the framework's components), provenance,
     # sumber, catatan

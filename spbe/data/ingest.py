@@ -67,10 +67,8 @@ _INDICATOR_SHAPES = {
     "panjang": "panjang (tahun, instansi, indikator, tingkat)",
     "lebar": "lebar (satu baris per instansi, kolom I1..In)",
 }
-# The shapes of a file of a framework whose components are domains (the Indeks SPBE): the
-# three template buttons of the Impor page. A table of component indices is named by the component level
-# of its year's framework ("domain", "aspek"): `framework_shapes` gives the three of any framework.
-SHAPES = {**_INDICATOR_SHAPES, "domain": "domain (indeks domain, indeks dan predikat per instansi)"}
+# A table of component indices is named by the component level of its year's framework ("domain",
+# "aspek"): `framework_shapes` gives the three shapes of any framework (the Impor page's template buttons).
 # Short domain headers of the report tables (canonical column -> the domain name they stand for).
 COMPONENT_ALIASES = {
     "kebijakan": "Kebijakan Internal SPBE",

@@ -31,7 +31,7 @@ from spbe.core.db import connect
 from spbe.data.datafiles import component_column, component_columns
 from spbe.data.registry import registry_path
 from spbe.data.source_texts import with_source_texts
-from spbe.data.versions import DataUnreadable, VersionStore
+from spbe.data.versions import NATIONAL_SERIES_FILE, DataUnreadable, VersionStore
 from spbe.model.framework import Framework, Frameworks, load_frameworks
 from spbe.model.provenance import Provenance, provenance_of
 
@@ -117,6 +117,7 @@ class Store:
         registry = registry_path(self.data_dir)
         self._load_file(versions, "CREATE TABLE instansi AS SELECT * FROM read_parquet(?)", registry)
         self.version = self._requested_version or versions.current()  # one complete version, read once
+        self._load_national_entries(versions.national_entries(self.version))
         files = versions.files(self.version)
         try:
             self._load_partitioned("results", files["results"])
@@ -136,6 +137,21 @@ class Store:
             .replace("$last_2018_framework_year", str(LAST_YEAR_OF_2018_GROUPS))
             .replace("$components", ", ".join(f"r.{column}" for column in self._all_components))
         )
+
+    def _load_national_entries(self, entries: pd.DataFrame) -> None:
+        """The national indices an admin entered (spbe.data.versions) over the published series: an entered
+        year's index is its official one, cited by the entry's source (which a view of the year then names),
+        and a year the series lacks (2025, imported before its index was published) joins the series."""
+        self._con.register("entries_in", entries)
+        self._execute(
+            "UPDATE national_series SET indeks_nasional = e.indeks_nasional, sumber_indeks = e.sumber, "
+            "sumber = e.sumber FROM entries_in e WHERE national_series.tahun = e.tahun"
+        )
+        self._execute(
+            "INSERT INTO national_series BY NAME SELECT tahun, kerangka, indeks_nasional, sumber, "
+            "sumber AS sumber_indeks FROM entries_in WHERE tahun NOT IN (SELECT tahun FROM national_series)"
+        )
+        self._con.unregister("entries_in")
 
     def _load_components(self) -> None:
         """Give the results table one column per component of any framework (komponen_1 .. the most
@@ -249,7 +265,8 @@ class Store:
     # ------------------------------------------------------------------ years and national figures
 
     def national_series(self) -> pd.DataFrame:
-        """The official national index per year with domains, counts, target and source."""
+        """The official national index per year with domains, counts, target and source; an index an admin
+        entered (spbe.data.versions) is the official one of its year, its source in sumber and sumber_indeks."""
         return self._query("SELECT * FROM national_series ORDER BY tahun")
 
     def instansi_years(self) -> list[int]:
@@ -278,7 +295,7 @@ class Store:
             "SELECT predikat, count(*) AS n FROM results WHERE tahun = $year GROUP BY predikat", {"year": year}
         )
         official = float(national["indeks_nasional"].iloc[0]) if not national.empty else None
-        target = float(national["target"].iloc[0]) if not national.empty else None
+        target = self.target(year)
         mean = self._scalar("SELECT avg(indeks) FROM results WHERE tahun = $year", {"year": year})
         # The published count stands where there is one: an import may cover only part of a year.
         evaluated = _int_or_none(national, "instansi_dievaluasi") or (int(counts["n"].sum()) if len(counts) else None)
@@ -308,6 +325,20 @@ class Store:
             baik_or_better_count=baik_or_better,
             source=str(national["sumber"].iloc[0] if not national.empty else info["sumber"]),  # else the rows' own
         )
+
+    def targets(self) -> pd.DataFrame:
+        """Every published target of the national index, each on the index scale it is set on: tahun, target,
+        skala_indeks, sumber_target. A year of the national series has the target its report quotes (2,6 for
+        2018-2023, 2,85 for 2024); a later year the RPJMN's (rpjmn_targets.csv: 3,00 for 2025 on the Indeks SPBE,
+        2,00 for 2029 on the Indeks Pemerintah Digital). A year without a row has no target (none is published
+        for 2026-2028)."""
+        return self._query(_TARGETS_SQL)
+
+    def target(self, year: int) -> float | None:
+        """The target of `year` on the index scale of the year's framework (None where none is published)."""
+        targets = self.targets()
+        row = targets[(targets["tahun"] == year) & (targets["skala_indeks"] == self.framework(year).index_scale)]
+        return None if row.empty else float(row["target"].iloc[0])
 
     def published_2018(self) -> pd.DataFrame:
         return self._query("SELECT * FROM published_2018")
@@ -540,10 +571,15 @@ def _int_or_none(frame: pd.DataFrame, column: str) -> int | None:
 # everywhere downstream (tahun, sumber, kelompok, ...), so no query or frame mixes the two languages.
 _REFERENCE_TABLES = {
     "national_series": (
-        "national_series.csv",
+        NATIONAL_SERIES_FILE,
         "year AS tahun, framework AS kerangka, national_index AS indeks_nasional, "
         "instansi_evaluated AS instansi_dievaluasi, baik_or_better AS baik_ke_atas, target_index AS target, "
         "source AS sumber",
+    ),
+    "rpjmn_targets": (
+        "rpjmn_targets.csv",
+        "plan AS rencana, indicator AS indikator, scale AS kerangka, baseline_year AS tahun_dasar, "
+        "baseline AS nilai_dasar, target_year AS tahun, note AS catatan, source AS sumber",
     ),
     "published_2018": (
         "published_figures_2018.csv",
@@ -600,6 +636,22 @@ WHERE tahun = $year
   AND ($kota::VARCHAR[] IS NULL OR list_contains($kota::VARCHAR[], kota_penyelenggara))
   AND ($cari::VARCHAR IS NULL OR contains(lower(nama), lower($cari::VARCHAR))
        OR contains(lower(nama_sumber), lower($cari::VARCHAR)))
+"""
+
+# The target of each year: the one its national series row quotes, else the RPJMN's for that year; its scale is
+# the one of the framework the target is set on (the series row's year, the RPJMN row's `scale`).
+_TARGETS_SQL = """
+WITH quoted AS (
+    SELECT n.tahun, n.target, k.skala_indeks, n.sumber_target
+    FROM national_series n JOIN framework_years k ON n.tahun BETWEEN k.first_year AND k.last_year
+    WHERE n.target IS NOT NULL
+)
+SELECT * FROM quoted
+UNION ALL
+SELECT t.tahun, t.target, k.skala_indeks, t.sumber_target
+FROM rpjmn_targets t JOIN framework_years k USING (kerangka)
+WHERE t.tahun NOT IN (SELECT tahun FROM quoted)
+ORDER BY tahun
 """
 
 _YEARS_SQL = """

@@ -2,7 +2,8 @@
 
     data/results, data/levels          the committed base (resmi, simulasi): never modified here
     data/imports/versions/vNNNN/       one complete overlay per import: every imported year's
-                                       results (and levels) as they stand after that import
+                                       results (and levels) as they stand after that import, and
+                                       indeks_nasional.csv, the national indices an admin entered
     data/imports/manifest.json         every version: time, file, SHA-256, rows, who, what changed
     data/imports/CURRENT               the version in force ("v0000" = the base alone)
     data/imports/.lock                 locked (flock) by the one writer at work
@@ -13,6 +14,11 @@ temporary file, rename). Readers take CURRENT once and read that version's files
 never changed after their rename, so they see the old data or the new, never a mixture; a
 crash at any point leaves CURRENT naming a complete version. Rollback rewrites CURRENT, and
 accepts only versions the manifest lists (or v0000).
+
+National indices. A year imported before its national index was published (2025) gets it later:
+an admin enters the official index and its source (`enter_national_index`), checked against the
+year's framework, and it becomes a version like an import (its own manifest record, rolled back
+the same way). The store reads the entries of the version in force over the published series.
 
 Writers (commit, rollback) hold an exclusive lock on data/imports/.lock for their whole run,
 across processes and threads: they never share a version id nor build on the same version, and
@@ -32,6 +38,7 @@ import contextlib
 import errno
 import fcntl
 import json
+import math
 import os
 import re
 import shutil
@@ -45,9 +52,13 @@ from typing import Any, TypeVar
 import pandas as pd
 import pyarrow as pa
 
+from spbe.core.formatting import format_number
+from spbe.core.messages import quoted
 from spbe.data.atomic import os_error_reason, write_atomic
 from spbe.data.datafiles import read_results, write_levels, write_results
 from spbe.data.importer import ParsedFile, ParsedImport
+from spbe.data.ingest import parse_number
+from spbe.model.framework import load_frameworks
 from spbe.model.predikat import Bands
 
 _T = TypeVar("_T")
@@ -57,6 +68,21 @@ _VERSION = re.compile(r"^v\d{4}$")
 LOCK_WAIT_S = 30.0  # a commit takes about a second; a writer queued behind several still gets its turn
 _LOCK_POLL_S = 0.05
 _DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+NATIONAL_FILE = "indeks_nasional.csv"  # in a version folder: the national indices entered, one row per year
+NATIONAL_SERIES_FILE = "national_series.csv"  # in data/reference: the published national series
+NATIONAL_KIND = "indeks nasional"  # `jenis` of the manifest record of an entered national index
+_NATIONAL_COLUMNS = {
+    "tahun": "int64",
+    "kerangka": "string",
+    "indeks_nasional": "float64",
+    "sumber": "string",
+    "oleh": "string",
+    "waktu": "string",
+}
+MAX_SOURCE_CHARS = 300  # a source is a citation (title, number, date), shown under every national figure
+# Files hold indices to 4 decimals (README); a published national index has 2.
+MAX_INDEX_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,14 @@ class VersionBusy(VersionError):
 
 class DataUnreadable(VersionError):
     """A data file cannot be read; the message names it and says what to do."""
+
+
+class NationalIndexRejected(VersionError):
+    """An entered national index was refused; `problems` lists every reason (Indonesian). Nothing changed."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"Indeks nasional tidak dicatat: {'; '.join(problems)}. Tidak ada data yang diubah.")
 
 
 class VersionStore:
@@ -137,6 +171,34 @@ class VersionStore:
             self._read(levels[0], pd.read_parquet) if levels else pd.DataFrame(columns=["instansi_id"]),
         )
 
+    def national_entries(self, version: str | None = None) -> pd.DataFrame:
+        """The national indices an admin entered, as they stand in the version: tahun, kerangka (the
+        framework key), indeks_nasional, sumber, oleh, waktu; one row per year (none in v0000)."""
+        path = self.folder / (version or self.current()) / NATIONAL_FILE
+        if not path.is_file():
+            return pd.DataFrame({column: pd.Series(dtype=kind) for column, kind in _NATIONAL_COLUMNS.items()})
+        return self._read(path, _read_national)
+
+    def entry_years(self) -> list[int]:
+        """The years a national index may be entered for: those with per-instansi results in the version in
+        force and those of the published national series."""
+        imported = {int(Path(file).parent.name.removeprefix("tahun=")) for file in self.files()["results"]}
+        return sorted(imported | set(self._series()))
+
+    def national_index_in_force(self, year: int) -> float | None:
+        """The official national index of the year as it stands: entered, else published, else None."""
+        entries = self.national_entries().set_index("tahun")["indeks_nasional"]
+        return float(entries[year]) if year in entries.index else self._series().get(year)
+
+    def _series(self) -> dict[int, float | None]:
+        """The published national index of every year of the series (None where a year has none)."""
+        path = self.data_dir / "reference" / NATIONAL_SERIES_FILE
+        table = self._read(path, lambda p: pd.read_csv(p, usecols=["year", "national_index"]))
+        return {
+            int(year): None if pd.isna(index) else float(index)
+            for year, index in zip(table["year"], table["national_index"], strict=True)
+        }
+
     def unreadable(self, path: str | Path, error: Exception) -> DataUnreadable:
         """The fault of a data file that cannot be read: which file, why, and what to do about it."""
         path = Path(path)
@@ -186,25 +248,110 @@ class VersionStore:
         version, so a file is never half-imported.
         """
         parts = parsed.years
+
+        def write(building: Path) -> None:
+            for part in parts:
+                self._write_year(part, building)
+
         with self._writing(), self._lock():
             self._clean()
-            previous = self.current()
-            version = self._next_id()
             previews = [self.preview(part) for part in parts]
-            building = self.folder / f".tmp-{version}"  # unique: under the lock, any older one was just removed
-            building.mkdir(parents=True)  # not mkdtemp: its 0700 would hide the version from other users
-            try:
-                if previous != BASE_VERSION:
-                    _link_files(self.folder / previous, building)
-                for part in parts:
-                    self._write_year(part, building)
-                os.rename(building, self.folder / version)
-            except BaseException:
-                shutil.rmtree(building, ignore_errors=True)
-                raise
+            version, previous = self._new_version(write)
             self._record(parts, previews, version, previous, who, now)
             self._set_current(version)
         return version
+
+    def enter_national_index(
+        self, year: int, index: str, source: str, who: str = "admin", now: datetime | None = None
+    ) -> str:
+        """Record the official national index of a year (as typed: "3,21") and its source as a new version,
+        in force at once; raise NationalIndexRejected listing every problem, changing nothing.
+
+        The year must have per-instansi results in the version in force or be a year of the published
+        series (an entry then replaces its published index: a correction, recorded with the value before);
+        the index must lie on the scale of the year's framework, and the source must be given."""
+        with self._writing(), self._lock():
+            self._clean()  # and checked under the lock: the years with results are those of the version in force
+            value, cited = self._checked_national(year, index, source)
+            frameworks = load_frameworks(self.data_dir / "reference")
+            stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            before = self.national_index_in_force(year)
+            entries = self.national_entries()
+            row = [year, frameworks.for_year(year).key, value, cited, who, stamp]
+            entries = pd.concat(
+                [entries[entries["tahun"] != year], pd.DataFrame([row], columns=list(_NATIONAL_COLUMNS))],
+                ignore_index=True,
+            ).sort_values("tahun")
+
+            def write(building: Path) -> None:
+                path = building / NATIONAL_FILE
+                path.unlink(missing_ok=True)  # a hard link to the previous version's file: never write through it
+                entries.to_csv(path, index=False)
+
+            version, previous = self._new_version(write)
+            self._append_record(
+                {
+                    "versi": version,
+                    "sebelumnya": previous,
+                    "waktu": stamp,
+                    "oleh": who,
+                    "jenis": NATIONAL_KIND,
+                    "tahun": year,
+                    "indeks_nasional": value,
+                    "indeks_sebelumnya": before,
+                    "sumber": cited,
+                }
+            )
+            self._set_current(version)
+        return version
+
+    def _checked_national(self, year: int, index: str, source: str) -> tuple[float, str]:
+        """(index, source) of an entry, checked; NationalIndexRejected with every problem otherwise."""
+        problems = []
+        years = self.entry_years()
+        framework = load_frameworks(self.data_dir / "reference").covering(year)
+        if year not in years or framework is None:
+            problems.append(
+                f"tahun {year} tidak dikenal: tidak ada hasil per instansi maupun angka seri nasional tahun itu "
+                f"(tahun yang dapat diisi: {', '.join(map(str, years))})"
+            )
+        text = str(index).strip()
+        value = parse_number(text)
+        decimals = len(re.split(r"[,.]", text)[1]) if re.fullmatch(r"\d+[,.]\d+", text) else 0
+        if value is None or not math.isfinite(value):
+            problems.append(f"indeks {quoted(text)} bukan angka (tulis seperti 3,12)")
+        elif decimals > MAX_INDEX_DECIMALS:
+            problems.append(f"indeks {quoted(text)} memiliki lebih dari {MAX_INDEX_DECIMALS} desimal")
+        elif framework is not None and not framework.bands.index_min <= value <= framework.bands.index_max:
+            low, high = format_number(framework.bands.index_min), format_number(framework.bands.index_max)
+            problems.append(
+                f"indeks {quoted(text)} di luar skala {framework.index_scale} ({framework.title}: {low} sampai {high})"
+            )
+        cited = " ".join(str(source).split())  # one line: it is printed under every national figure
+        if not cited:
+            problems.append("sumber kosong: sebutkan publikasi resminya (judul, nomor, tanggal)")
+        elif len(cited) > MAX_SOURCE_CHARS:
+            problems.append(f"sumber lebih dari {MAX_SOURCE_CHARS} karakter; cukup judul, nomor dan tanggal")
+        if problems or value is None:  # a missing value has its problem already
+            raise NationalIndexRejected(problems)
+        return value, cited
+
+    def _new_version(self, write: Callable[[Path], None]) -> tuple[str, str]:
+        """Build the next version (the one in force, its files linked, then write(folder)) and rename it into
+        place; (version, the version it was built on). Under the lock; CURRENT is left to the caller."""
+        previous = self.current()
+        version = self._next_id()
+        building = self.folder / f".tmp-{version}"  # unique: under the lock, any older one was just removed
+        building.mkdir(parents=True)  # not mkdtemp: its 0700 would hide the version from other users
+        try:
+            if previous != BASE_VERSION:
+                _link_files(self.folder / previous, building)
+            write(building)
+            os.rename(building, self.folder / version)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        return version, previous
 
     def _record(
         self,
@@ -231,6 +378,9 @@ class VersionStore:
             "tetap": sum(len(p.kept) for p in previews),
             "baris_tingkat": sum(0 if part.levels is None else len(part.levels) for part in parts),
         }
+        self._append_record(entry)
+
+    def _append_record(self, entry: dict[str, Any]) -> None:
         manifest = [*self.manifest(), entry]
         write_atomic(self.root / "manifest.json", lambda tmp: tmp.write_text(json.dumps(manifest, indent=2)))
 
@@ -340,6 +490,14 @@ class VersionStore:
 
     def _set_current(self, version: str) -> None:
         write_atomic(self.root / "CURRENT", lambda tmp: tmp.write_text(version + "\n"))
+
+
+def _read_national(path: Path) -> pd.DataFrame:
+    """An entries file (NATIONAL_FILE); a file without its columns cannot be read as one."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)  # a source "NA" stays a source
+    if list(table.columns) != list(_NATIONAL_COLUMNS):
+        raise ValueError(f"{path.name}: kolom {', '.join(table.columns)}, diharapkan {', '.join(_NATIONAL_COLUMNS)}")
+    return table.astype(_NATIONAL_COLUMNS)
 
 
 def _link_files(source: Path, target: Path) -> None:

@@ -322,9 +322,6 @@ def index_from_components(components: pd.DataFrame, framework: Framework) -> pd.
     return values.mul(weights.to_numpy(), axis=1).sum(axis=1, min_count=len(weights)) / weights.sum()
 
 
-index_from_domains = index_from_components  # the name pages/profil.py calls it by, until it speaks of components
-
-
 def check_results(results: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Check result rows as published (an official table, an import): does each index follow
     from its components (domains or aspects), and does each predikat follow from its index?

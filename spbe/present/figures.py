@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,7 +60,7 @@ LEGEND_ROW = 26  # px per row of a horizontal legend
 AXIS_ROOM = 30  # px below the plot for x tick labels (one line)
 AXIS_TITLE_ROOM = 24  # px more for an x-axis title
 ABOVE = "above"  # name of annotations that sit in the band right above the plot (gap label, band names)
-NOTE = "catatan"  # name of a footnote a builder placed itself: only wrapped to the plot's width
+NOTE = "catatan"  # name of a footnote: arrange gives it its own band under the plot, wrapped to the canvas
 
 SPBE_TEMPLATE = go.layout.Template(
     layout=go.Layout(
@@ -193,8 +193,6 @@ def arrange(fig: go.Figure, width: int, height: int | None = None) -> go.Figure:
             lines = wrap(note.text.replace("<br>", " "), plot_width, size)
             note.text = "<br>".join(lines)
             above_height = max(above_height, _block(lines, size))
-        elif note.name == NOTE:
-            note.text = "<br>".join(wrap(note.text.replace("<br>", " "), plot_width, note.font.size or TEXT_SIZE))
     legend_height = _legend_rows(fig, plot_width) * LEGEND_ROW
     for note in fig.layout.annotations:
         if note.name == ABOVE:
@@ -229,7 +227,14 @@ def arrange(fig: go.Figure, width: int, height: int | None = None) -> go.Figure:
 
     axis = fig.layout.xaxis
     axis_room = 0 if axis.visible is False else AXIS_ROOM + (AXIS_TITLE_ROOM if axis.title.text else 0)
-    below = axis_room + (fig.layout.meta.get("below") or 0)  # a footnote the builder put under the plot
+    below: float = axis_room + (fig.layout.meta.get("below") or 0)  # what the builder keeps under the plot
+    for note in notes:
+        if note.name == NOTE:  # a footnote: its own band under the axis, wrapped to the canvas
+            size = note.font.size or TEXT_SIZE
+            lines = wrap(note.text.replace("<br>", " "), text_room, size)
+            note.update(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left")
+            note.update(yanchor="top", xshift=x_shift, yshift=-(below + GAP), showarrow=False, align="left")
+            below += GAP + _block(lines, size)
     footer = wrap(meta["footer"], text_room)
     notes.append(
         go.layout.Annotation(
@@ -318,57 +323,89 @@ def gap_words(index: float | None, target: float | None) -> str:
     return f"{size} poin {'di atas' if gap > 0 else 'di bawah'} target {target_text}"
 
 
-def national_index_figure(series: pd.DataFrame, highlight_year: int | None = None) -> go.Figure:
-    """Indeks SPBE Nasional per year against its target; the gap of `highlight_year` is drawn.
+# The colour of the index of each scale in turn, so that a new instrument's years read apart from the old ones.
+SCALE_COLORS = (INDEX_COLOR, "#762a83")
 
-    `series` has columns tahun, indeks_nasional, target (one row per year) and may have
-    rata_rata_instansi: the recomputed mean of a year without a published index, drawn as its own
-    labelled series (hollow markers), never joined to the official line.
+
+def national_index_figure(
+    series: pd.DataFrame, highlight_year: int | None = None, later_targets: pd.DataFrame | None = None
+) -> go.Figure:
+    """The national index per year against its target; the gap of `highlight_year` is drawn.
+
+    `series` has columns tahun, skala (the index scale of the year), indeks_nasional, target (on the year's
+    scale; one row per year) and may have rata_rata_instansi: the recomputed mean of a year without a published
+    index, drawn as its own labelled series (hollow markers), never joined to the official line. Each run of
+    years on one scale is a segment with traces of its own: no trace joins the last year of one scale to the
+    first of the next (2025 on the Indeks SPBE, 2026 on the Indeks Pemerintah Digital), a dotted line marked
+    "instrumen berganti" stands in the gap between them, and a footnote says the two scales are not comparable.
+    `later_targets` (tahun, target, skala_indeks) are targets of years after the last one drawn (2,00 for 2029
+    on the Indeks Pemerintah Digital): the footnote names them.
     """
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=series["tahun"],
-            y=series["target"],
-            name="Target",
-            mode="lines+markers",
-            line={"color": TARGET_COLOR, "dash": "dash", "shape": "hv"},
-            marker={"symbol": "line-ew", "size": 18, "line": {"width": 3, "color": TARGET_COLOR}},
-            customdata=[format_number(v, trim_zeros=True) for v in series["target"]],
-            hovertemplate="Target %{x}: %{customdata}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=series["tahun"],
-            y=series["indeks_nasional"],
-            name="Indeks SPBE Nasional",
-            mode="lines+markers+text",
-            line={"color": INDEX_COLOR, "width": 3},
-            marker={"size": 9},
-            text=[format_number(v) for v in series["indeks_nasional"]],
-            # each label on the side of its point away from the target line, never across it
-            textposition=[
-                "top center" if not pd.isna(target) and index >= target else "bottom center"
-                for index, target in zip(series["indeks_nasional"], series["target"], strict=True)
-            ],
-            hovertemplate="Indeks %{x}: %{text}<extra></extra>",
-        )
-    )
+    segments = [rows for _, rows in series.groupby((series["skala"] != series["skala"].shift()).cumsum())]
     means = series.dropna(subset=["rata_rata_instansi"]) if "rata_rata_instansi" in series else series.iloc[:0]
-    if len(means):
-        fig.add_trace(
-            go.Scatter(
-                x=means["tahun"],
-                y=means["rata_rata_instansi"],
-                name=MEAN_LABEL,
-                mode="markers+text",
-                marker={"size": 11, "symbol": "circle-open", "color": INDEX_COLOR, "line": {"width": 2}},
-                text=[format_number(v) for v in means["rata_rata_instansi"]],
-                textposition="top center",
-                hovertemplate="Rata-rata instansi %{x} (dihitung ulang): %{text}<extra></extra>",
+    for number, rows in enumerate(segments):
+        name, color = index_name(rows["skala"].iloc[0]), SCALE_COLORS[number % len(SCALE_COLORS)]
+        fences = (number > 0, number < len(segments) - 1)  # an "instrumen berganti" line left, right of the segment
+        if rows["target"].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["tahun"],
+                    y=rows["target"],
+                    name="Target",
+                    legendgroup="target",
+                    showlegend=not any(trace.legendgroup == "target" for trace in fig.data),
+                    mode="lines+markers",
+                    line={"color": TARGET_COLOR, "dash": "dash", "shape": "hv"},
+                    marker={"symbol": "line-ew", "size": 18, "line": {"width": 3, "color": TARGET_COLOR}},
+                    customdata=[format_number(v, trim_zeros=True) for v in rows["target"]],
+                    hovertemplate=f"Target {name} %{{x}}: %{{customdata}}<extra></extra>",
+                )
             )
-        )
+        if rows["indeks_nasional"].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["tahun"],
+                    y=rows["indeks_nasional"],
+                    name=f"{name} Nasional",
+                    mode="lines+markers+text",
+                    line={"color": color, "width": 3},
+                    marker={"size": 9},
+                    text=[format_number(v) for v in rows["indeks_nasional"]],
+                    # each label on the side of its point away from the target line, never across it
+                    textposition=_label_places(list(rows["indeks_nasional"]), list(rows["target"]), fences),
+                    cliponaxis=False,
+                    hovertemplate=f"{name} %{{x}}: %{{text}}<extra></extra>",
+                )
+            )
+        own_means = means[means["tahun"].isin(rows["tahun"])]
+        if len(own_means):
+            fig.add_trace(
+                go.Scatter(
+                    x=own_means["tahun"],
+                    y=own_means["rata_rata_instansi"],
+                    name=MEAN_LABEL,
+                    legendgroup="mean",
+                    showlegend=not any(trace.legendgroup == "mean" for trace in fig.data),
+                    mode="markers+text",
+                    marker={"size": 11, "symbol": "circle-open", "color": color, "line": {"width": 2}},
+                    text=[format_number(v) for v in own_means["rata_rata_instansi"]],
+                    # above the point, clear of an "instrumen berganti" line next to it (no line joins the means)
+                    textposition=[
+                        place
+                        for place, year in zip(
+                            _label_places(
+                                list(rows["rata_rata_instansi"]), [float("nan")] * len(rows), fences, joined=False
+                            ),
+                            rows["tahun"],
+                            strict=True,
+                        )
+                        if year in set(own_means["tahun"])
+                    ],
+                    cliponaxis=False,
+                    hovertemplate=f"Rata-rata instansi %{{x}} (dihitung ulang, {name}): %{{text}}<extra></extra>",
+                )
+            )
     rows = series.dropna(subset=["indeks_nasional", "target"])
     if highlight_year is not None and highlight_year in set(rows["tahun"]):
         row = rows.loc[rows["tahun"] == highlight_year].iloc[0]
@@ -392,10 +429,112 @@ def national_index_figure(series: pd.DataFrame, highlight_year: int | None = Non
             showarrow=False,
             font={"color": MUTED_COLOR},
         )
-    highest = max(series["indeks_nasional"].max(), means["rata_rata_instansi"].max() if len(means) else 0)
-    fig.update_yaxes(title="Indeks (1–5)", range=[1, min(5, max(4, highest + 0.3))])  # room for an imported mean
-    fig.update_xaxes(dtick=1, title=None, range=[series["tahun"].min() - 0.4, series["tahun"].max() + 0.4])
+    for before, after in zip(segments, segments[1:], strict=False):
+        _instrument_break(fig, before["tahun"].iloc[-1], after["tahun"].iloc[0], series["tahun"])
+    note = _series_note(segments, later_targets)
+    if note:
+        fig.add_annotation(
+            name=NOTE,  # arrange gives it its band under the plot, wrapped to each canvas
+            text=figure_text(note),
+            showarrow=False,
+            align="left",
+            font={"size": TEXT_SIZE, "color": MUTED_COLOR},
+        )
+    drawn = [series["indeks_nasional"].max(), series["target"].max(), means["rata_rata_instansi"].max()]
+    highest = max(value for value in drawn if not pd.isna(value))
+    # With a break, half a point more at the top: the "instrumen berganti" label's row, above every point's label
+    top = min(5, max(4, highest + 0.3)) + (0.5 if len(segments) > 1 else 0)
+    fig.update_yaxes(title="Indeks (1–5)", range=[1, top], tickvals=[1, 2, 3, 4, 5])
+    # Ticks as plotly spaces them for the width drawn (every year on a slide, every other on a phone, where nine
+    # years side by side would stand upright); room at both ends for the labels of the first and last point.
+    fig.update_xaxes(title=None, tickformat="d", range=[series["tahun"].min() - 0.6, series["tahun"].max() + 0.6])
+    fig.update_layout(legend_tracegroupgap=0)  # the legend groups (target, mean) in rows as arrange counts them
     return fig
+
+
+STEEP = 0.1  # index points per year from which a line leaving a point runs through its label beside it
+NEAR = 0.3  # index points from the target line within which a label on the target's side would cross it
+
+
+def _label_places(
+    values: list[float], targets: list[float], fences: tuple[bool, bool], *, joined: bool = True
+) -> list[str]:
+    """Where the value label of each point of a segment goes (plotly textposition). Its own place is centred on
+    the side of the point away from the target line (above without a target); a place is taken where something
+    runs into it: a line to a neighbour (when the points are `joined`) rising or falling into it by STEEP or
+    more, or the "instrumen berganti" line left of the first point or right of the last (`fences`). Taken, the
+    label goes to the other side of the point (unless the target line is NEAR there), else beside the point
+    away from what runs into it."""
+
+    def taken(number: int, up: bool) -> tuple[bool, bool]:
+        def steep(other: int) -> bool:
+            if not joined or not 0 <= other < len(values) or pd.isna(values[other]) or pd.isna(values[number]):
+                return False
+            rise = values[other] - values[number]
+            return rise >= STEEP if up else rise <= -STEEP
+
+        return (
+            steep(number - 1) or (number == 0 and fences[0]),
+            steep(number + 1) or (number == len(values) - 1 and fences[1]),
+        )
+
+    places = []
+    for number, (value, target) in enumerate(zip(values, targets, strict=True)):
+        up = bool(pd.isna(target) or pd.isna(value) or value >= target)
+        free = not any(taken(number, up))
+        if not free and (pd.isna(target) or abs(value - target) >= NEAR) and not any(taken(number, not up)):
+            up, free = not up, True
+        left, right = taken(number, up)
+        side = "center" if free or left == right else "right" if left else "left"
+        places.append(f"{'top' if up else 'bottom'} {side}")
+    return places
+
+
+def _instrument_break(fig: go.Figure, last: int, first: int, years: pd.Series) -> None:
+    """A dotted line in the gap between the last year of one scale and the first of the next, labelled
+    "instrumen berganti" at the top of the plot on the side with more years (the label needs the room)."""
+    middle = (last + first) / 2
+    fig.add_vline(x=middle, line={"color": MUTED_COLOR, "dash": "dot", "width": 1.5})
+    leftwards = middle - years.min() >= years.max() - middle
+    fig.add_annotation(
+        name=BREAK_LABEL,
+        text=BREAK_LABEL,
+        x=middle,
+        xref="x",
+        y=1,
+        yref="paper",
+        xanchor="right" if leftwards else "left",
+        yanchor="top",
+        xshift=-4 if leftwards else 4,  # clear of the line
+        showarrow=False,
+        font={"color": MUTED_COLOR},
+    )
+
+
+def year_span(years: pd.Series) -> str:
+    """The years of a series as people write them: "2018–2025", or "2026" for one."""
+    first, last = int(years.min()), int(years.max())
+    return f"{first}–{last}" if last > first else str(first)
+
+
+def _series_note(segments: list[pd.DataFrame], later_targets: pd.DataFrame | None) -> str:
+    """The footnote of the national series: which years each index scale covers and that the scales do not
+    compare, where there are several; the targets of years after the last one drawn (empty: no footnote)."""
+    names = [index_name(rows["skala"].iloc[0]) for rows in segments]
+    sentences = []
+    if len(segments) > 1:
+        spans = [f"{year_span(rows['tahun'])} {name}" for rows, name in zip(segments, names, strict=True)]
+        sentences.append(f"{', '.join(spans)}: skala yang tidak sebanding, sehingga garisnya tidak disambung")
+    if later_targets is not None and len(later_targets):
+        later = later_targets[["tahun", "target", "skala_indeks"]].itertuples(index=False)
+        sentences.append(
+            "Target berikutnya (di luar rentang grafik): "
+            + ", ".join(f"{format_number(t, trim_zeros=True)} untuk {y} ({index_name(s)})" for y, t, s in later)
+        )
+        others = [index_name(s) for s in later_targets["skala_indeks"] if index_name(s) not in names]
+        if len(segments) == 1 and others:
+            sentences.append(f"{' dan '.join(dict.fromkeys([*names, *others]))} tidak sebanding")
+    return "Catatan: " + ". ".join(sentences) + "." if sentences else ""
 
 
 def _predikat_order(frame: pd.DataFrame, column: str = "predikat") -> pd.DataFrame:
@@ -496,8 +635,8 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def index_histogram_figure(indices: pd.Series, bands: Bands) -> go.Figure:
-    """Distribution of the index with the predikat band edges drawn and named."""
+def index_histogram_figure(indices: pd.Series, bands: Bands, index: str) -> go.Figure:
+    """Distribution of the index (named `index` on the axis) with the predikat band edges drawn and named."""
     fig = go.Figure(
         go.Histogram(
             x=indices,
@@ -534,7 +673,7 @@ def index_histogram_figure(indices: pd.Series, bands: Bands) -> go.Figure:
         for name, low, high in zip(names, lows, highs, strict=True)
     ]
     fig.update_layout(shapes=edges, annotations=labels, showlegend=False, bargap=0.05)
-    fig.update_xaxes(title="Indeks SPBE", range=[1, 5], dtick=0.5)
+    fig.update_xaxes(title=index, range=[1, 5], dtick=0.5)
     fig.update_yaxes(title="Jumlah instansi")
     return fig
 
@@ -562,19 +701,22 @@ def group_heatmap_figure(means: pd.DataFrame, *, row: str, column: str, value: s
 
 
 def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
-    """The weakest indicators nationally, each labelled with its asistensi module.
+    """The weakest indicators nationally, each labelled with its asistensi module, or its aspect where the
+    framework has no modules.
 
-    `weakest` has columns indikator, nama_indikator, modul, rata_rata (weakest first).
+    `weakest` has columns indikator, nama_indikator, aspect, modul (missing without modules), rata_rata (weakest
+    first).
     """
     rows = weakest.iloc[::-1]
     labels = [f"{no}. {name}" for no, name in zip(rows["indikator"], rows["nama_indikator"], strict=True)]
+    notes = [f"Modul {m}" if pd.notna(m) else f"Aspek {a}" for m, a in zip(rows["modul"], rows["aspect"], strict=True)]
     fig = go.Figure(
         go.Bar(
             y=labels,
             x=rows["rata_rata"],
             orientation="h",
             marker_color=PREDIKAT_COLORS["Cukup"],
-            text=[f"{format_number(v)} · Modul {m}" for v, m in zip(rows["rata_rata"], rows["modul"], strict=True)],
+            text=[f"{format_number(v)} · {note}" for v, note in zip(rows["rata_rata"], notes, strict=True)],
             textposition="outside",
             cliponaxis=False,
             customdata=[format_number(v) for v in rows["rata_rata"]],
@@ -587,55 +729,113 @@ def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def history_figure(history: pd.DataFrame, bands: Bands) -> go.Figure:
+def index_name(scale: str) -> str:
+    """The name of an index scale as people say it: the manifest writes "<name> skala <range>"
+    ("Indeks Pemerintah Digital skala 1–5" -> "Indeks Pemerintah Digital")."""
+    return scale.split(" skala ")[0]
+
+
+BREAK_LABEL = "instrumen berganti"  # where the series of one index scale ends and the next begins
+
+
+def history_figure(history: pd.DataFrame, bands: Mapping[str, Bands]) -> go.Figure:
     """One instansi's index per year it was evaluated, with predikat named at each point.
 
-    Simulated years get a hollow marker and say "simulasi" in their label.
+    `history` has tahun, indeks, predikat, provenance and skala_indeks; `bands` maps each index scale of it to
+    its bands, oldest first. Each scale is a segment of its own with its own Baik edge (2,6 on the Indeks SPBE,
+    2,5 on the Indeks Pemerintah Digital): no line joins the last year of one scale to the first of the next,
+    a gap and a dotted line marked "instrumen berganti" lie between them, and the legend names each scale
+    with its Baik edge. Simulated years get a hollow marker and say "simulasi" in their label.
     """
-    simulated = history["provenance"].eq(Provenance.SIMULASI).to_numpy()
-    labels = [
-        f"{format_number(v)}<br>{p}{' (simulasi)' if s else ''}"
-        for v, p, s in zip(history["indeks"], history["predikat"], simulated, strict=True)
-    ]
-    fig = go.Figure(
-        go.Scatter(
-            x=history["tahun"],
-            y=history["indeks"],
-            mode="lines+markers+text",
-            line={"color": INDEX_COLOR, "width": 3},
-            marker={
-                "size": 12,
-                "color": [PREDIKAT_COLORS.get(p, MUTED_COLOR) for p in history["predikat"]],
-                "symbol": ["circle-open" if s else "circle" for s in simulated],
-                "line": {"width": 3},
-            },
-            text=labels,
-            # each label on the side of its point away from the Baik line
-            textposition=["top center" if v >= bands.baik_min else "bottom center" for v in history["indeks"]],
-            cliponaxis=False,
-            name="Indeks",
-            customdata=[format_number(v) for v in history["indeks"]],
-            hovertemplate="%{x}: %{customdata}<extra></extra>",
+    fig = go.Figure()
+    # Evenly spaced positions, one per year evaluated (their labels need the room, not the empty years), with
+    # one empty position where the scale changes.
+    positions: list[float] = []
+    spans: list[tuple[float, float]] = []
+    for number, scale in enumerate(bands):
+        rows = history[history["skala_indeks"] == scale]
+        start = positions[-1] + 2 if positions else 0
+        at = [start + step for step in range(len(rows))]
+        positions += at
+        spans.append((at[0] - 0.5, at[-1] + 0.5))
+        simulated = rows["provenance"].eq(Provenance.SIMULASI).to_numpy()
+        baik = bands[scale].baik_min
+        name = (
+            "Indeks" if len(bands) == 1 else f"{index_name(scale)} (Baik dari {format_number(baik, trim_zeros=True)})"
         )
-    )
-    _baik_line(fig, bands)
-    # Only the years evaluated, evenly spaced: their two-line labels need the room, not the empty years.
-    fig.update_xaxes(type="category", title=None)
-    fig.update_yaxes(title="Indeks SPBE", range=[0.4, 5.6])
+        fig.add_trace(
+            go.Scatter(
+                x=at,
+                y=rows["indeks"],
+                mode="lines+markers+text",
+                line={"color": INDEX_COLOR, "width": 3, "dash": "solid" if number == 0 else "dot"},
+                marker={
+                    "size": 12,
+                    "color": [PREDIKAT_COLORS.get(p, MUTED_COLOR) for p in rows["predikat"]],
+                    "symbol": ["circle-open" if s else "circle" for s in simulated],
+                    "line": {"width": 3},
+                },
+                text=[
+                    f"{format_number(v)}<br>{p}{' (simulasi)' if s else ''}"
+                    for v, p, s in zip(rows["indeks"], rows["predikat"], simulated, strict=True)
+                ],
+                # each label on the side of its point away from its scale's Baik line
+                textposition=["top center" if v >= baik else "bottom center" for v in rows["indeks"]],
+                cliponaxis=False,
+                name=name,
+                customdata=[
+                    f"{tahun}: {format_number(v)}" for tahun, v in zip(rows["tahun"], rows["indeks"], strict=True)
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    years = history["tahun"].astype(str).tolist()
+    fig.update_xaxes(tickmode="array", tickvals=positions, ticktext=years, title=None)
+    if len(bands) == 1:
+        ((scale, only),) = bands.items()
+        _baik_line(fig, only)
+        fig.update_yaxes(title=index_name(scale), range=[0.4, 5.6])
+        return fig
+    for (left, right), scale_bands in zip(spans, bands.values(), strict=True):
+        fig.add_shape(
+            type="line",
+            x0=left,
+            x1=right,
+            y0=scale_bands.baik_min,
+            y1=scale_bands.baik_min,
+            line={"color": TARGET_COLOR, "dash": "dash"},
+        )
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        middle = (end + start) / 2
+        fig.add_vline(x=middle, line={"color": MUTED_COLOR, "dash": "dot", "width": 1})
+        # Above the plot, ending at the line where the change is in the right half (it would leave the canvas)
+        anchor = "right" if middle > positions[-1] / 2 else "left"
+        fig.add_annotation(
+            name=ABOVE,
+            text=BREAK_LABEL,
+            x=middle,
+            xref="x",
+            xanchor=anchor,
+            showarrow=False,
+            font={"color": MUTED_COLOR},
+        )
+    fig.update_yaxes(title="Indeks (skala 1–5)", range=[0.4, 5.6])
     return fig
 
 
-def domain_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
-    """Domain indices of one instansi beside its category mean and the national mean.
+def component_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
+    """Component indices (domains or aspects) of one instansi beside its category mean and the national mean.
 
-    `comparison` has columns domain, and one column per series to compare (in order).
+    `comparison` has the components in its first column, named as the framework names them ("domain" or
+    "aspek"), and one column per series to compare (in order).
     """
     fig = go.Figure()
     colors = [INDEX_COLOR, PREDIKAT_COLORS["Baik"], MUTED_COLOR]
-    for color, series in zip(colors, [c for c in comparison.columns if c != "domain"], strict=False):
+    label = str(comparison.columns[0])
+    for color, series in zip(colors, list(comparison.columns[1:]), strict=False):
         fig.add_trace(
             go.Bar(
-                x=comparison["domain"],
+                x=comparison[label],
                 y=comparison[series],
                 name=series,
                 marker_color=color,
@@ -646,7 +846,7 @@ def domain_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title="Indeks domain", range=[0, 5.5])
+    fig.update_yaxes(title=f"Indeks {label}", range=[0, 5.5])
     return fig
 
 
@@ -692,7 +892,7 @@ def cohort_breakdown_figure(counts: pd.DataFrame) -> go.Figure:
 
 
 def module_needs_figure(needs: pd.DataFrame, *, column: str = "modul") -> go.Figure:
-    """Mean level per city/cohort (rows) and module or domain (columns); the weakest cell of each
+    """Mean level per city/cohort (rows) and module or component (columns); the weakest cell of each
     row is starred in its label, so the mark does not depend on colour."""
     needs = needs.assign(baris=needs["kota_penyelenggara"] + " · " + needs["kohort"])
     marks = zip(needs["rata_rata"], needs["terlemah"], strict=True)

@@ -16,19 +16,22 @@ from spbe.core.formatting import format_count, format_number, format_percent
 from spbe.core.rounding import decimal_value
 from spbe.data.store import Store, YearSummary
 from spbe.model.provenance import Provenance
-from spbe.present.figures import MEAN_LABEL, PROVENANCE_LABELS, gap_words
+from spbe.present.figures import MEAN_LABEL, PROVENANCE_LABELS, gap_words, index_name
 
 
 def index_series(store: Store) -> pd.DataFrame:
     """The national index per year against its target: every year the store holds.
 
-    Columns tahun, indeks_nasional, target, rata_rata_instansi, provenance, sumber. Published
-    years carry the official index (resmi); a year without one carries only the recomputed mean of
+    Columns tahun, skala (the index scale of the year's framework: two years compare only on one),
+    indeks_nasional, target (on the year's scale, Store.target), rata_rata_instansi, provenance, sumber.
+    Published years carry the official index (resmi); a year without one carries only the recomputed mean of
     its instansi in rata_rata_instansi, with the provenance and source of those rows (impor).
     """
-    national = store.national_series()[["tahun", "indeks_nasional", "target", "sumber"]]
+    national = store.national_series()[["tahun", "indeks_nasional", "sumber"]]
     years = store.years()[["tahun", "provenance", "sumber"]]
     series = years.merge(national, on="tahun", how="left", suffixes=("_instansi", ""))
+    series["skala"] = [store.framework(year).index_scale for year in series["tahun"]]
+    series["target"] = [store.target(year) for year in series["tahun"]]
     unpublished = series["indeks_nasional"].isna()
     series["rata_rata_instansi"] = [
         store.summary(year).national_index_mean if missing else None
@@ -36,17 +39,18 @@ def index_series(store: Store) -> pd.DataFrame:
     ]
     series["provenance"] = series["provenance"].where(unpublished, Provenance.RESMI.value)
     series["sumber"] = series["sumber"].fillna(series["sumber_instansi"])
-    columns = ["tahun", "indeks_nasional", "target", "rata_rata_instansi", "provenance", "sumber"]
-    return series[columns].astype({"rata_rata_instansi": "float64"})
+    columns = ["tahun", "skala", "indeks_nasional", "target", "rata_rata_instansi", "provenance", "sumber"]
+    return series[columns].astype({"target": "float64", "rata_rata_instansi": "float64"})
 
 
-def unpublished_index_words(summary: YearSummary) -> str:
-    """A year without a published national index, said plainly: its recomputed mean, named as such."""
+def unpublished_index_words(summary: YearSummary, scale: str) -> str:
+    """A year without a published national index (on `scale`, its framework's), said plainly: its recomputed
+    mean, named as such."""
     count = sum(summary.predikat_counts.values())
     origin = PROVENANCE_LABELS[summary.provenance].lower()
     mean = format_number(summary.national_index_mean)
     return (
-        f"Indeks SPBE Nasional {summary.year} belum dipublikasikan; {MEAN_LABEL.lower()} {mean}, "
+        f"{index_name(scale)} Nasional {summary.year} belum dipublikasikan; {MEAN_LABEL.lower()} {mean}, "
         f"dari {format_count(count)} instansi ({origin})"
     )
 
@@ -80,6 +84,7 @@ class Progress:
     since_previous: Change | None  # None where the year before has no official index on the same scale
     new_framework: str | None  # the title of the framework that replaced the previous year's, on the same scale
     scale: str  # the index scale of the year's framework (Framework.index_scale)
+    replaced: tuple[int, str] | None = None  # the first year of this scale and the scale it replaced, if any
 
 
 def progress(store: Store, year: int) -> Progress:
@@ -106,6 +111,8 @@ def progress(store: Store, year: int) -> Progress:
 
     previous = store.frameworks.covering(year - 1)
     switched = previous is not None and previous is not framework and previous.index_scale == framework.index_scale
+    start = min(other.first_year for other in store.frameworks if other.index_scale == framework.index_scale)
+    before = store.frameworks.covering(start - 1)
     return Progress(
         year=year,
         index=index,
@@ -114,6 +121,7 @@ def progress(store: Store, year: int) -> Progress:
         since_previous=change(year - 1) if index is not None and year - 1 in official else None,
         new_framework=framework.title if switched and index is not None else None,
         scale=framework.index_scale,
+        replaced=(start, before.index_scale) if before is not None else None,
     )
 
 
@@ -130,17 +138,18 @@ def progress_words(progress: Progress) -> str:
     "Indeks SPBE Nasional 2024: **+1,14** sejak 1,98 (2018) dan **+0,33** dibanding 2,79 (2023)."
     """
     year, first, previous = progress.year, progress.since_first, progress.since_previous
+    name, replaced = index_name(progress.scale), replaced_words(progress)
     if progress.index is None:
         latest = progress.last_official
         last = f" (angka resmi terakhir {format_number(latest[1])} pada {latest[0]})" if latest else ""
         return (
-            f"Indeks SPBE Nasional {year} belum dipublikasikan, jadi kemajuannya belum dapat dihitung dari angka "
-            f"resmi{last}."
+            f"{name} Nasional {year} belum dipublikasikan, jadi kemajuannya belum dapat dihitung dari angka "
+            f"resmi{last}.{replaced}"
         )
     if first is None:
         return (
-            f"Indeks SPBE Nasional {year} ({format_number(progress.index)}) adalah angka resmi pertama: belum ada "
-            "angka tahun sebelumnya untuk dibandingkan."
+            f"{name} Nasional {year} ({format_number(progress.index)}) adalah angka resmi pertama: belum ada "
+            f"angka tahun sebelumnya untuk dibandingkan.{replaced}"
         )
     since_first = f"**{signed(first.change)}** sejak {format_number(first.index)} ({first.year})"
     if previous is None:
@@ -152,13 +161,25 @@ def progress_words(progress: Progress) -> str:
             f"{since_first} dan **{signed(previous.change)}** dibanding {format_number(previous.index)} "
             f"({previous.year})"
         )
-    sentence = f"Indeks SPBE Nasional {year}: {text}."
+    sentence = f"{name} Nasional {year}: {text}.{replaced}"
     if progress.new_framework:
         sentence += (
             f" Sejak {year} evaluasi memakai {progress.new_framework}; indeksnya tetap {progress.scale}, "
             "sehingga angkanya sebanding."
         )
     return sentence
+
+
+def replaced_words(progress: Progress) -> str:
+    """For a year on an index scale that replaced another, the sentence that says so and why nothing before it is
+    compared (with a leading space); empty for a year on the first scale."""
+    if progress.replaced is None:
+        return ""
+    start, old = progress.replaced[0], index_name(progress.replaced[1])
+    return (
+        f" Sejak {start} evaluasi memakai {index_name(progress.scale)}, bukan lagi {old}; kedua skala tidak "
+        f"sebanding, sehingga angka {old} tidak dibandingkan."
+    )
 
 
 def mean_words(summary: YearSummary) -> str:
@@ -213,7 +234,8 @@ def kpis(store: Store, year: int) -> list[Kpi]:
     """The five headline cards of the overview: each with a note (which figure, or its source) and a help text
     that says what the figure means."""
     summary = store.summary(year)
-    bands = store.framework(year).bands
+    framework = store.framework(year)
+    bands, name = framework.bands, index_name(framework.index_scale)  # Indeks SPBE, Indeks Pemerintah Digital
     official, mean = summary.national_index_official, summary.national_index_mean
     rows = sum(summary.predikat_counts.values())
     simulated = summary.provenance == Provenance.SIMULASI
@@ -221,24 +243,26 @@ def kpis(store: Store, year: int) -> list[Kpi]:
     index_note = f"{mean_label} {format_number(mean)} (dihitung ulang)" if mean is not None else "angka resmi"
     span = f"skala {format_number(bands.index_min, 0)}–{format_number(bands.index_max, 0)}"
     scale = f"{span}; predikat Baik mulai {format_number(bands.baik_min, trim_zeros=True)}"
-    index_help = f"Indeks SPBE tingkat nasional yang dipublikasikan KemenPANRB ({scale})."
+    index_help = f"{name} tingkat nasional yang dipublikasikan KemenPANRB ({scale})."
     if mean is not None:
         index_help += " Rata-rata di bawahnya dihitung ulang di dasbor ini dari indeks tiap instansi."
-    previous = progress(store, year).since_previous
+    previous = progress(store, year).since_previous  # on the year's scale only: none across instruments
     delta = f"{signed(previous.change)} dibanding {previous.year}" if previous else ""
-    index_kpi = Kpi("Indeks SPBE Nasional", format_number(official), index_note, index_help, delta)
+    index_kpi = Kpi(f"{name} Nasional", format_number(official), index_note, index_help, delta)
     if official is None:  # no published index (an import of 2025): the mean under its own name, never as the index
         origin = PROVENANCE_LABELS[summary.provenance].lower()
         index_kpi = Kpi(
             MEAN_LABEL,
             format_number(mean),
-            f"Indeks SPBE Nasional {year} belum dipublikasikan; {origin}",
+            f"{name} Nasional {year} belum dipublikasikan; {origin}",
             f"Rata-rata biasa indeks {format_count(rows)} instansi yang dimuat, dihitung di dasbor ini ({scale}); "
             "bukan indeks nasional terbitan KemenPANRB.",
         )
     gap = summary.gap
     gap_text = "–" if gap is None else format_number(abs(gap))
     gap_note = "" if gap is None else gap_words(official if official is not None else mean, summary.target)
+    if gap is not None and official is None:  # the mean against the target, said as such
+        gap_note = f"{MEAN_LABEL.lower()} {gap_note}"
     below = below_baik(store, year)
     below_note = "" if below is None else below.source.split(",")[0]
     if below is not None and below.alternatives:
@@ -248,14 +272,13 @@ def kpis(store: Store, year: int) -> list[Kpi]:
         Kpi(
             "Target",
             format_number(summary.target, trim_zeros=True),
-            "target indeks nasional",
-            _target_help(store, year),
+            *_target_words(store, year),
         ),
         Kpi(
             "Selisih terhadap target",
             gap_text,
             gap_note,
-            f"Jarak indeks dari targetnya, dalam poin indeks ({span}).",
+            f"Jarak indeks dari targetnya, dalam poin {name} ({span}).",
         ),
         Kpi("Instansi dievaluasi", format_count(summary.instansi_evaluated), help=_count_help(store, summary)),
         Kpi(
@@ -268,11 +291,30 @@ def kpis(store: Store, year: int) -> list[Kpi]:
     ]
 
 
-def _target_help(store: Store, year: int) -> str:
-    series = store.national_series().set_index("tahun")
-    if year not in series.index or pd.isna(series.at[year, "target"]):
-        return f"Tidak ada target indeks nasional yang dipublikasikan untuk {year}."
-    return f"Indeks nasional yang hendak dicapai pada {year}; sumber: {series.at[year, 'sumber_target']}."
+def _target_words(store: Store, year: int) -> tuple[str, str]:
+    """The note and help of the target card: the scale the target is set on, or, for a year without one, the
+    next target on the year's scale (2026: none; 2,00 for 2029 on the Indeks Pemerintah Digital)."""
+    scale = store.framework(year).index_scale
+    name = index_name(scale)
+    targets = store.targets()
+    targets = targets[targets["skala_indeks"] == scale]
+    own = targets[targets["tahun"] == year]
+    if not own.empty:
+        row = own.iloc[0]
+        return (
+            f"target {name}",
+            f"{name} nasional yang hendak dicapai pada {year} ({scale}); sumber: {row.sumber_target}.",
+        )
+    later = targets[targets["tahun"] > year]
+    if later.empty:
+        return "", f"Tidak ada target {name} nasional yang dipublikasikan untuk {year}."
+    row = later.iloc[0]
+    value = format_number(row.target, trim_zeros=True)
+    return (
+        f"tidak ada target {year}; target {row.tahun}: {value} ({name})",
+        f"Tidak ada target {name} nasional yang dipublikasikan untuk {year}; target berikutnya pada skala yang sama "
+        f"{value} untuk {row.tahun} ({scale}); sumber: {row.sumber_target}.",
+    )
 
 
 def _count_help(store: Store, summary: YearSummary) -> str:

@@ -27,8 +27,8 @@ class Plan:
     participants: pd.DataFrame  # one row per instansi with kota_penyelenggara and kohort
     counts: pd.DataFrame  # city x cohort
     allocation: pd.DataFrame  # per city: beban, instansi, pendamping, instansi_per_pendamping
-    needs: pd.DataFrame  # kota_penyelenggara, kohort, modul or domain, rata_rata, n, terlemah
-    paths: pd.DataFrame  # instansi_id, langkah, rencana (list of LevelUp) or kenaikan_domain, modul_utama
+    needs: pd.DataFrame  # kota_penyelenggara, kohort, modul or the component (domain, aspek), rata_rata, n, terlemah
+    paths: pd.DataFrame  # instansi_id, langkah, rencana (list of LevelUp) or kenaikan_komponen, modul_utama
 
 
 NOTE = "Pembagian provinsi ke kota penyelenggara adalah usulan; alokasi asistensi 2019 tidak pernah dipublikasikan."
@@ -51,7 +51,7 @@ def plan_rows(plan: Plan) -> pd.DataFrame:
         "indeks": "indeks",
         "langkah": "jumlah_kenaikan_tingkat",
         "jalur_ke_baik": "jalur_ke_baik",
-        "kenaikan_domain": "kenaikan_domain",
+        "kenaikan_komponen": "kenaikan_komponen",
         "modul_utama": "modul_utama",
         "provenance": "provenance",
     }

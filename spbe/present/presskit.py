@@ -19,7 +19,7 @@ from spbe.data.atomic import write_atomic
 from spbe.data.store import Store
 from spbe.present.charts import lead_paragraph, standard_charts
 from spbe.present.export import FORMATS, PRESETS, Preset, render_many
-from spbe.present.figures import PROVENANCE_LABELS, Chart
+from spbe.present.figures import PROVENANCE_LABELS, Chart, index_name
 from spbe.present.tables import csv_bytes
 
 Progress = Callable[[float, str], None]  # share done (0-1), what is being made
@@ -64,7 +64,8 @@ def build_kit(
 
 def captions(store: Store, year: int, charts: list[Chart], formats: Iterable[str] = FORMATS) -> str:
     """keterangan.md: lead paragraph, a caption per figure, the sources."""
-    lines = [f"# Indeks SPBE {year}: bahan siaran pers", "", lead_paragraph(store, year), ""]
+    title = index_name(store.framework(year).index_scale)  # Indeks SPBE, Indeks Pemerintah Digital from 2026
+    lines = [f"# {title} {year}: bahan siaran pers", "", lead_paragraph(store, year), ""]
     for number, chart in enumerate(charts, start=1):
         stem = f"{number:02d}_{chart.slug}"
         lines += [

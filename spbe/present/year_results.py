@@ -24,8 +24,8 @@ ROW_NOTES = ["provenance", "sumber", "catatan"]  # where each row comes from, as
 
 def year_results(store: Store, year: int) -> pd.DataFrame:
     """One row per instansi evaluated in `year` (none for a year with national figures only), best index first:
-    the index, predikat and the year's domain indices under the domain names of the year's framework."""
+    the index, predikat and the year's component indices under the names of the year's framework (its domains,
+    or its aspects where it has none)."""
     rows = store.results(year)
-    domains = store.framework(year).domains
-    names = {f"domain_{no}": name for no, name in zip(domains["domain_no"], domains["domain"], strict=True)}
+    names = dict(zip(store.component_columns(year), store.framework(year).components["name"], strict=True))
     return rows[COLUMNS + list(names) + ROW_NOTES].rename(columns=names)

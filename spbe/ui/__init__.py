@@ -24,7 +24,9 @@ from spbe import settings
 from spbe.core.formatting import format_count, plain
 from spbe.data.store import Store
 from spbe.data.versions import DataUnreadable, VersionStore
+from spbe.model.framework import Framework
 from spbe.model.provenance import Provenance
+from spbe.present.charts import framework_caveat
 from spbe.present.export import MIME_TYPES, PRESETS, ExportUnavailable, ensure_available, render
 from spbe.present.figures import PROVENANCE_LABELS, Chart
 from spbe.present.tables import csv_bytes, styled, xlsx_bytes
@@ -115,6 +117,14 @@ def provenance_badge(provenance: Provenance, *, what: str = "Angka di halaman in
         st.info(f"{what} memadukan data resmi dan data lain; kolom *Asal data* menyebut asal tiap baris.")
     else:
         st.caption(f"Asal data: **{label}**")
+
+
+def framework_note(*frameworks: Framework) -> None:
+    """Say, under the provenance, that the tables of a framework of the years shown come from secondary sources
+    ("Kerangka PermenPANRB 8/2026 bersumber sekunder; periksa dengan salinan resmi."); nothing if all are official."""
+    caveat = framework_caveat(*frameworks)
+    if caveat is not None:
+        st.caption(f":material/warning: {caveat[0].upper()}{caveat[1:]}.")
 
 
 # Streamlit stacks columns one per row below 640 px and ends a metric's long label in an ellipsis: on a phone

@@ -22,13 +22,13 @@ from spbe.model.cohorts import (
     PlanLinkError,
     assign_cities,
     cohort_counts,
-    domain_needs,
+    component_needs,
     module_needs,
     plan_link,
     read_assignment,
     read_plan_link,
 )
-from spbe.model.pathways import domain_paths, index_after, paths_for_year, plan_steps
+from spbe.model.pathways import component_paths, index_after, paths_for_year, plan_steps
 from spbe.present import charts
 from spbe.present.figures import Chart
 from spbe.present.tables import csv_bytes, display_name
@@ -162,8 +162,8 @@ def path_detail(paths: pd.DataFrame, key: str) -> None:
 class CohortView:
     participants: pd.DataFrame  # with kota_penyelenggara and kohort
     counts: pd.DataFrame  # city x cohort
-    needs: pd.DataFrame  # per city, cohort and module (or domain)
-    needs_column: str  # "modul", or "domain" for domain-only years
+    needs: pd.DataFrame  # per city, cohort and module (or component)
+    needs_column: str  # "modul", or the framework's component label ("domain", "aspek") where there are no modules
     cohort_chart: Chart
     needs_chart: Chart
 
@@ -179,10 +179,13 @@ def cohort_view(_store: Store, store_key: tuple[str, str], year: int, assignment
     participants = assign_cities(_store.participants(year), assignment)
     counts = cohort_counts(participants, _store.framework(year).bands)
     levels = _store.levels(year)
-    if levels.empty:
-        domains = _store.framework(year).domains
-        needs = domain_needs(participants, dict(zip(domains["domain_no"], domains["domain"], strict=True)))
-        column = "domain"
+    framework = _store.framework(year)
+    # Modules where the year has indicator levels of a framework with modules (2018); else its components:
+    # domains of the official 2023-2024 tables, aspects of PermenPANRB 8/2026, which has no modules.
+    if levels.empty or levels["modul"].isna().any():
+        column = framework.component_label
+        names = dict(zip(framework.components["no"], framework.components["name"], strict=True))
+        needs = component_needs(participants, names).rename(columns={"komponen": column})
     else:
         needs, column = module_needs(levels, participants), "modul"
     return CohortView(
@@ -197,7 +200,7 @@ def cohort_view(_store: Store, store_key: tuple[str, str], year: int, assignment
 
 @st.cache_resource(show_spinner="Menghitung jalur ke Baik…", max_entries=8)
 def paths_to_baik(_store: Store, store_key: tuple[str, str], year: int) -> pd.DataFrame:
-    """Per instansi below Baik: the fewest level-ups (indicator years) or domain increases.
+    """Per instansi below Baik: the fewest level-ups (indicator years) or component increases.
 
     Cached per data version (store_key, see cohort_view) and year: the paths depend on the results,
     not on the assignment. Shared like cohort_view: read it, never modify it in place.
@@ -206,7 +209,7 @@ def paths_to_baik(_store: Store, store_key: tuple[str, str], year: int) -> pd.Da
     framework = _store.framework(year)
     levels = _store.levels(year)
     if levels.empty:
-        return domain_paths(results, framework)
+        return component_paths(results, framework)
     paths = paths_for_year(levels, results, framework)
     indices = results.set_index("instansi_id")["indeks"]
     paths["indeks_setelah"] = [

@@ -7,11 +7,11 @@ import hashlib
 import streamlit as st
 
 from spbe import auth, settings
-from spbe.data.importer import ImportRejected, ParsedFile, parse_import
+from spbe.data.importer import ImportRejected, ParsedFile, parse_files
 from spbe.data.registry import read_registry, registry_path
 from spbe.model.framework import load_frameworks
 
-_PARSED = "impor_terbaca"  # (sha256, file name, year) -> ParsedFile or ImportRejected of this session
+_PARSED = "impor_terbaca"  # ((sha256, file name) of each file, year) -> ParsedFile or ImportRejected of this session
 
 
 def admin_hash() -> str | None:
@@ -44,18 +44,18 @@ def client_address() -> str:
     return forwarded.split(",")[-1].strip() or "localhost"
 
 
-def parse_upload(data: bytes, file_name: str, year: int | None) -> ParsedFile:
-    """The upload parsed once per session, file and year: every widget on the page reruns it, and a
-    large workbook takes seconds in its child process (spbe.data.ingest). Raises ImportRejected as
-    parse_import does, from the memo as well."""
-    key = (hashlib.sha256(data).hexdigest(), file_name, year)
+def parse_upload(files: list[tuple[bytes, str]], year: int | None) -> ParsedFile:
+    """The uploaded files (data, name), imported together, parsed once per session, files and year: every
+    widget on the page reruns it, and a large workbook takes seconds in its child process
+    (spbe.data.ingest). Raises ImportRejected as parse_files does, from the memo as well."""
+    key = (tuple((hashlib.sha256(data).hexdigest(), name) for data, name in files), year)
     memo = st.session_state.get(_PARSED)
     if memo is None or memo[0] != key:
         try:
             data_dir = settings.resolve().data_dir
             registry = read_registry(registry_path(data_dir))
             frameworks = load_frameworks(data_dir / "reference")
-            memo = (key, parse_import(data, file_name, registry, frameworks, year, who="admin"))
+            memo = (key, parse_files(files, registry, frameworks, year, who="admin"))
         except ImportRejected as rejected:
             memo = (key, rejected)
         st.session_state[_PARSED] = memo

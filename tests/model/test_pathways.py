@@ -25,7 +25,7 @@ from spbe.model.pathways import (
     reaches,
     what_if,
 )
-from spbe.model.scoring import index_from_domains
+from spbe.model.scoring import index_from_components
 from spbe.settings import ROOT
 from tests.frameworks import F2018, F2020, FRAMEWORKS
 
@@ -188,7 +188,7 @@ def test_component_steps_are_rounded_up_so_the_increase_shown_is_enough():
     steps = component_steps(domains, F2020, 3.5)
     assert steps == [("Layanan SPBE", Decimal("0.01"))]
     raised = domains + pd.Series({4: float(steps[0][1])}).reindex(domains.index, fill_value=0)
-    assert index_from_domains(raised.to_frame().T, F2020).iloc[0] >= 3.5
+    assert index_from_components(raised.to_frame().T, F2020).iloc[0] >= 3.5
 
 
 def test_what_if_counts_an_official_row_on_the_baik_edge_by_its_predikat():

@@ -14,7 +14,7 @@ from spbe.model.scoring import (
     InvalidLevelsError,
     check_results,
     components_of_levels,
-    index_from_domains,
+    index_from_components,
     index_of_components,
     score_levels,
 )
@@ -34,7 +34,7 @@ def levels_table(framework, levels_by_instansi: dict[str, list[int]], year: int)
 
 def test_the_regulations_worked_example_gives_3_28():
     domains = pd.DataFrame([{1: 3.70, 2: 3.40, 3: 3.00, 4: 3.20}])
-    assert round(index_from_domains(domains, F2020).iloc[0], 2) == 3.28
+    assert round(index_from_components(domains, F2020).iloc[0], 2) == 3.28
 
 
 @pytest.mark.parametrize(("framework", "year"), [(F2018, 2018), (F2020, 2024)])
@@ -103,7 +103,7 @@ def test_the_vectorised_index_from_published_domains_agrees_with_the_reference(d
     numbers = framework.domains["domain_no"].tolist()
     cents = data.draw(st.lists(st.integers(0, 500), min_size=len(numbers), max_size=len(numbers)))
     domains = {no: Fraction(c, 100) for no, c in zip(numbers, cents, strict=True)}  # printed to 2 decimals
-    vectorised = index_from_domains(pd.DataFrame([{no: float(v) for no, v in domains.items()}]), framework).iloc[0]
+    vectorised = index_from_components(pd.DataFrame([{no: float(v) for no, v in domains.items()}]), framework).iloc[0]
     assert round_half_up(vectorised, 4) == round_half_up(index_of_components(domains, framework), 4)
 
 

@@ -25,9 +25,9 @@ def page_charts(store: Store, year: int) -> dict[str, Chart]:
     view = maps.map_view(store, year)
     built = [
         charts.index_histogram_chart(store, year, store.results(year)),
-        charts.domain_means_chart(store, year, "kelompok"),
+        charts.component_means_chart(store, year, "kelompok"),
         charts.history_chart(store, "KEMENKEU", "Kementerian Keuangan"),
-        charts.domain_comparison_chart(store, year, "KEMENKEU", "Kementerian Keuangan"),
+        charts.component_comparison_chart(store, year, "KEMENKEU", "Kementerian Keuangan"),
         charts.cohort_counts_chart(store, year, cohort_counts(participants, store.framework(year).bands)),
         maps.choropleth_chart(view),
         maps.tile_map_chart(view),

@@ -79,9 +79,11 @@ def open_page(page: str, **query) -> AppTest:
 
 def test_an_imported_year_is_a_year_of_the_store_with_its_own_summary(store_2025):
     year = store_2025.years().set_index("tahun").loc[2025]
-    assert (year["grain"], year["provenance"], year["instansi"]) == ("domain", "impor", 7)
+    assert (year["grain"], year["provenance"], year["instansi"]) == ("component", "impor", 7)
     summary = store_2025.summary(2025)
-    assert summary.national_index_official is None and summary.target is None and summary.gap is None
+    assert summary.national_index_official is None
+    assert summary.target == 3.0  # RPJMN 2025-2029 (Perpres 12/2025): 3,00 for 2025 on the Indeks SPBE
+    assert summary.gap == pytest.approx(3.0 - MEAN_2025)  # against the mean: the only figure of the year
     assert summary.national_index_mean == pytest.approx(MEAN_2025)
     assert (summary.instansi_evaluated, summary.baik_or_better_count) == (7, 6)
     assert summary.source.startswith("Impor hasil_2025.csv oleh uji")
@@ -113,7 +115,7 @@ def test_the_overview_series_shows_the_recomputed_mean_never_as_the_national_ind
     assert series.index.tolist() == list(range(2018, 2026))
     assert series.loc[2024, ["indeks_nasional", "provenance"]].tolist() == [3.12, "resmi"]
     row = series.loc[2025]
-    assert row.isna()["indeks_nasional"] and row.isna()["target"]
+    assert row.isna()["indeks_nasional"] and row["target"] == 3.0
     assert row["rata_rata_instansi"] == pytest.approx(MEAN_2025)
     assert row["provenance"] == "impor" and row["sumber"].startswith("Impor hasil_2025.csv")
 
@@ -123,7 +125,7 @@ def test_the_overview_page_of_the_imported_year_labels_the_mean_as_recomputed(da
     metrics = {m.label: m.value for m in at.metric}
     assert "Indeks SPBE Nasional" not in metrics
     assert metrics[MEAN_LABEL] == "4,30"
-    assert (metrics["Target"], metrics["Instansi dievaluasi"]) == ("–", "7")
+    assert (metrics["Target"], metrics["Instansi dievaluasi"]) == ("3", "7")
     national = chart_figures(at)[0]
     assert trace_named(national, "Indeks SPBE Nasional")["x"][-1] == 2025
     assert math.isnan(trace_named(national, "Indeks SPBE Nasional")["y"][-1])  # no official point for 2025

@@ -148,7 +148,7 @@ def test_a_simulated_chart_says_so_in_its_note(store):
 
 def test_the_sebaran_list_as_csv_and_xlsx_holds_kab_luwu_at_2_60(store):
     rows = store.results(2024)
-    table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", "domain_1", "provenance"]]
+    table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", "komponen_1", "provenance"]]
     luwu = read_csv(csv_bytes(table)).set_index("Instansi").loc["Kabupaten Luwu"]
     assert (luwu["Indeks"], luwu["Predikat"]) == ("2.6", "Cukup")  # 2,60 printed; Cukup decided before rounding
     workbook = load_workbook(io.BytesIO(xlsx_bytes(table)))

@@ -18,7 +18,7 @@ def test_the_full_year_2024_holds_every_official_row_with_its_source(store):
     assert set(rows["provenance"]) == {"resmi"}
     assert rows["sumber"].str.contains("KemenPANRB").all()
     assert rows.iloc[0]["indeks"] == rows["indeks"].max()  # best index first
-    # The domains under their names in the 2021-2025 framework, never as domain_1..4
+    # The domains under their names in the 2021-2025 framework, never as komponen_1..4 (nor domain_1..4)
     assert [column for column in rows.columns if "SPBE" in column] == [
         "Kebijakan Internal SPBE",
         "Tata Kelola SPBE",
@@ -26,6 +26,7 @@ def test_the_full_year_2024_holds_every_official_row_with_its_source(store):
         "Layanan SPBE",
     ]
     assert not [column for column in rows.columns if column.startswith("domain_")]
+    assert not [column for column in rows.columns if column.startswith("komponen_")]
 
 
 def test_the_full_year_2018_is_the_simulation_with_its_three_domains(store):

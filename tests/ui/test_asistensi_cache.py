@@ -16,7 +16,9 @@ def test_the_paths_to_baik_follow_the_store_they_are_given_per_version(tmp_path)
     assert ui.store_key(newer) != ui.store_key(store)  # a new version: a new cache entry
     paths = ui_asistensi.paths_to_baik(newer, ui.store_key(newer), 2025)
     # The one 2025 row below Baik, Kab. Aceh Tengah (2,59, Cukup): its domains recompute to 2,59525
-    assert paths[["indeks", "kenaikan_domain", "indeks_setelah"]].values.tolist() == [[2.59, "Layanan SPBE +0,02", 2.6]]
+    assert paths[["indeks", "kenaikan_komponen", "indeks_setelah"]].values.tolist() == [
+        [2.59, "Layanan SPBE +0,02", 2.6]
+    ]
 
 
 def test_the_cohort_view_of_an_imported_year_comes_from_the_store_given(tmp_path):

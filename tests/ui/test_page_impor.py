@@ -98,10 +98,10 @@ def test_an_upload_is_parsed_once_per_file_and_year_however_often_the_page_rerun
     calls = []
 
     def counting(*args, **kwargs):
-        calls.append(args[1])
-        return importer.parse_import(*args, **kwargs)
+        calls.append(", ".join(name for _, name in args[0]))  # the names of the files imported together
+        return importer.parse_files(*args, **kwargs)
 
-    monkeypatch.setattr("spbe.ui.impor.parse_import", counting)
+    monkeypatch.setattr("spbe.ui.impor.parse_files", counting)
     at = log_in(open_import())
     at.file_uploader[0].set_value(("hasil_2024.xlsx", report_style_xlsx(2024), "application/octet-stream")).run()
     at.run().run()  # any widget change reruns the whole page
