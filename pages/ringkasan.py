@@ -7,7 +7,7 @@ from spbe.core.formatting import format_percent
 from spbe.model.provenance import Provenance
 from spbe.present import charts, overview
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 store = ui.store()
 year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 summary = store.summary(year)

@@ -353,7 +353,7 @@ def history_chart(store: Store, instansi_id: str, name: str) -> Chart:
     history = store.instansi_history(instansi_id)
     meta = FigureMeta(
         title=f"Indeks SPBE {name} per tahun",
-        subtitle="tiap titik: indeks (predikat); garis putus-putus: batas Baik",
+        subtitle="di bawah tiap tahun: indeks dan predikat; garis putus-putus: batas Baik",
         source="; ".join(history["sumber"].drop_duplicates()),
         provenance=provenance_of(history["provenance"]),
     )
