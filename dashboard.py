@@ -7,7 +7,7 @@ import streamlit as st
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"  # local file: a material icon would load from a CDN
 st.set_page_config(page_title="Dasbor SPBE", page_icon=str(FAVICON), layout="wide")
 
-# Each page begins with ui.leave_pages_folder_mode(): a deep link on a fresh server would
+# Each page begins with ui.start_page(), which leaves folder mode: a deep link on a fresh server would
 # otherwise run the page file in Streamlit's older pages/ folder mode, without this navigation.
 pages = [
     st.Page("pages/ringkasan.py", title="Ringkasan Nasional", icon=":material/account_balance:", default=True),

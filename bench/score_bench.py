@@ -80,9 +80,11 @@ def pandas_scores(levels: pd.DataFrame, framework: Framework) -> Scores:
         table.columns = list(names)
         return table.reset_index(drop=True)
 
+    by_domain = wide(domains, "domain_no", framework.components["name"])  # the year's components are its domains
     return Scores(
         index=index,
-        domains=wide(domains, "domain_no", framework.domains["domain"]),
+        components=by_domain,
+        domains=by_domain,
         aspects=wide(aspects.droplevel("domain_no"), "aspect_no", framework.aspects["aspect"]),
     )
 
@@ -92,7 +94,7 @@ def check_same(got: Scores, want: Scores, label: str) -> None:
     a, b = got.index, want.index
     for name in ("instansi", "predikat"):
         np.testing.assert_array_equal(a[name].to_numpy(), b[name].to_numpy(), err_msg=f"{label}: {name}")
-    pairs = {"indeks": (a["indeks"], b["indeks"]), "domains": (got.domains, want.domains)}
+    pairs = {"indeks": (a["indeks"], b["indeks"]), "components": (got.components, want.components)}
     for name, (x, y) in {**pairs, "aspects": (got.aspects, want.aspects)}.items():
         np.testing.assert_allclose(x.to_numpy(), y.to_numpy(), rtol=0, atol=TOLERANCE, err_msg=f"{label}: {name}")
 

@@ -19,7 +19,7 @@ from spbe.present.plan_export import Plan, plan_csv, plan_xlsx
 from spbe.present.tables import styled
 from spbe.ui import asistensi as ui_asistensi
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 store = ui.store()
 year = ui.year_select(store.instansi_years(), default=ROSTER_YEAR)
 years = store.years().set_index("tahun")

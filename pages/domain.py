@@ -9,7 +9,7 @@ from spbe.present.charts import GROUPINGS
 
 WEAKEST_SHOWN = 10
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 store = ui.store()
 year = ui.year_select(store.instansi_years())
 by = st.sidebar.selectbox(

@@ -26,7 +26,7 @@ def show_preview(chart: Chart, preset: str, formats: list[str]) -> None:
     st.image(png, caption=" ".join(notes), output_format="PNG", alt=f"Pratinjau gambar {chart.meta.title}")
 
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 store = ui.store()
 year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 charts = kit_charts(store, year)

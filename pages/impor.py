@@ -23,7 +23,7 @@ from spbe.model.framework import load_frameworks
 from spbe.present.tables import styled
 from spbe.ui import impor as ui_impor
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 st.title("Impor data evaluasi")
 
 # The page stays closed until an admin password hash is configured and the admin has logged in

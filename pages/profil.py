@@ -12,7 +12,7 @@ from spbe.present import charts
 from spbe.present.figures import PROVENANCE_LABELS, index_name
 from spbe.present.tables import styled
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 store = ui.store()
 instansi = store.instansi_list()
 ids = dict(zip(instansi["nama"], instansi["instansi_id"], strict=True))  # registry names are unique

@@ -8,7 +8,7 @@ from spbe.model.provenance import Provenance
 from spbe.present import charts, overview
 from spbe.present.figures import index_name
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 store = ui.store()
 year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 summary = store.summary(year)

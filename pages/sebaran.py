@@ -9,7 +9,7 @@ from spbe.model.provenance import Provenance
 from spbe.present import charts
 from spbe.present.tables import styled
 
-ui.leave_pages_folder_mode()
+ui.start_page()
 store = ui.store()
 year = ui.year_select(store.instansi_years())
 years = store.years().set_index("tahun")

@@ -429,7 +429,7 @@ def history_chart(store: Store, instansi_id: str, name: str) -> Chart:
     frameworks = [store.framework(int(year)) for year in history["tahun"]]
     meta = FigureMeta(
         title=f"{names[0] if len(names) == 1 else 'Indeks'} {name} per tahun",
-        subtitle="tiap titik: indeks (predikat); garis putus-putus: batas Baik"
+        subtitle="di bawah tiap tahun: indeks dan predikat; garis putus-putus: batas Baik"
         + ("" if len(names) == 1 else f" tiap instrumen; {' dan '.join(names)} tidak dapat dibandingkan"),
         source=cite([*history["sumber"], framework_caveat(*frameworks)]),
         provenance=provenance_of(history["provenance"]),

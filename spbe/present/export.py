@@ -101,19 +101,29 @@ def render_many(items: list[tuple[go.Figure, str]], preset: Preset) -> list[byte
     One batch costs much less than the same number of single calls (one round trip to
     Chromium instead of one per file), which is what makes a press kit fast.
     """
-    unknown = sorted({fmt for _, fmt in items} - set(FORMATS))
+    size = (preset.width, preset.height, preset.scale)
+    return _render([(laid_out(fig, preset), fmt, *size) for fig, fmt in items])
+
+
+def render_sized(items: list[tuple[go.Figure, str, int, int]]) -> list[bytes]:
+    """Several (figure, format, width, height) in one request, each figure as it is laid out (no preset's layout
+    applied) on a canvas of width x height CSS pixels: a chart as a page draws it at that width."""
+    return _render([(fig, fmt, width, height, 1) for fig, fmt, width, height in items])
+
+
+def _render(items: list[tuple[go.Figure, str, int, int, int]]) -> list[bytes]:
+    """(figure, format, width, height, scale) as files, through the one Kaleido server."""
+    unknown = sorted({item[1] for item in items} - set(FORMATS))
     if unknown:
         raise ValueError(f"Format tidak dikenal: {', '.join(unknown)} (pilihan: {', '.join(FORMATS)})")
     ensure_available()
     import kaleido  # imported here: the rest of the app must work where kaleido cannot run
 
-    size = {"width": preset.width, "height": preset.height, "scale": preset.scale}
-    items = [(laid_out(fig, preset), fmt) for fig, fmt in items]
     with _lock, tempfile.TemporaryDirectory(prefix="spbe-export-") as folder:
-        paths = [Path(folder) / f"{number}.{fmt}" for number, (_, fmt) in enumerate(items)]
+        paths = [Path(folder) / f"{number}.{item[1]}" for number, item in enumerate(items)]
         specs = [
-            {"fig": fig, "path": str(path), "opts": {"format": fmt, **size}}
-            for (fig, fmt), path in zip(items, paths, strict=True)
+            {"fig": fig, "path": str(path), "opts": {"format": fmt, "width": width, "height": height, "scale": scale}}
+            for (fig, fmt, width, height, scale), path in zip(items, paths, strict=True)
         ]
         _start_server(kaleido)
         with warnings.catch_warnings():
@@ -124,7 +134,7 @@ def render_many(items: list[tuple[go.Figure, str]], preset: Preset) -> list[byte
             except Exception as error:  # Kaleido wraps Chromium failures in many types
                 raise ExportUnavailable(f"Chromium gagal membuat gambar ({type(error).__name__}): {error}") from error
     pairs = zip(files, items, strict=True)
-    return [with_pdf_info(data, pdf_info(fig)) if fmt == "pdf" else data for data, (fig, fmt) in pairs]
+    return [with_pdf_info(data, pdf_info(item[0])) if item[1] == "pdf" else data for data, item in pairs]
 
 
 PDF_MAKER = "Dasbor SPBE"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,7 +51,10 @@ CHAR_WIDTH = 0.6  # estimated average glyph width per px of font size (Arial-lik
 LINE_HEIGHT = 1.35  # line pitch per px of font size
 TITLE_LINE = 27  # px per line of the title block
 TITLE_RAISE = 18  # px
-SCREEN_WIDTH = 360  # px: a chart on a 390 px phone (Streamlit pads the page); wider screens keep this layout
+# px: the widths a chart on screen is laid out for, the narrowest a 390 px phone (Streamlit pads the page); a page
+# uses the widest that fits its column (spbe.ui.screen measures it in the browser). The widest fits the column of a
+# 1400 px desk with the sidebar open (930 px, measured in Chromium) and of a 1366 px laptop (896 px).
+SCREEN_WIDTHS = (360, 640, 880)
 SCREEN_PLOT_HEIGHT = 300  # px of plot area on screen, below and above which the texts get their own room
 EDGE = 12  # px kept free along the canvas edges
 GAP = 8  # px between stacked bands
@@ -59,8 +62,19 @@ MARK_HEIGHT = 32  # px of the SIMULASI mark's box (14 px text, 4 px padding, 1 p
 LEGEND_ROW = 26  # px per row of a horizontal legend
 AXIS_ROOM = 30  # px below the plot for x tick labels (one line)
 AXIS_TITLE_ROOM = 24  # px more for an x-axis title
+AXIS_TITLE_SIZE = round(1.2 * TEXT_SIZE)  # px: plotly draws axis titles 1,2 times the font size
+ROW_LINE = TEXT_SIZE * LINE_HEIGHT  # px per line of a category label
+COLORBAR_ROOM = 90  # px right of a heatmap that its colour bar takes (bar, ticks and title), within the plot width
 ABOVE = "above"  # name of annotations that sit in the band right above the plot (gap label, band names)
 NOTE = "catatan"  # name of a footnote: arrange gives it its own band under the plot, wrapped to the canvas
+RIGHT = "right"  # name of annotations in a column right of the plot, one per category (y): arrange gives it room
+# Where plotly may write a point's value, the builder's own place tried first; a label is put in the first free one
+PLACES = ("top center", "bottom center", "middle right", "middle left", "top right", "top left", "bottom right")
+RIGHT_MOST = 0.25  # of the canvas width, the most the column right of the plot takes (its texts are wrapped to it)
+# Figure kinds (layout.meta "kind") whose own parts change with the canvas, registered by their module (the maps):
+# called with the figure and its plot area's width and height (None on screen, where the figure grows), they
+# return the plot height they want on screen (None: the usual)
+RELAYOUTS: dict[str, Callable[[go.Figure, float, float | None], float | None]] = {}
 
 SPBE_TEMPLATE = go.layout.Template(
     layout=go.Layout(
@@ -101,6 +115,7 @@ def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> 
     fig.update_layout(
         template=SPBE_TEMPLATE,
         meta={
+            **(fig.layout.meta or {}),  # the builder's own (its kind)
             "title": figure_text(meta.title),
             "subtitle": figure_text(meta.subtitle),
             "footer": figure_text(footer),
@@ -108,7 +123,7 @@ def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> 
             "height": fig.layout.height,  # the builder's own height on screen, if any
         },
     )
-    return arrange(fig, SCREEN_WIDTH)
+    return arrange(fig, SCREEN_WIDTHS[0])
 
 
 def text_width(text: str, size: float = TEXT_SIZE) -> float:
@@ -151,28 +166,280 @@ def _legend_rows(fig: go.Figure, width: float) -> int:
     return rows
 
 
-def _left_margin(fig: go.Figure, width: int) -> tuple[int, int]:
-    """The left margin that holds the y tick labels and title, and the lines the category labels take.
+def _cut(lines: list[str], most: int | None, width: float) -> list[str]:
+    """At most `most` lines (None: all), the last ending in "…" (within `width` px) where words were left out."""
+    if most is None or len(lines) <= most:
+        return lines
+    words = lines[most - 1].split(" ")
+    while len(words) > 1 and text_width(" ".join(words) + "…") > width:
+        words.pop()
+    return [*lines[: most - 1], " ".join(words) + "…"]
+
+
+def _left_margin(fig: go.Figure, width: int, most_lines: int | None = None) -> tuple[int, list[int]]:
+    """The left margin that holds the y tick labels and title, and the lines each category label takes.
 
     Set from the labels, not left to plotly's automargin: the mark and the footer are placed from the plot's
-    left edge, which automargin would move. Labels longer than 40 % of the canvas are wrapped there."""
+    left edge, which automargin would move. Labels longer than 40 % of the canvas are wrapped there, in at
+    most `most_lines` lines (cut with "…": the hover and the chart's table keep the whole name)."""
     axis = fig.layout.yaxis
     if axis.visible is False:
-        return (fig.layout.margin.l if fig.layout.margin.l is not None else EDGE), 0
+        return (fig.layout.margin.l if fig.layout.margin.l is not None else EDGE), []
     categorical = [t for t in fig.data if t.type == "heatmap" or t.type == "bar" and t.orientation == "h"]
     labels = [str(label) for trace in categorical for label in (() if trace.y is None else trace.y)]
     room = 0.4 * width
     if labels:
-        wrapped = {label: "<br>".join(wrap(figure_text(label), room)) for label in dict.fromkeys(labels)}
-        axis.update(tickmode="array", tickvals=list(wrapped), ticktext=list(wrapped.values()))
-        longest = max(text_width(line) for text in wrapped.values() for line in text.split("<br>"))
-        lines = sum(text.count("<br>") + 1 for text in wrapped.values())
+        wrapped = {label: _cut(wrap(figure_text(label), room), most_lines, room) for label in dict.fromkeys(labels)}
+        axis.update(tickmode="array", tickvals=list(wrapped), ticktext=["<br>".join(text) for text in wrapped.values()])
+        longest = max(text_width(line) for text in wrapped.values() for line in text)
+        lines = [len(text) for text in wrapped.values()]
     else:
-        longest, lines = text_width("0000"), 0
+        longest, lines = text_width("0000"), []
     return int(EDGE + (AXIS_TITLE_ROOM if axis.title.text else 0) + longest + 12), lines
 
 
-def arrange(fig: go.Figure, width: int, height: int | None = None) -> go.Figure:
+def _x_label_room(fig: go.Figure, plot_width: float, title_width: float) -> float:
+    """The room (px) under the plot for the x axis: its title wrapped to `title_width` (centred under the plot, it
+    may reach into the margins), and its tick labels, as
+    many lines deep as the deepest (a builder's own ticktext keeps its lines). Categories along the axis (a
+    heatmap's columns, vertical bars) are wrapped to their column, or stand upright in one line where a word is
+    wider than its column: plotly would tilt them and let them run into each other and the source line below."""
+    axis = fig.layout.xaxis
+    if axis.visible is False:
+        return 0
+    room: float = AXIS_ROOM
+    if axis.title.text:
+        title = wrap(axis.title.text.replace("<br>", " "), title_width, AXIS_TITLE_SIZE)
+        axis.title.text = "<br>".join(title)
+        room += AXIS_TITLE_ROOM + (len(title) - 1) * AXIS_TITLE_SIZE * LINE_HEIGHT
+    heatmaps = [t for t in fig.data if t.type == "heatmap" and t.x is not None]
+    columns = _x_categories(fig)
+    if not columns:
+        deepest = max((str(label).count("<br>") for label in axis.ticktext or ()), default=0)
+        return room + deepest * ROW_LINE
+    # Every cell is labelled with its value, so the colour bar is only a key: it gives its room to columns that
+    # would otherwise be narrower than a line of text (a phone)
+    scale = (plot_width - COLORBAR_ROOM) / len(columns) >= ROW_LINE
+    for trace in heatmaps:
+        trace.showscale = scale
+    column_width = (plot_width - (COLORBAR_ROOM if heatmaps and scale else 0)) / len(columns)
+    labels = [wrap(figure_text(column), column_width - GAP) for column in columns]  # a gap between neighbours
+    if max(text_width(line) for label in labels for line in label) <= column_width - GAP:
+        axis.update(tickmode="array", tickvals=columns, ticktext=["<br>".join(label) for label in labels], tickangle=0)
+        return room + max(len(label) - 1 for label in labels) * ROW_LINE
+    upright = [figure_text(column) for column in columns]
+    axis.update(tickmode="array", tickvals=columns, ticktext=upright, tickangle=-90)
+    return room - ROW_LINE + max(text_width(label) for label in upright)
+
+
+def _x_categories(fig: go.Figure) -> list[str]:
+    """The categories along the x axis, a heatmap's columns or vertical bars' names (none on a numeric axis)."""
+    columns = [t for t in fig.data if t.type == "heatmap" or t.type == "bar" and t.orientation != "h"]
+    traces = [trace for trace in columns if trace.x is not None]
+    values = list(dict.fromkeys(value for trace in traces for value in trace.x))
+    return [str(value) for value in values] if all(isinstance(value, str) for value in values) else []
+
+
+def _right_column(fig: go.Figure, width: int) -> tuple[int, dict[str, int]]:
+    """The right margin: the builder's, or the column of RIGHT annotations (each wrapped to at most RIGHT_MOST of
+    the canvas, beside its category); and the lines each category's annotation takes."""
+    notes = [note for note in fig.layout.annotations if note.name == RIGHT]
+    if not notes:
+        return (fig.layout.margin.r if fig.layout.margin.r is not None else 30), {}
+    lines = {}
+    for note in notes:
+        size = note.font.size or TEXT_SIZE
+        wrapped = wrap(note.text.replace("<br>", " "), RIGHT_MOST * width, size)
+        note.update(text="<br>".join(wrapped), xref="paper", x=1, xanchor="left", xshift=GAP, showarrow=False)
+        note.update(yref="y", align="left")
+        lines[str(note.y)] = len(wrapped)
+    widest = max(text_width(line, note.font.size or TEXT_SIZE) for note in notes for line in note.text.split("<br>"))
+    return int(GAP + widest + EDGE), lines
+
+
+def _bar_text_lines(fig: go.Figure, plot_width: float) -> dict[str, int]:
+    """The values written beside horizontal bars (textposition outside), each wrapped to the room between its
+    bar's end and the plot's right edge (a long label beside a bar on a phone); the lines each category's bars
+    take (grouped bars share their category's row)."""
+    axis = fig.layout.xaxis
+    bars = [t for t in fig.data if t.type == "bar" and t.orientation == "h" and t.textposition == "outside"]
+    if axis.range is None:  # where plotly alone knows the axis: the values stay as they are
+        return {}
+    lines: dict[str, int] = {}
+    for trace in bars:
+        texts = []
+        for category, value, text in zip(trace.y, trace.x, trace.text, strict=True):
+            room = plot_width * (axis.range[1] - value) / (axis.range[1] - axis.range[0]) - GAP
+            wrapped = wrap(str(text).replace("<br>", " "), room)
+            texts.append("<br>".join(wrapped))
+            lines[str(category)] = lines.get(str(category), 0) + len(wrapped)
+        trace.text = texts
+    return lines
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom (px from the plot's top left corner)
+
+
+def _place_point_labels(fig: go.Figure, plot_width: float, plot_height: float) -> None:
+    """Each value written beside a point (scatter markers with text) is put where it meets no line of the chart,
+    no point and no other value, inside the plot (plotly clips it there): the builder's own place if free, else
+    the first free of PLACES. On a narrow canvas a steep line runs through a label put above or below its point.
+    A value with no free place at this width is not written here (a phone with many years): its hover and the
+    chart's table keep it, and a wider layout writes it again (the builder's texts are kept in the meta)."""
+    xaxis, yaxis = fig.layout.xaxis, fig.layout.yaxis
+    labelled = [  # a label on its point (a tile's name) stays there
+        number
+        for number, t in enumerate(fig.data)
+        if t.type == "scatter"
+        and "text" in (t.mode or "")
+        and "markers" in t.mode
+        and t.textposition != "middle center"
+    ]
+    if not labelled or xaxis.range is None or yaxis.range is None:  # where plotly alone knows the axes: as built
+        return
+
+    def at(x: float, y: float, xref: str | None = "x", yref: str | None = "y") -> tuple[float, float]:
+        """A point in px; a reference other than the axes (paper, domain) is a fraction of the plot."""
+        across = (x - xaxis.range[0]) / (xaxis.range[1] - xaxis.range[0]) if xref in (None, "x") else x
+        up = (y - yaxis.range[0]) / (yaxis.range[1] - yaxis.range[0]) if yref in (None, "y") else y
+        return across * plot_width, (1 - up) * plot_height
+
+    segments: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    obstacles: list[Box] = []
+    for trace in (t for t in fig.data if t.type == "scatter"):
+        points = [(x, y) for x, y in zip(trace.x, trace.y, strict=True) if not (pd.isna(x) or pd.isna(y))]
+        if "lines" in (trace.mode or ""):
+            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+                corner = {"hv": [(x1, y0)], "vh": [(x0, y1)]}.get(trace.line.shape, [])
+                path = [at(x, y) for x, y in [(x0, y0), *corner, (x1, y1)]]
+                segments += list(zip(path, path[1:], strict=False))
+        if "markers" in (trace.mode or ""):
+            half = (trace.marker.size or 6) / 2
+            obstacles += [(px - half, py - half, px + half, py + half) for px, py in (at(*p) for p in points)]
+    for shape in fig.layout.shapes:
+        if shape.type == "line":
+            ends = [(shape.x0, shape.y0), (shape.x1, shape.y1)]
+            path = [at(x, y, shape.xref, shape.yref) for x, y in ends]  # "x domain" and "paper": fractions
+            segments.append((path[0], path[1]))
+    # the builder's places, kept in the figure's meta for the next layout (another width or preset)
+    built_places = fig.layout.meta.get("places") or {
+        str(number): fig.data[number].textposition or "middle center" for number in labelled
+    }
+    built_texts = fig.layout.meta.get("texts") or {
+        str(number): [str(text) for text in _per_point(fig.data[number].text, len(fig.data[number].x))]
+        for number in labelled
+    }
+    fig.layout.meta = {**fig.layout.meta, "places": built_places, "texts": built_texts}
+    for number in labelled:
+        trace = fig.data[number]
+        size, radius = trace.textfont.size or TEXT_SIZE, (trace.marker.size or 6) / 2 / 0.8 + 1  # plotly's offset
+        own = built_places[str(number)]
+        places: list[str] = []
+        written: list[str] = []
+        for point, (x, y, text) in enumerate(zip(trace.x, trace.y, built_texts[str(number)], strict=False)):
+            built = own if isinstance(own, str) else own[point]
+            if pd.isna(x) or pd.isna(y) or not text:
+                places.append(built)
+                written.append(text)
+                continue
+            px, py = at(x, y)
+            width = text_width(str(text), size)
+            for place in (built, *PLACES):
+                vertical, horizontal = place.split(" ")
+                baseline = {"top": py - radius - 0.25 * size, "bottom": py + radius + 0.75 * size}.get(
+                    vertical, py + 0.25 * size
+                )
+                start = {"right": px + radius, "left": px - radius - width}.get(horizontal, px - width / 2)
+                box = (start - 1, baseline - 0.8 * size - 1, start + width + 1, baseline + 0.2 * size + 1)
+                slack = 0.15 * width  # text_width is generous: digits take about 0,55 of the font size
+                inside = box[0] + slack >= 0 and box[1] >= 0 and box[2] - slack <= plot_width and box[3] <= plot_height
+                if (
+                    inside
+                    and not any(_meet(box, other) for other in obstacles)
+                    and not any(_crosses(box, *segment) for segment in segments)
+                ):
+                    break
+            else:
+                place, box, text = built, (px, py, px, py), ""  # nowhere free at this width: not written
+            places.append(place)
+            written.append(text)
+            obstacles.append(box)
+        trace.textposition = places
+        trace.text = written
+
+
+def _per_point(text: str | Iterable[object] | None, count: int) -> list[object]:
+    """A trace's text as one entry per point (plotly also takes one text for every point)."""
+    if text is None or isinstance(text, str):
+        return [text or ""] * count
+    return list(text)
+
+
+def _meet(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crosses(box: Box, start: tuple[float, float], end: tuple[float, float]) -> bool:
+    """Whether the segment from `start` to `end` passes through `box` (Liang-Barsky clipping)."""
+    low, high = 0.0, 1.0
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    for step, room in (
+        (-dx, start[0] - box[0]),
+        (dx, box[2] - start[0]),
+        (-dy, start[1] - box[1]),
+        (dy, box[3] - start[1]),
+    ):
+        if step == 0:
+            if room < 0:
+                return False
+        elif step < 0:
+            low = max(low, room / step)
+        else:
+            high = min(high, room / step)
+        if low > high:
+            return False
+    return True
+
+
+def _above_rows(
+    fig: go.Figure, notes: list[go.layout.Annotation], plot_width: float, canvas: tuple[float, float]
+) -> tuple[list[float], float]:
+    """The ABOVE annotations wrapped to the plot's width, each in the lowest row above the plot where it meets no
+    other (band names wider than their band on a phone), shifted inside the canvas (`canvas`: its left and right
+    edge, px from the plot's left edge). Returns each one's height above the plot and the height of all rows."""
+    rows: list[list[tuple[float, float]]] = []
+    heights: list[float] = []
+    placed: list[int] = []
+    axis = fig.layout.xaxis
+    for note in notes:
+        size = note.font.size or TEXT_SIZE
+        lines = wrap(note.text.replace("<br>", " "), plot_width, size)
+        note.text = "<br>".join(lines)
+        width = max(text_width(line, size) for line in lines)
+        if note.xref == "paper":
+            at = note.x * plot_width
+        elif axis.range is not None:
+            at = (note.x - axis.range[0]) / (axis.range[1] - axis.range[0]) * plot_width
+        else:  # where plotly alone knows the axis: a row of its own
+            at, width = plot_width / 2, plot_width
+        start = at - {"left": 0, "right": width}.get(note.xanchor, width / 2)
+        shift = max(canvas[0] - start, 0) + min(canvas[1] - start - width, 0)
+        note.xshift = shift
+        start += shift
+        row = next(
+            (i for i, row in enumerate(rows) if all(start + width + GAP <= a or b + GAP <= start for a, b in row)),
+            len(rows),
+        )
+        if row == len(rows):
+            rows.append([])
+            heights.append(0.0)
+        rows[row].append((start, start + width))
+        heights[row] = max(heights[row], _block(lines, size))
+        placed.append(row)
+    return [sum(heights[:row]) for row in placed], sum(heights)
+
+
+def arrange(fig: go.Figure, width: int, height: int | None = None, *, most_lines: int | None = None) -> go.Figure:
     """Lay a finished figure out for a canvas `width` px wide (and `height` px high, or grown on screen).
 
     From the top: the SIMULASI mark in its own band, the title and subtitle wrapped to the width, the
@@ -180,25 +447,26 @@ def arrange(fig: go.Figure, width: int, height: int | None = None) -> go.Figure:
     wrapped to the width. Every band's height comes from its own text, so nothing overlaps or is cut.
     """
     meta = fig.layout.meta
-    right = fig.layout.margin.r if fig.layout.margin.r is not None else 30
-    left, rows = _left_margin(fig, width)
+    right, right_lines = _right_column(fig, width)
+    left, label_lines = _left_margin(fig, width, most_lines)
     plot_width = width - left - right
+    if label_lines:  # a row holds its category's label, its bars' wrapped values and its values right of the plot
+        beside = _bar_text_lines(fig, plot_width)
+        categories = [str(category) for category in fig.layout.yaxis.tickvals]
+        label_lines = [
+            max(lines, beside.get(category, 0), right_lines.get(category, 0))
+            for category, lines in zip(categories, label_lines, strict=True)
+        ]
     text_room = width - 2 * EDGE  # the title and footer may use the whole canvas width
     x_shift = EDGE - left  # from the plot's left edge to the canvas' left edge (paper x=0)
 
-    above_height = 0.0
-    for note in fig.layout.annotations:
-        if note.name == ABOVE:
-            size = note.font.size or TEXT_SIZE
-            lines = wrap(note.text.replace("<br>", " "), plot_width, size)
-            note.text = "<br>".join(lines)
-            above_height = max(above_height, _block(lines, size))
+    above = [note for note in fig.layout.annotations if note.name == ABOVE]
+    offsets, above_height = _above_rows(fig, above, plot_width, (EDGE - left, plot_width + right - EDGE))
     legend_height = _legend_rows(fig, plot_width) * LEGEND_ROW
-    for note in fig.layout.annotations:
-        if note.name == ABOVE:
-            note.update(y=1, yref="paper", yanchor="bottom", yshift=legend_height)
+    for note, offset in zip(above, offsets, strict=True):
+        note.update(y=1, yref="paper", yanchor="bottom", yshift=legend_height + offset)
     title = wrap(meta["title"], text_room, TITLE_SIZE)
-    subtitle = wrap(meta["subtitle"], text_room / 0.7, TITLE_SIZE * 0.7) if meta["subtitle"] else []
+    subtitle = wrap(meta["subtitle"], text_room, TITLE_SIZE * 0.7) if meta["subtitle"] else []
     title_text = "<br>".join(title) + "".join(f"<br><sup>{line}</sup>" for line in subtitle)
     under_title = legend_height + above_height + GAP
     title_height = (len(title) + len(subtitle)) * TITLE_LINE  # plotly spaces <sup> lines as title lines
@@ -225,11 +493,11 @@ def arrange(fig: go.Figure, width: int, height: int | None = None) -> go.Figure:
         notes.append(go.layout.Annotation(mark))
         top += MARK_HEIGHT + GAP
 
-    axis = fig.layout.xaxis
-    axis_room = 0 if axis.visible is False else AXIS_ROOM + (AXIS_TITLE_ROOM if axis.title.text else 0)
-    below: float = axis_room + (fig.layout.meta.get("below") or 0)  # what the builder keeps under the plot
+    below = _x_label_room(fig, plot_width, plot_width + 2 * (min(left, right) - EDGE)) + (
+        meta.get("below") or 0
+    )  # and what the builder keeps there (a colour bar)
     for note in notes:
-        if note.name == NOTE:  # a footnote: its own band under the axis, wrapped to the canvas
+        if note.name == NOTE:
             size = note.font.size or TEXT_SIZE
             lines = wrap(note.text.replace("<br>", " "), text_room, size)
             note.update(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left")
@@ -255,8 +523,18 @@ def arrange(fig: go.Figure, width: int, height: int | None = None) -> go.Figure:
     )
     bottom = below + GAP + _block(footer, TEXT_SIZE) + EDGE
     fig.layout.annotations = notes
+    relayout = RELAYOUTS.get(meta.get("kind"))
+    wanted = relayout(fig, plot_width, None if height is None else height - top - bottom) if relayout else None
     if height is None:  # on screen the figure grows to give its plot the room
-        height = max(meta.get("height") or 0, int(top + bottom + max(SCREEN_PLOT_HEIGHT, rows * LEGEND_ROW)))
+        rows = len(label_lines) * (max(label_lines, default=0) * ROW_LINE + 4)  # plotly's rows are of one height
+        plot_height = wanted or max(SCREEN_PLOT_HEIGHT, sum(label_lines) * LEGEND_ROW, rows)
+        height = max(meta.get("height") or 0, int(top + bottom + plot_height))
+    # A canvas of fixed height (an export preset) whose rows are too low for their category labels: the labels
+    # are cut to the lines a row holds (a 35-row heatmap on a square), laid out again
+    fitting = max(1, int(((height - top - bottom) / max(len(label_lines), 1) - 2) // ROW_LINE))
+    if most_lines is None and max(label_lines, default=0) > fitting:
+        return arrange(fig, width, height, most_lines=fitting)
+    _place_point_labels(fig, plot_width, height - top - bottom)
     fig.update_layout(
         margin={"t": round(top), "b": round(bottom), "l": left, "r": right},
         height=height,
@@ -375,7 +653,8 @@ def national_index_figure(
                     # each label on the side of its point away from the target line, never across it
                     textposition=_label_places(list(rows["indeks_nasional"]), list(rows["target"]), fences),
                     cliponaxis=False,
-                    hovertemplate=f"{name} %{{x}}: %{{text}}<extra></extra>",
+                    customdata=[format_number(v) for v in rows["indeks_nasional"]],  # a label may be left out
+                    hovertemplate=f"{name} %{{x}}: %{{customdata}}<extra></extra>",
                 )
             )
         own_means = means[means["tahun"].isin(rows["tahun"])]
@@ -403,7 +682,8 @@ def national_index_figure(
                         if year in set(own_means["tahun"])
                     ],
                     cliponaxis=False,
-                    hovertemplate=f"Rata-rata instansi %{{x}} (dihitung ulang, {name}): %{{text}}<extra></extra>",
+                    customdata=[format_number(v) for v in own_means["rata_rata_instansi"]],
+                    hovertemplate=f"Rata-rata instansi %{{x}} (dihitung ulang, {name}): %{{customdata}}<extra></extra>",
                 )
             )
     rows = series.dropna(subset=["indeks_nasional", "target"])
@@ -543,22 +823,25 @@ def _predikat_order(frame: pd.DataFrame, column: str = "predikat") -> pd.DataFra
 
 
 def predikat_distribution_figure(distribution: pd.DataFrame, below_baik_pct: float | None = None) -> go.Figure:
-    """Bars of instansi per predikat, each labelled with its count and share.
+    """Bars of instansi per predikat, each labelled with its count and share, Memuaskan on top.
 
     `distribution` has columns predikat, jumlah, persen (one group). The share below Baik is
-    written on the chart, so the message does not depend on reading colours.
+    written on the chart, so the message does not depend on reading colours. The bars lie down: a predikat's
+    name and its count and share are read whole on a phone, where five standing columns are too narrow for them.
     """
     rows = _predikat_order(distribution)
     labels = [f"{format_count(n)} ({format_percent(p)})" for n, p in zip(rows["jumlah"], rows["persen"], strict=True)]
     fig = go.Figure(
         go.Bar(
-            x=rows["predikat"],
-            y=rows["jumlah"],
+            y=rows["predikat"],
+            x=rows["jumlah"],
+            orientation="h",
             marker_color=[PREDIKAT_COLORS[p] for p in rows["predikat"]],
             text=labels,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y} instansi<extra></extra>",
+            constraintext="none",  # arrange wraps the label to the room beside its bar; never shrunk, never hidden
+            hovertemplate="%{y}: %{x} instansi<extra></extra>",
             name="Instansi",
         )
     )
@@ -573,8 +856,8 @@ def predikat_distribution_figure(distribution: pd.DataFrame, below_baik_pct: flo
             showarrow=False,
             font={"size": 15, "color": PREDIKAT_COLORS["Kurang"]},
         )
-    fig.update_yaxes(title="Jumlah instansi", rangemode="tozero")
-    fig.update_xaxes(title=None, categoryorder="array", categoryarray=list(PREDIKAT_COLORS))
+    fig.update_xaxes(title="Jumlah instansi", range=[0, rows["jumlah"].max() * 1.35])  # room for the labels
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(PREDIKAT_COLORS), showgrid=False)
     fig.update_layout(showlegend=False)
     return fig
 
@@ -597,18 +880,10 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )
-    # Values in a column right of the axis, so target markers never sit on top of them.
-    fig.add_trace(
-        go.Scatter(
-            y=rows["kelompok_tampil"],
-            x=[104] * len(rows),
-            mode="text",
-            showlegend=False,
-            hoverinfo="skip",
-            text=[f"{format_percent(p)} (n={format_count(n)})" for p, n in zip(rows["persen"], rows["n"], strict=True)],
-            textposition="middle right",
-        )
-    )
+    # Values in a column right of the plot (arrange gives it its room), so target markers never sit on them.
+    for group, share, count in zip(rows["kelompok_tampil"], rows["persen"], rows["n"], strict=True):
+        text = f"{format_percent(share)} (n={format_count(count)})"
+        fig.add_annotation(name=RIGHT, text=text, y=group, yref="y", x=1, xref="paper", xanchor="left", showarrow=False)
     for column, label, symbol, color in (
         ("target", "Target", "line-ns", TARGET_COLOR),
         ("terbitan", "Angka terbitan", "diamond", "#111827"),
@@ -627,9 +902,9 @@ def baik_share_figure(shares: pd.DataFrame) -> go.Figure:
             )
     fig.update_xaxes(
         title="Persen instansi dengan predikat Baik ke atas",
-        range=[0, 130],
+        range=[0, 110],  # a marker at 100 % whole
         ticksuffix="%",
-        tickvals=[0, 20, 40, 60, 80, 100],
+        tickvals=[0, 50, 100],  # three, so they stand side by side on a phone
     )
     fig.update_yaxes(title=None)
     return fig
@@ -719,6 +994,7 @@ def weakest_indicators_figure(weakest: pd.DataFrame) -> go.Figure:
             text=[f"{format_number(v)} · {note}" for v, note in zip(rows["rata_rata"], notes, strict=True)],
             textposition="outside",
             cliponaxis=False,
+            constraintext="none",  # arrange wraps the label to the room beside its bar; never shrunk, never hidden
             customdata=[format_number(v) for v in rows["rata_rata"]],
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
@@ -739,18 +1015,20 @@ BREAK_LABEL = "instrumen berganti"  # where the series of one index scale ends a
 
 
 def history_figure(history: pd.DataFrame, bands: Mapping[str, Bands]) -> go.Figure:
-    """One instansi's index per year it was evaluated, with predikat named at each point.
+    """One instansi's index per year it was evaluated; under each year its index and predikat.
 
     `history` has tahun, indeks, predikat, provenance and skala_indeks; `bands` maps each index scale of it to
     its bands, oldest first. Each scale is a segment of its own with its own Baik edge (2,6 on the Indeks SPBE,
     2,5 on the Indeks Pemerintah Digital): no line joins the last year of one scale to the first of the next,
     a gap and a dotted line marked "instrumen berganti" lie between them, and the legend names each scale
-    with its Baik edge. Simulated years get a hollow marker and say "simulasi" in their label.
+    with its Baik edge. The values are written in a band under the axis, one column per year, where no line
+    of the chart passes whatever its slope. Simulated years get a hollow marker and say "simulasi" there.
     """
     fig = go.Figure()
-    # Evenly spaced positions, one per year evaluated (their labels need the room, not the empty years), with
+    # Evenly spaced positions, one per year evaluated (their values need the room, not the empty years), with
     # one empty position where the scale changes.
     positions: list[float] = []
+    labels: list[str] = []
     spans: list[tuple[float, float]] = []
     for number, scale in enumerate(bands):
         rows = history[history["skala_indeks"] == scale]
@@ -759,15 +1037,16 @@ def history_figure(history: pd.DataFrame, bands: Mapping[str, Bands]) -> go.Figu
         positions += at
         spans.append((at[0] - 0.5, at[-1] + 0.5))
         simulated = rows["provenance"].eq(Provenance.SIMULASI).to_numpy()
-        baik = bands[scale].baik_min
-        name = (
-            "Indeks" if len(bands) == 1 else f"{index_name(scale)} (Baik dari {format_number(baik, trim_zeros=True)})"
-        )
+        labels += [
+            f"<b>{year}</b><br>{format_number(v)}<br>{p}" + ("<br>(simulasi)" if s else "")
+            for year, v, p, s in zip(rows["tahun"], rows["indeks"], rows["predikat"], simulated, strict=True)
+        ]
+        baik = format_number(bands[scale].baik_min, trim_zeros=True)
         fig.add_trace(
             go.Scatter(
                 x=at,
                 y=rows["indeks"],
-                mode="lines+markers+text",
+                mode="lines+markers",
                 line={"color": INDEX_COLOR, "width": 3, "dash": "solid" if number == 0 else "dot"},
                 marker={
                     "size": 12,
@@ -775,26 +1054,22 @@ def history_figure(history: pd.DataFrame, bands: Mapping[str, Bands]) -> go.Figu
                     "symbol": ["circle-open" if s else "circle" for s in simulated],
                     "line": {"width": 3},
                 },
-                text=[
-                    f"{format_number(v)}<br>{p}{' (simulasi)' if s else ''}"
-                    for v, p, s in zip(rows["indeks"], rows["predikat"], simulated, strict=True)
-                ],
-                # each label on the side of its point away from its scale's Baik line
-                textposition=["top center" if v >= baik else "bottom center" for v in rows["indeks"]],
                 cliponaxis=False,
-                name=name,
+                name="Indeks" if len(bands) == 1 else f"{index_name(scale)} (Baik dari {baik})",
                 customdata=[
-                    f"{tahun}: {format_number(v)}" for tahun, v in zip(rows["tahun"], rows["indeks"], strict=True)
+                    f"{tahun}: {format_number(v)} ({p})"
+                    for tahun, v, p in zip(rows["tahun"], rows["indeks"], rows["predikat"], strict=True)
                 ],
                 hovertemplate="%{customdata}<extra></extra>",
             )
         )
-    years = history["tahun"].astype(str).tolist()
-    fig.update_xaxes(tickmode="array", tickvals=positions, ticktext=years, title=None)
+    fig.update_xaxes(
+        tickmode="array", tickvals=positions, ticktext=labels, title=None, range=[-0.5, positions[-1] + 0.5]
+    )
     if len(bands) == 1:
         ((scale, only),) = bands.items()
         _baik_line(fig, only)
-        fig.update_yaxes(title=index_name(scale), range=[0.4, 5.6])
+        fig.update_yaxes(title=index_name(scale), range=[0.8, 5.2])  # the whole 1-5 scale, end markers inside
         return fig
     for (left, right), scale_bands in zip(spans, bands.values(), strict=True):
         fig.add_shape(
@@ -819,34 +1094,42 @@ def history_figure(history: pd.DataFrame, bands: Mapping[str, Bands]) -> go.Figu
             showarrow=False,
             font={"color": MUTED_COLOR},
         )
-    fig.update_yaxes(title="Indeks (skala 1–5)", range=[0.4, 5.6])
+    fig.update_yaxes(title="Indeks (skala 1–5)", range=[0.8, 5.2])
     return fig
 
 
 def component_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
-    """Component indices (domains or aspects) of one instansi beside its category mean and the national mean.
+    """Component indices (domains or aspects) of one instansi beside its category mean and the national mean,
+    one row per component.
 
     `comparison` has the components in its first column, named as the framework names them ("domain" or
-    "aspek"), and one column per series to compare (in order).
+    "aspek"), and one column per series to compare (in order). The bars lie down: the components' long names
+    and every value are read whole on a phone, where standing columns are too narrow.
     """
     fig = go.Figure()
     colors = [INDEX_COLOR, PREDIKAT_COLORS["Baik"], MUTED_COLOR]
     label = str(comparison.columns[0])
     for color, series in zip(colors, list(comparison.columns[1:]), strict=False):
+        values = [format_number(v) for v in comparison[series]]
         fig.add_trace(
             go.Bar(
-                x=comparison[label],
-                y=comparison[series],
+                y=comparison[label],
+                x=comparison[series],
+                orientation="h",
                 name=series,
                 marker_color=color,
-                text=[format_number(v) for v in comparison[series]],
+                text=values,
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate=f"{series} · %{{x}}: %{{text}}<extra></extra>",
+                constraintext="none",
+                customdata=values,
+                hovertemplate=f"{series} · %{{y}}: %{{customdata}}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title=f"Indeks {label}", range=[0, 5.5])
+    fig.update_layout(barmode="group", bargap=0.15, legend_traceorder="normal")
+    # room for 5,00 beside a bar
+    fig.update_xaxes(title=f"Indeks {label}", range=[0, 6], tickvals=[0, 1, 2, 3, 4, 5])
+    fig.update_yaxes(title=None, autorange="reversed", showgrid=False)  # the first component and series on top
     return fig
 
 
@@ -870,6 +1153,7 @@ def cohort_breakdown_figure(counts: pd.DataFrame) -> go.Figure:
                 text=[format_count(v) if v else "" for v in values],
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,  # upright or hidden: plotly would turn a count to fit a thin column ("8" as "∞")
                 hovertemplate=f"%{{x}} · {cohort}: %{{y}} instansi<extra></extra>",
             )
         )

@@ -54,7 +54,7 @@ class Metric:
     key: str
     choice: str  # the picker's label (and the URL's ?metrik= value)
     label: str  # what titles and captions say
-    short: str  # colour bar title
+    short: str  # colour bar title (one line, above the bar)
     percent: bool = False
 
     def format(self, value: float | None) -> str:
@@ -64,15 +64,15 @@ class Metric:
 METRICS = {
     m.key: m
     for m in (
-        Metric("rata_rata", "Rata-rata indeks", "Rata-rata Indeks SPBE instansi daerah", "Rata-rata<br>indeks"),
+        Metric("rata_rata", "Rata-rata indeks", "Rata-rata Indeks SPBE instansi daerah", "Rata-rata indeks"),
         Metric(
             "baik_ke_atas",
             "Porsi Baik ke atas",
             "Porsi instansi daerah berpredikat Baik ke atas",
-            "Baik ke<br>atas (%)",
+            "Baik ke atas (%)",
             percent=True,
         ),
-        Metric("indeks_pemprov", "Indeks pemerintah provinsi", "Indeks SPBE pemerintah provinsi", "Indeks<br>pemprov"),
+        Metric("indeks_pemprov", "Indeks pemerintah provinsi", "Indeks SPBE pemerintah provinsi", "Indeks pemprov"),
     )
 }
 DEFAULT_METRIC = "rata_rata"

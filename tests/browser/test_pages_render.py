@@ -126,3 +126,19 @@ def test_the_kpis_wrap_two_per_row_on_a_phone(server_url, phone):
     )
     per_row = [tops.count(top) for top in sorted(set(tops))]
     assert per_row == [2, 2, 1]  # five cards: two, two, one; not one per row, nor five squeezed
+
+
+def test_a_grid_offers_search_but_not_its_own_english_csv_download(server_url, page):
+    """The grid's toolbar keeps search and full screen; its raw "Download as CSV" gives way to the page's own
+    Indonesian downloads (CSV and XLSX with source and provenance)."""
+    page.open(server_url + "/sebaran?tahun=2024")
+    grid = page.page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(timeout=30_000)
+    page.wait_idle()
+    grid.hover()
+    toolbar = page.page.locator("[data-testid=stElementToolbarButton]")
+    page.page.locator("button[aria-label^=Search]").first.wait_for(state="visible", timeout=10_000)
+    shown = [button.get_attribute("aria-label") for button in toolbar.locator("button").all() if button.is_visible()]
+    assert any(label.startswith("Search") for label in shown)
+    assert not any(label.startswith("Download") for label in shown), shown
+    assert page.page.get_by_role("button", name="Unduh CSV").count() >= 1  # the page's own download of the rows

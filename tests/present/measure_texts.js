@@ -9,6 +9,21 @@
     }
     return true;
   };
+  // The box a text is drawn in: plotly clips traces (bar and point labels among them) to the plot area with a
+  // clip-path on an ancestor, in that ancestor's user space; a text beyond it is cut although inside the canvas.
+  const clipBox = (element, root) => {
+    for (let e = element; e && e !== root; e = e.parentElement) {
+      const id = (e.getAttribute('clip-path') || '').match(/url\(['"]?#([^'")]+)['"]?\)/);
+      const rect = id && root.querySelector(`[id="${id[1]}"] rect`);  // its own: several charts share a page
+      if (!rect) continue;
+      const matrix = e.getScreenCTM();
+      const [x, y, width, height] = ['x', 'y', 'width', 'height'].map((a) => rect[a].baseVal.value);
+      const corners = [[x, y], [x + width, y + height]].map(([px, py]) => new DOMPoint(px, py).matrixTransform(matrix));
+      return {left: Math.min(corners[0].x, corners[1].x), right: Math.max(corners[0].x, corners[1].x),
+        top: Math.min(corners[0].y, corners[1].y), bottom: Math.max(corners[0].y, corners[1].y)};
+    }
+    return null;
+  };
   for (const chart of document.querySelectorAll('.chart')) {
     const name = chart.dataset.name;
     const svg = chart.querySelector('svg');
@@ -21,6 +36,12 @@
       if (box.left < canvas.left - 0.5 || box.top < canvas.top - 0.5 || box.right > canvas.right + 0.5
           || box.bottom > canvas.bottom + 0.5) {
         problems.push(`${name}: outside the canvas: ${text.textContent.slice(0, 60)}`);
+      }
+      // vertically its glyphs (the middle 80 % of the box, as for lines below): the box holds room above them
+      const clip = clipBox(text, chart);
+      if (clip && (box.left < clip.left - 0.5 || box.right > clip.right + 0.5
+          || box.top + box.height * 0.2 < clip.top - 0.5 || box.bottom - box.height * 0.2 > clip.bottom + 0.5)) {
+        problems.push(`${name}: cut by the plot area: ${text.textContent.slice(0, 60)}`);
       }
       if (minFont) {
         for (const part of [text, ...text.querySelectorAll('tspan')]) {

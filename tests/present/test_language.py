@@ -28,6 +28,7 @@ from spbe.present.presskit import build_kit, kit_charts
 from spbe.present.tables import csv_bytes, display_table, xlsx_bytes
 from spbe.present.year_results import year_results
 from spbe.settings import ADMIN_PASSWORD_HASH, ROOT
+from spbe.ui import screen
 from tests.helpers import _decode
 from tests.ui.test_pages import TIMEOUT_S
 
@@ -121,6 +122,8 @@ def page_texts(at: AppTest, where: str) -> dict[str, str]:
             texts[f"{where} grid {number}"] = "\n".join([*headers, *cells])
         elif kind == "plotly_chart":
             texts[f"{where} chart {number}"] = "\n".join(figure_texts(_decode(json.loads(proto.spec))))
+        elif kind == "bidi_component" and proto.component_name == screen.PROBE_NAME:
+            continue  # the width probe: a hidden element whose proto holds only its script, no text
         else:
             texts[f"{where} {kind} {number}"] = "\n".join(_proto_strings(proto))
     return texts
