@@ -269,7 +269,8 @@ def _bar_text_lines(fig: go.Figure, plot_width: float) -> dict[str, int]:
     for trace in bars:
         texts = []
         for category, value, text in zip(trace.y, trace.x, trace.text, strict=True):
-            room = plot_width * (axis.range[1] - value) / (axis.range[1] - axis.range[0]) - GAP
+            end = 0 if value is None or pd.isna(value) else value  # a missing value has no bar: its text from 0
+            room = plot_width * (axis.range[1] - end) / (axis.range[1] - axis.range[0]) - GAP
             wrapped = wrap(str(text).replace("<br>", " "), room)
             texts.append("<br>".join(wrapped))
             lines[str(category)] = lines.get(str(category), 0) + len(wrapped)

@@ -41,6 +41,9 @@ def test_wrong_password_then_refused_file_then_commit_shows_on_the_overview(admi
     page.screenshot("impor_ditolak")
     assert not (data / "imports").exists()
 
+    # The uploader takes several files at once (a main file and the agencies' file): the refused one is removed first
+    page.page.locator("[data-testid=stFileChipDeleteBtn]").click()
+    page.wait_idle()
     good = tmp_path / "hasil_2021.csv"
     good.write_text(GOOD_2021)
     uploader.set_input_files(str(good))

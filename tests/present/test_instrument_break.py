@@ -88,7 +88,8 @@ def test_the_history_across_the_break_has_no_line_joining_2025_and_2026(store, s
 
 def test_the_history_draws_each_instruments_baik_edge_over_its_own_years_only(store, surabaya):
     figure = charts.history_chart(store, surabaya, "Kota Surabaya").fig
-    ticks = {year_of(text): value for text, value in zip(figure.layout.xaxis.ticktext, figure.layout.xaxis.tickvals)}
+    axis = figure.layout.xaxis
+    ticks = {year_of(text): value for text, value in zip(axis.ticktext, axis.tickvals, strict=True)}
     baik = {shape.y0: (shape.x0, shape.x1) for shape in figure.layout.shapes if shape.y0 == shape.y1}
     assert set(baik) == {2.6, 2.5}
     assert baik[2.6][0] < ticks["2018"] and ticks["2025"] < baik[2.6][1] < ticks["2026"]
