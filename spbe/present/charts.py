@@ -266,13 +266,17 @@ def cohort_counts_chart(store: Store, year: int, counts: pd.DataFrame) -> Chart:
 
 
 def domain_chart(store: Store, year: int) -> Chart | None:
-    """The official national domain indices of `year` (None for a year without them, e.g. an import)."""
+    """The official national domain indices of `year`; None for a year without them: an import, a year whose
+    national index was entered later with no component indices, an aspect year (none is published)."""
     series = store.national_series().set_index("tahun")
-    if year not in series.index:
+    names = store.framework(year).domains["domain"].tolist()
+    if year not in series.index or not names:
         return None
     national = series.loc[year]
-    names = store.framework(year).domains["domain"].tolist()
-    table = pd.DataFrame({"domain": names, "indeks": [national[NATIONAL_DOMAIN_COLUMNS[name]] for name in names]})
+    values = [national.get(NATIONAL_DOMAIN_COLUMNS.get(name, ""), float("nan")) for name in names]
+    if any(pd.isna(value) for value in values):
+        return None
+    table = pd.DataFrame({"domain": names, "indeks": values})
     meta = FigureMeta(title=f"Indeks domain nasional {year}", source=cite([national["sumber_domain"]]))
     weakest = table.sort_values("indeks").iloc[0]
     caption = f"Domain terlemah secara nasional pada {year}: {weakest['domain']} ({format_number(weakest['indeks'])})."

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from spbe.data.store import Store
+from spbe.data.versions import VersionStore
 from spbe.present import charts, overview
 from spbe.present.export import PRESETS, Preset, render_many
 from spbe.present.figures import BREAK_LABEL, MEAN_LABEL, NOTE
@@ -144,6 +145,22 @@ def test_press_kit_captions_say_the_scales_are_not_comparable(store_break):
     assert "Indeks SPBE Nasional 2026" not in text
     spanning = captions(store_break, 2024, kit_charts(store_break, 2024, ["indeks_nasional"]))
     assert "Indeks SPBE 2018–2025 dan Indeks Pemerintah Digital 2026: skalanya tidak sebanding" in spanning
+
+
+def test_a_year_with_an_entered_national_index_has_a_whole_press_kit_without_national_components(data_break, tmp_path):
+    """A national index entered later (spbe national-index) brings no national domain or aspect indices: the kit
+    leaves that chart out rather than drawing missing bars or failing on an aspect year; 2024 keeps its domains."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(data_break, data_dir)
+    versions = VersionStore(data_dir)
+    versions.enter_national_index(2025, "3,21", "Uji: angka contoh", "uji")
+    versions.enter_national_index(2026, "2,45", "Uji: angka contoh", "uji")
+    store = Store(data_dir)
+    for year in (2025, 2026):
+        assert store.summary(year).national_index_official is not None
+        slugs = [chart.slug for chart in kit_charts(store, year)]
+        assert f"indeks_nasional_{year}" in slugs and not any(slug.startswith("indeks_domain") for slug in slugs)
+    assert "indeks_domain_2024" in [chart.slug for chart in kit_charts(store, 2024)]
 
 
 def test_the_overview_page_of_2026(data_break):
