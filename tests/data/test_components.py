@@ -12,20 +12,10 @@ from spbe.data.store import Store
 from spbe.data.versions import VersionStore
 from spbe.model.scoring import score_levels
 from spbe.settings import ROOT
-from tests.frameworks import FRAMEWORKS
+from tests.frameworks import ASPECTS_2026, F2026
 
 CHECKOUT_DATA = ROOT / "data"  # read only
 
-F2026 = FRAMEWORKS.by_key("permenpanrb-8-2026")
-ASPECTS_2026 = [
-    "Tata Kelola dan Manajemen",
-    "Penyelenggara",
-    "Data",
-    "Keamanan Pemerintah Digital",
-    "Teknologi Pemerintah Digital",
-    "Keterpaduan Layanan Digital",
-    "Kepuasan Pengguna",
-]
 # Registry ids: Kementerian Keuangan, Kabupaten Luwu, Kabupaten Asmat
 IDS = ["KEMENKEU", "73.17", "93.04"]
 

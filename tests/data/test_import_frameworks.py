@@ -19,9 +19,8 @@ from spbe.data.importer import ImportRejected, parse_files, parse_import
 from spbe.data.ingest import framework_shapes, template_table
 from spbe.data.versions import VersionStore
 from spbe.model.framework import load_frameworks
-from tests.frameworks import F2020, FRAMEWORKS
+from tests.frameworks import F2020, F2026, FRAMEWORKS
 
-F2026 = FRAMEWORKS.by_key("permenpanrb-8-2026")
 AGENCY = [5, 6, 7, 18]  # framework_2026.csv scored_by: Bappenas (SDI), BIG (SJIG), BPS (EPSS), Bappenas (interop.)
 # Indicators 1-5 (weights 25 in all) and 19-20 (25) at 3, 6-18 (50) at 2: (75 + 100 + 75) / 100 = 2,50.
 ON_2_50 = [3] * 5 + [2] * 13 + [3] * 2

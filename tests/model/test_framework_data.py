@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 
 from spbe.model.framework import FrameworkError, load_frameworks
 from spbe.model.scoring import components_of_levels, index_of_components, score_levels
-from tests.frameworks import F2020, FRAMEWORKS
+from tests.frameworks import ASPECTS_2026, F2020, F2026, FRAMEWORKS
 
-F2026 = FRAMEWORKS.by_key("permenpanrb-8-2026")
 WEIGHTS_2026 = [5, 5, 5, 5, 5, 3, 3, 4, 4, 4, 3, 4, 5, 5, 4, 4, 4, 3, 10, 15]  # indicators 1-20, framework_2026.csv
 # Indicators 1-5 (weights 25 in all) and 19-20 (25) at 3, 6-18 (50) at 2: 75 + 100 + 75 = 250 over 100.
 ON_2_50 = [3] * 5 + [2] * 13 + [3] * 2
@@ -45,15 +44,7 @@ def test_the_2026_framework_loads_from_data_alone_with_seven_aspects_as_componen
     assert len(F2026.indicators) == 20
     assert F2026.component_level == "aspect"
     assert F2026.component_label == "aspek"
-    assert F2026.components["name"].tolist() == [
-        "Tata Kelola dan Manajemen",
-        "Penyelenggara",
-        "Data",
-        "Keamanan Pemerintah Digital",
-        "Teknologi Pemerintah Digital",
-        "Keterpaduan Layanan Digital",
-        "Kepuasan Pengguna",
-    ]
+    assert F2026.components["name"].tolist() == ASPECTS_2026
     assert F2026.components["weight"].tolist() == [10, 10, 15, 15, 10, 15, 25]
     assert F2026.indicators["indicator_weight"].tolist() == WEIGHTS_2026
     assert F2026.components["weight"].sum() == F2026.indicators["indicator_weight"].sum() == 100

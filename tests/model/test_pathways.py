@@ -27,7 +27,7 @@ from spbe.model.pathways import (
 )
 from spbe.model.scoring import index_from_components
 from spbe.settings import ROOT
-from tests.frameworks import F2018, F2020, FRAMEWORKS
+from tests.frameworks import F2018, F2020, F2026
 
 
 def small_framework(weights: list[float]) -> Framework:
@@ -202,7 +202,7 @@ def test_what_if_counts_an_official_row_on_the_baik_edge_by_its_predikat():
 
 # --------------------------------------------------------------------------- PermenPANRB 8/2026 and the lower edge rule
 
-F2026 = FRAMEWORKS.by_key("permenpanrb-8-2026")  # edge rule "upper": exactly 2,50 is Baik
+# F2026 (tests.frameworks) has edge rule "upper": exactly 2,50 is Baik
 F2026_LOWER = replace(F2026, bands=replace(F2026.bands, edge_rule="lower"))  # the other source: 2,50 is Cukup
 
 

@@ -10,17 +10,9 @@ import pytest
 from spbe.data.store import Store
 from spbe.present import charts
 from spbe.present.figures import BREAK_LABEL, index_name
+from tests.frameworks import ASPECTS_2026
 from tests.present.test_imported_years import RESULTS_2025, commit, copy_of_data
 
-ASPECTS_2026 = [
-    "Tata Kelola dan Manajemen",
-    "Penyelenggara",
-    "Data",
-    "Keamanan Pemerintah Digital",
-    "Teknologi Pemerintah Digital",
-    "Keterpaduan Layanan Digital",
-    "Kepuasan Pengguna",
-]
 CAVEAT_2026 = "kerangka PermenPANRB 8/2026 bersumber sekunder; periksa dengan salinan resmi"
 # Levels of the 20 indicators (framework_2026.csv weights); indices by hand:
 # Surabaya: indicators 1-5 and 19-20 (weights 25 + 25) at 3, 6-18 (50) at 2: (75 + 100 + 75) / 100 = 2,50, Baik

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from spbe.settings import DATA, ROOT
+from tests.frameworks import ASPECTS_2026
 from tests.helpers import chart_figures
 from tests.present.test_instrument_break import data_with_2025_and_2026
 
@@ -91,15 +92,7 @@ def test_the_2026_domain_page_shows_aspects_by_group_then_20_indicators_and_the_
 def test_the_2026_sebaran_table_names_the_aspects(data_dir):
     at = open_page("sebaran", tahun="2026")
     columns = list(at.dataframe[0].value.columns)
-    assert columns[columns.index("Predikat") + 1 : columns.index("Predikat") + 8] == [
-        "Tata Kelola dan Manajemen",
-        "Penyelenggara",
-        "Data",
-        "Keamanan Pemerintah Digital",
-        "Teknologi Pemerintah Digital",
-        "Keterpaduan Layanan Digital",
-        "Kepuasan Pengguna",
-    ]
+    assert columns[columns.index("Predikat") + 1 : columns.index("Predikat") + 8] == ASPECTS_2026
 
 
 def test_the_2026_profile_shows_two_instruments_and_the_path_over_20_weighted_indicators(data_dir):
