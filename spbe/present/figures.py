@@ -9,6 +9,7 @@ default would export with black traces (TECH_NOTES, Kaleido).
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -215,8 +216,8 @@ def _x_label_room(fig: go.Figure, plot_width: float, title_width: float) -> floa
     heatmaps = [t for t in fig.data if t.type == "heatmap" and t.x is not None]
     columns = _x_categories(fig)
     if not columns:
-        deepest = max((str(label).count("<br>") for label in axis.ticktext or ()), default=0)
-        return room + deepest * ROW_LINE
+        depth = _staggered_ticks(fig, plot_width)
+        return room + depth * ROW_LINE
     # Every cell is labelled with its value, so the colour bar is only a key: it gives its room to columns that
     # would otherwise be narrower than a line of text (a phone)
     scale = (plot_width - COLORBAR_ROOM) / len(columns) >= ROW_LINE
@@ -230,6 +231,66 @@ def _x_label_room(fig: go.Figure, plot_width: float, title_width: float) -> floa
     upright = [figure_text(column) for column in columns]
     axis.update(tickmode="array", tickvals=columns, ticktext=upright, tickangle=-90)
     return room - ROW_LINE + max(text_width(label) for label in upright)
+
+
+TICK_ROW = "baris label kedua"  # meta of the unseen trace that makes plotly draw a second row of x labels
+
+
+def _staggered_ticks(fig: go.Figure, plot_width: float) -> int:
+    """The depth (lines beyond the first) of a builder's own x tick labels on a numeric axis (a history's year,
+    value and predikat). Where neighbours would touch (five years on a phone), every other label moves to a
+    second row below the first, drawn by an overlaying axis that only writes labels: each then has two
+    columns of room. The builder's labels are kept in the meta, so a wider layout sets them side by side."""
+    axis = fig.layout.xaxis
+    built = fig.layout.meta.get("ticks") or (
+        [[value, str(label)] for value, label in zip(axis.tickvals, axis.ticktext, strict=True)]
+        if axis.tickvals is not None and axis.ticktext is not None
+        else []
+    )
+    depth = max((label.count("<br>") for _, label in built), default=0)
+    if len(built) < 2 or axis.range is None:
+        return depth
+    fig.layout.meta = {**fig.layout.meta, "ticks": built}
+    positions = [float(value) for value, _ in built]
+    spacing = min(b - a for a, b in itertools.pairwise(positions)) * plot_width / (axis.range[1] - axis.range[0])
+    widest = max(text_width(re.sub(r"</?b>", "", line)) for _, label in built for line in label.split("<br>"))
+    # text_width allows 0,6 of the font size a character, generous for Source Sans (about 0,5): for labels that
+    # stand apart anyway, only a clear shortfall makes a second row
+    rows = [built, []] if widest * 0.5 / CHAR_WIDTH <= spacing else [built[::2], built[1::2]]
+    axis.update(tickvals=[value for value, _ in rows[0]], ticktext=[label for _, label in rows[0]])
+    # A second row from an earlier, narrower layout goes; plotly draws an axis only with a trace on it, so the
+    # second row's axis carries an unseen one (no marker, no hover, not in the legend).
+    fig.layout.xaxis2 = None
+    fig.data = [trace for trace in fig.data if trace.meta != TICK_ROW]
+    if not rows[1]:
+        return depth
+    values = [value for value, _ in rows[1]]
+    fig.add_trace(
+        go.Scatter(
+            x=values,
+            y=[None] * len(values),
+            xaxis="x2",
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            meta=TICK_ROW,
+        )
+    )
+    fig.layout.xaxis2 = {
+        "overlaying": "x",
+        "side": "bottom",
+        "range": list(axis.range),
+        "tickmode": "array",
+        "tickvals": [value for value, _ in rows[1]],
+        "ticktext": [label for _, label in rows[1]],
+        "ticklabelstandoff": round((depth + 1) * ROW_LINE + GAP),
+        "showgrid": False,
+        "showline": False,
+        "ticks": "",
+        "zeroline": False,
+        "fixedrange": True,
+    }
+    return 2 * depth + 1 + round(GAP / ROW_LINE)
 
 
 def _x_categories(fig: go.Figure) -> list[str]:
@@ -1065,7 +1126,12 @@ def history_figure(history: pd.DataFrame, bands: Mapping[str, Bands]) -> go.Figu
             )
         )
     fig.update_xaxes(
-        tickmode="array", tickvals=positions, ticktext=labels, title=None, range=[-0.5, positions[-1] + 0.5]
+        tickmode="array",
+        tickvals=positions,
+        ticktext=labels,
+        title=None,
+        zeroline=False,
+        range=[-0.5, positions[-1] + 0.5],
     )
     if len(bands) == 1:
         ((scale, only),) = bands.items()

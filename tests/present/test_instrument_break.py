@@ -4,12 +4,14 @@ secondary sources). Its history is two segments with their own Baik edges, never
 2026 are the aspects; every chart of a 2026 view carries the framework's caveat."""
 
 import re
+from dataclasses import replace
 
+import plotly.graph_objects as go
 import pytest
 
 from spbe.data.store import Store
 from spbe.present import charts
-from spbe.present.figures import BREAK_LABEL, index_name
+from spbe.present.figures import BREAK_LABEL, arrange, index_name
 from tests.frameworks import ASPECTS_2026
 from tests.present.test_imported_years import RESULTS_2025, commit, copy_of_data
 
@@ -52,6 +54,11 @@ def surabaya(store):
     return store.instansi_list().set_index("nama").at["Kota Surabaya", "instansi_id"]
 
 
+def desk(chart):
+    """The chart as a desk lays it out (880 px): the years of a history side by side in one row."""
+    return replace(chart, fig=arrange(go.Figure(chart.fig), 880))
+
+
 def years_of(trace, figure) -> list[str]:
     """The years a trace's points stand for: the year (in bold) that heads the tick text at each point's position."""
     ticks = dict(zip(figure.layout.xaxis.tickvals, figure.layout.xaxis.ticktext, strict=True))
@@ -66,7 +73,7 @@ def year_of(tick_text: str) -> str:
 
 
 def test_the_history_across_the_break_has_no_line_joining_2025_and_2026(store, surabaya):
-    chart = charts.history_chart(store, surabaya, "Kota Surabaya")
+    chart = desk(charts.history_chart(store, surabaya, "Kota Surabaya"))
     lines = [trace for trace in chart.fig.data if "lines" in trace.mode]
     assert [years_of(trace, chart.fig) for trace in lines] == [["2018", "2023", "2024", "2025"], ["2026"]]
     assert [trace.name for trace in lines] == [
@@ -79,7 +86,7 @@ def test_the_history_across_the_break_has_no_line_joining_2025_and_2026(store, s
 
 
 def test_the_history_draws_each_instruments_baik_edge_over_its_own_years_only(store, surabaya):
-    figure = charts.history_chart(store, surabaya, "Kota Surabaya").fig
+    figure = desk(charts.history_chart(store, surabaya, "Kota Surabaya")).fig
     axis = figure.layout.xaxis
     ticks = {year_of(text): value for text, value in zip(axis.ticktext, axis.tickvals, strict=True)}
     baik = {shape.y0: (shape.x0, shape.x1) for shape in figure.layout.shapes if shape.y0 == shape.y1}
@@ -127,3 +134,15 @@ def test_the_2026_histogram_names_its_index_and_2024_keeps_its_own(store):
     assert chart.fig.layout.xaxis.title.text == "Indeks Pemerintah Digital"
     official = charts.index_histogram_chart(store, 2024, store.results(2024))
     assert official.meta.title == "Sebaran Indeks SPBE 2024" and "bersumber sekunder" not in official.meta.source
+
+
+def test_a_history_of_five_years_on_a_phone_writes_every_other_year_in_a_second_row(store, surabaya):
+    """Five columns of about 50 px cannot hold "Memuaskan" side by side: every other year goes to a row below,
+    drawn by an axis that only writes labels; on a desk the five stand in one row."""
+    chart = charts.history_chart(store, surabaya, "Kota Surabaya")
+    phone, desk = arrange(go.Figure(chart.fig), 360), arrange(go.Figure(chart.fig), 880)
+    rows = [[year_of(text) for text in axis.ticktext] for axis in (phone.layout.xaxis, phone.layout.xaxis2)]
+    assert rows == [["2018", "2024", "2026"], ["2023", "2025"]]
+    assert phone.layout.xaxis2.ticklabelstandoff > 0 and phone.layout.xaxis2.range == phone.layout.xaxis.range
+    assert [year_of(text) for text in desk.layout.xaxis.ticktext] == ["2018", "2023", "2024", "2025", "2026"]
+    assert desk.layout.xaxis2.tickvals is None and len(desk.data) == 2  # the second row and its axis are gone

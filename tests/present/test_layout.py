@@ -102,13 +102,7 @@ def store_2026(tmp_path_factory):
     return Store(data_with_2025_and_2026(tmp_path_factory.mktemp("pemdi_tata_letak") / "data"))
 
 
-# Issue #17, open: at 360 px the history of five evaluated years (four SPBE, one Pemdi, with the gap between) has
-# columns of about 50 px, narrower than "Memuaskan" under each year: the labels under the axis touch.
-NARROW_HISTORY = pytest.mark.xfail(reason="five years of history labels at 360 px", strict=True)
-CANVASES_2026 = [*PRESETS, *(pytest.param(w, marks=NARROW_HISTORY) if w == 360 else w for w in SCREEN_WIDTHS)]
-
-
-@pytest.mark.parametrize("canvas", CANVASES_2026, ids=str)
+@pytest.mark.parametrize("canvas", [*PRESETS, *SCREEN_WIDTHS], ids=str)
 def test_the_charts_of_2026_and_the_history_across_the_change_of_instrument_keep_their_texts_apart(
     store_2026, browser_page, canvas
 ):
