@@ -29,6 +29,7 @@ from tests.server import CHROMIUM_ARGS, desktop_chromium_path, streamlit_server
 VIEWPORT = {"width": 1400, "height": 4000}  # tall: Streamlit draws a chart only once it is in the viewport
 OVERVIEW_PATH = "/?tahun=2018"
 OVERVIEW_CHARTS = 3
+OVERVIEW_KPIS = 5  # the headline metrics of Ringkasan (pages/ringkasan.py, ui.kpi_columns(5))
 # Search strings typed into "Cari nama instansi", cycled; "" clears the filter (all instansi).
 SEARCHES = [
     "Kota",
@@ -59,7 +60,10 @@ SCENARIOS = {
     "sebaran": {"year": 2024, "h1": "Sebaran Predikat", "watched": "Sebaran Indeks SPBE"},
     "asistensi": {"year": 2018, "h1": "Asistensi SPBE", "watched": METRIC},
 }
-OVERVIEW_GOAL_RATIO = 1.5
+# The overview's budgets as the issue restated them: Streamlit's frontend (~0.95 s) starts before its plotly bundle
+# (~0.9 s to evaluate), a floor of the framework; what a deputy reads first, the KPIs, must come within 1 s.
+OVERVIEW_GOAL_RATIO = 1.7
+OVERVIEW_GOAL_KPI_MS = 1000.0
 FILTER_GOAL_P95_MS = 300.0
 QUIET_MS = 300  # a rerun is over when no websocket message arrived for this long
 PAGE_QUIET_MS = 500  # the same after a page visit
@@ -80,7 +84,7 @@ PHASES = [
 INIT_SCRIPT = """
 (() => {
   const B = window.__bench = {expected: %(expected)d, drawnAt: null, firstPlotAt: null, wsOpenAt: null,
-                              sends: [], recvs: [], key: null};
+                              kpis: %(kpis)d, kpiAt: null, sends: [], recvs: [], key: null};
   const now = () => performance.now();
   // "Drawn": as many .js-plotly-plot divs as expected, and in every one plotly has built its layout
   // (_fullLayout, >= 2 .main-svg), a trace group per visible trace, and every layout annotation
@@ -114,12 +118,16 @@ INIT_SCRIPT = """
   // The state a change waits for: a number = the histogram holds that many instansi;
   // {label, value} = that metric shows that value.
   B.matches = (e) => typeof e === 'number' ? B.histogramIs(e) : B.metricValue(e.label) === e.value;
+  // The headline KPIs are readable: every metric of the KPI row shows a value (its text is in the DOM).
+  B.kpisShown = () => [...document.querySelectorAll('.st-key-kpi [data-testid=stMetricValue]')]
+    .filter(v => v.innerText.trim() !== '').length >= B.kpis;
   B.exceptions = () => document.querySelectorAll('[data-testid=stException]').length;
   B.wsErrors = [];
   const check = () => {
     if (B.firstPlotAt === null && document.querySelector('[data-testid=stPlotlyChart], .js-plotly-plot'))
       B.firstPlotAt = now();
     if (B.drawnAt === null && B.isDrawn()) B.drawnAt = now();
+    if (B.kpis && B.kpiAt === null && B.kpisShown()) B.kpiAt = now();
     const k = B.key;
     if (k && k.at !== null && k.histAt === null && B.matches(k.expected)) k.histAt = now();
   };
@@ -127,7 +135,8 @@ INIT_SCRIPT = """
   new MutationObserver(check).observe(document, watch);
   // Fallback: a check every animation frame, but only while something is awaited. A loop that
   // never stops keeps every page producing frames: ten idle pages then cost ~0.4 CPU.
-  const awaiting = () => B.drawnAt === null || (B.key !== null && B.key.histAt === null);
+  const awaiting = () => B.drawnAt === null || (B.kpis > 0 && B.kpiAt === null)
+    || (B.key !== null && B.key.histAt === null);
   let ticking = false;
   const frame = () => { check(); ticking = awaiting(); if (ticking) requestAnimationFrame(frame); };
   const tick = () => { if (!ticking) { ticking = true; requestAnimationFrame(frame); } };
@@ -163,7 +172,8 @@ INIT_SCRIPT = """
     const nav = performance.getEntriesByType('navigation')[0] || {};
     const res = performance.getEntriesByType('resource');
     const plotly = res.filter(r => /plotly/i.test(r.name));
-    return {drawn: B.drawnAt, first_plot: B.firstPlotAt, ws_open: B.wsOpenAt, first_msg: B.recvs[0]?.at ?? null,
+    return {kpi: B.kpiAt, drawn: B.drawnAt, first_plot: B.firstPlotAt, ws_open: B.wsOpenAt,
+            first_msg: B.recvs[0]?.at ?? null,
             response_end: nav.responseEnd ?? null, dom_content_loaded: nav.domContentLoadedEventEnd ?? null,
             load: nav.loadEventEnd || null,
             plotly_js_start: plotly.length ? Math.min(...plotly.map(r => r.startTime)) : null,
@@ -299,20 +309,23 @@ async def chromium() -> AsyncIterator:
             await browser.close()
 
 
-async def new_page(browser, expected: int):
-    """A fresh context (cold HTTP cache, new websocket, new Streamlit session) with the recorder installed."""
+async def new_page(browser, expected: int, kpis: int = 0):
+    """A fresh context (cold HTTP cache, new websocket, new Streamlit session) with the recorder installed, waiting
+    for `expected` charts drawn and `kpis` KPI values shown."""
     context = await browser.new_context(viewport=VIEWPORT, locale="id-ID")
-    await context.add_init_script(INIT_SCRIPT % {"expected": expected})
+    await context.add_init_script(INIT_SCRIPT % {"expected": expected, "kpis": kpis})
     return context, await context.new_page()
 
 
-async def load_overview(browser, url: str) -> dict:
-    """Navigate a fresh context to `url` and wait until every overview chart is drawn; the page's marks."""
-    context, page = await new_page(browser, OVERVIEW_CHARTS)
+async def load_overview(browser, url: str, kpis: int = 0) -> dict:
+    """Navigate a fresh context to `url` and wait until every overview chart is drawn (and `kpis` KPI values are
+    shown); the page's marks."""
+    context, page = await new_page(browser, OVERVIEW_CHARTS, kpis)
     try:
         start = time.monotonic()
         await page.goto(url, wait_until="commit")
-        drawn = "() => window.__bench && window.__bench.drawnAt !== null"
+        ready = "b => b.drawnAt !== null && (!b.kpis || b.kpiAt !== null)"
+        drawn = f"() => window.__bench && ({ready})(window.__bench)"
         await page.wait_for_function(drawn, polling="raf", timeout=OPEN_TIMEOUT_MS)
         marks = await page.evaluate("() => window.__bench.overview()")
         marks["wall_ms"] = (time.monotonic() - start) * 1000  # a check of the page's own clock
@@ -461,15 +474,16 @@ def summarise(changes: list[dict]) -> dict:
 async def _drive(url: str, runs: int, tmp: Path, steps: dict) -> dict:
     async with chromium() as browser:
         # Warm-up, untimed: the server imports the pages and loads the store once.
-        sizes = [tuple(size) for size in (await load_overview(browser, url + OVERVIEW_PATH))["sizes"]]
+        sizes = [tuple(size) for size in (await load_overview(browser, url + OVERVIEW_PATH, OVERVIEW_KPIS))["sizes"]]
         (tmp / "overview.html").write_text(static_html(sizes), encoding="utf-8")
         loads: dict[str, list[dict]] = {"dashboard": [], "static": []}
         with static_server(tmp) as static_url:
             pages = {"dashboard": url + OVERVIEW_PATH, "static": static_url + "/overview.html"}
+            kpis = {"dashboard": OVERVIEW_KPIS, "static": 0}  # the static page has the charts only
             await load_overview(browser, pages["static"])  # warm-up: the same treatment
             for order in rounds(list(pages), runs):  # alternate which page goes first
                 for name in order:
-                    loads[name].append(await load_overview(browser, pages[name]))
+                    loads[name].append(await load_overview(browser, pages[name], kpis[name]))
         changes = {}
         for kind, sequence in steps.items():
             for warm_up in (True, False):  # two untimed changes in their own context first
@@ -493,8 +507,10 @@ def run(runs: int = 5, changes: int = 20) -> dict:
     dashboard, static = driven["loads"]["dashboard"], driven["loads"]["static"]
     dash_ms, static_ms = [s["drawn"] for s in dashboard], [s["drawn"] for s in static]
     ratio = median(dash_ms) / median(static_ms)
+    kpi_ms = [s["kpi"] for s in dashboard]
     overview = {
         "dashboard_ms": dash_ms,
+        "kpi_ms": kpi_ms,
         "static_ms": static_ms,
         "ratio": ratio,
         "chart_sizes": driven["sizes"],
@@ -506,10 +522,17 @@ def run(runs: int = 5, changes: int = 20) -> dict:
     }
     loads = f"dashboard {median(dash_ms):,.0f} ms, static {median(static_ms):,.0f} ms, {runs} loads each"
     name = "overview / static page (median cold load, all charts drawn)"
+    kpi_name = f"overview: headline KPIs readable on a cold load (median of {runs})"
+    kpi_detail = f"the {OVERVIEW_KPIS} metric values of Ringkasan in the DOM; runs " + ", ".join(
+        f"{t:,.0f}" for t in kpi_ms
+    )
     result = {
         "runs": runs,
         "overview": overview,
-        "budgets": [budget(name, ratio, "<=", OVERVIEW_GOAL_RATIO, "x", loads)],
+        "budgets": [
+            budget(kpi_name, median(kpi_ms), "<=", OVERVIEW_GOAL_KPI_MS, "ms", kpi_detail + " ms"),
+            budget(name, ratio, "<=", OVERVIEW_GOAL_RATIO, "x", loads),
+        ],
     }
     for key, kind, page in (("filter", "sebaran", "Sebaran Predikat"), ("asistensi", "asistensi", "Asistensi")):
         marks = driven["changes"][kind]

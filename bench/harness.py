@@ -40,6 +40,15 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         "presskit": {"repeat": 3},
         "browser": {"runs": 5, "changes": 20},
         "load": {"sessions": 10, "duration_s": 60.0, "think_s": [2.0, 5.0], "stress_s": 60.0},
+        "ramp": {
+            "steps": [10, 25, 50, 100, 200],
+            "duration_s": 60.0,
+            "think_s": [2.0, 5.0],
+            "max_sessions": 800,
+            "idle_sessions": 50,
+            "compare_sessions": 10,
+            "compare_s": 60.0,
+        },
     },
     "quick": {
         "store": {"scales": [1], "repeat": 5},
@@ -47,9 +56,20 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         "presskit": {"repeat": 1, "charts": 2, "formats": ["png"]},
         "browser": {"runs": 1, "changes": 5},
         "load": {"sessions": 3, "duration_s": 10.0, "think_s": [0.5, 1.0], "stress_s": 5.0},
+        "ramp": {
+            "steps": [4],
+            "duration_s": 10.0,
+            "think_s": [0.5, 1.0],
+            "max_sessions": 4,
+            "idle_sessions": 4,
+            "compare_sessions": 2,
+            "compare_s": 10.0,
+        },
     },
 }
 NAMES = list(PARAMS["full"])
+# The module of a benchmark, where it is not bench/<name>_bench.py.
+MODULES = {"ramp": "bench.ws_load"}
 
 
 # ---------------------------------------------------------------------------- what every bench shares
@@ -130,7 +150,7 @@ def run_one(name: str, params: dict) -> dict:
     """Run one benchmark; its result dict (with `budgets`), wall time and the load average around it."""
     start, started = time.monotonic(), datetime.now().isoformat(timespec="seconds")
     with Sampler(lambda: os.getloadavg()[0], 5) as load:
-        result = importlib.import_module(f"bench.{name}_bench").run(**params)
+        result = importlib.import_module(MODULES.get(name, f"bench.{name}_bench")).run(**params)
     load_1m = {"min": min(load.samples), "median": median(load.samples), "max": max(load.samples)}
     result.update(benchmark=name, params=params, started=started, wall_s=time.monotonic() - start, loadavg_1m=load_1m)
     return result
@@ -170,6 +190,17 @@ def run_all(names: list[str], mode: str) -> dict:
     info["loadavg_at_end"] = os.getloadavg()
     budgets = [b for name in names for b in benchmarks[name]["budgets"]]
     return {"mode": mode, "machine": info, "budgets": budgets, "benchmarks": benchmarks}
+
+
+def merged(previous: dict, run: dict) -> dict:
+    """A subset run (--only) merged into the previous results of the same mode: its benchmarks replace theirs, the
+    others are kept, so that RESULTS.md still shows every benchmark; the machine is the new run's."""
+    if previous.get("mode") != run["mode"]:
+        return run
+    benchmarks = {**previous["benchmarks"], **run["benchmarks"]}
+    ordered = {name: benchmarks[name] for name in NAMES if name in benchmarks}
+    budgets = [b for result in ordered.values() for b in result["budgets"]]
+    return {**run, "budgets": budgets, "benchmarks": ordered}
 
 
 def _print_budgets(budgets: list[dict]) -> None:
@@ -212,7 +243,9 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shrink every benchmark (a smoke run)")
-    parser.add_argument("--only", help=f"comma-separated subset of {','.join(NAMES)}")
+    parser.add_argument(
+        "--only", help=f"comma-separated subset of {','.join(NAMES)}, merged into DIR/results.json of the same mode"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="where RESULTS.md and results.json go (default bench/)")
     parser.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from DIR/results.json")
     args = parser.parse_args(argv)
@@ -225,6 +258,8 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown benchmark(s) {sorted(unknown)}; choose from {NAMES}")
     run = run_all(names, "quick" if args.quick else "full")
+    if args.only and results.exists():
+        run = merged(json.loads(results.read_text(encoding="utf-8")), run)
     args.out.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
     report.write(run, args.out)

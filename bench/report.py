@@ -69,6 +69,13 @@ ABOUT = {
         "the Asistensi city with a think time (budget), then back to back (no budget); then every session visits "
         "every page and the server's VmRSS (process + descendants) is read from /proc.",
     ),
+    "ramp": (
+        "Protocol-level load: the ramp to the knee",
+        "Sessions speaking Streamlit's websocket protocol from one asyncio process (bench/ws_load.py), no browser: "
+        "the browser benchmark's users (Sebaran search, Asistensi city, seeded 2-5 s think time), then every page "
+        "visited; per step of concurrent sessions the latency rerun sent → delta with the new state, errors, server "
+        "CPU and RSS from /proc; the knee = the most sessions with p95 < 1 s and 0 errors.",
+    ),
 }
 # What could be tried when a budget is missed (keyed by the start of the budget's name).
 SUGGESTIONS = {
@@ -79,6 +86,8 @@ SUGGESTIONS = {
     "alone needs the browsers on another machine.",
     "server memory": "see the RSS table: baseline is the interpreter + DuckDB store; per-session growth comes "
     "from session state and cached elements.",
+    "ramp": "see the ramp table: where the server's CPU per change times the change rate reaches the cores, "
+    "latency grows; profile the server at that step (`py-spy record --pid`, bench/RESULTS_NOTES.md).",
     "scoring": "group on a dictionary-encoded instansi key (the one `GROUP BY` is ~85% of the time, see the steps).",
     "store": "select only the displayed columns, precompute per-instansi aspects (bench/README.md).",
     "press kit": "render all charts in one Kaleido round trip per kit; `build_kit` is ~90% of the time (steps).",
@@ -183,6 +192,7 @@ BROWSER_MARKS = {
     "first websocket message": "first_msg",
     "plotly.js request started": "plotly_js_start",
     "plotly.js received": "plotly_js_end",
+    "**headline KPIs readable** (the 5 metric values of Ringkasan)": "kpi",
     "first chart element (stPlotlyChart / plotly div)": "first_plot",
     "**all charts drawn**": "drawn",
     "requests": "requests",
@@ -199,7 +209,8 @@ STEPS = {
 
 
 def _browser(r: dict) -> str:
-    ov, goal = r["overview"], r["budgets"][0]["goal"].replace("<=", "≤")
+    ratio_budget = next(b for b in r["budgets"] if b["unit"] == "x")
+    ov, goal = r["overview"], ratio_budget["goal"].replace("<=", "≤")
     loads = [
         [name, ms(median(v)), ms(min(v)), ms(max(v)), ", ".join(ms(t) for t in v)]
         for name, v in (
@@ -222,7 +233,7 @@ def _browser(r: dict) -> str:
     d, s = ov["dashboard_marks"], ov["static_marks"]
     rows = spec_rows(BROWSER_MARKS, d, s)
     mb = lambda v: "–" if v is None else f"{v / 1e6:.1f} MB"  # noqa: E731
-    rows.insert(8, ["bytes loaded (decoded)", mb(d.get("bytes")), mb(s.get("bytes"))])
+    rows.insert(9, ["bytes loaded (decoded)", mb(d.get("bytes")), mb(s.get("bytes"))])
     out.append(table(["mark (ms since navigation start, median)", "dashboard", "static"], rows))
     fl, asis = r["filter"], r["asistensi"]
     rows = spec_rows(STEPS, fl["phases_median_ms"], asis["phases_median_ms"])
@@ -281,6 +292,87 @@ def _load(r: dict) -> str:
     visits = ", ".join(f"`{p}` {ms(t)}" for p, t in r["page_visit_ms_median"].items())
     out.append(f"Page visits through the sidebar, median ms until ready (concurrent sessions): {visits}")
     return "\n\n".join(out)
+
+
+def _ramp(r: dict) -> str:
+    low, high = r["think_s"]
+    out = []
+    if idle := r.get("idle"):
+        out.append(
+            f"**Memory per idle session.** {idle['opened']} sessions opened on their page and left idle: server RSS "
+            f"{idle['rss_before_mb']:,.0f} → {idle['rss_open_mb']:,.0f} MB, **{idle['per_session_mb']:.2f} MB per "
+            f"session** ({idle['rss_closed_mb']:,.0f} MB after closing them; load average {idle['loadavg_1m']:.1f})."
+        )
+    if compare := r.get("compare"):
+        b, p = compare["browser"], compare["protocol"]
+        rows = [
+            ["browser (Chromium): Enter → new state shown", b["changes"], *_lat(b["end_to_end"]), b["errors"]],
+            [
+                "browser: rerun sent → message with the watched element",
+                b["changes"],
+                *_lat(b["send_to_watched"]),
+                b["errors"],
+            ],
+            ["protocol: rerun sent → delta with the new state", p["changes"], *_lat(p["send_to_watched"]), p["errors"]],
+            ["protocol: rerun sent → script_finished", p["changes"], *_lat(p["send_to_finished"]), p["errors"]],
+        ]
+        sessions = r["params"].get("compare_sessions")
+        out.append(
+            f"**Check against the browser** ({sessions} sessions each, {low:g}-{high:g} s think time, the same seeds "
+            "and steps, one after the other on the same server; the second and third lines measure the same span):"
+        )
+        out.append(table(["sessions, what", "changes", "p50 ms", "p95 ms", "max ms", "errors"], rows, "lrrrrr"))
+        out.append(
+            f"CPU-s during each phase: browser run: server {b['cpu']['server_s']:.0f}, Chromium "
+            f"{b['cpu']['browser_s']:.0f}, other work {b['cpu']['other_s']:.0f} (load average {b['loadavg_1m']:.1f}); "
+            f"protocol run: server {p['cpu']['server_s']:.0f}, generator {p['cpu']['bench_s']:.0f}, other work "
+            f"{p['cpu']['other_s']:.0f} (load average {p['loadavg_1m']:.1f})."
+        )
+    rows = []
+    for s in r["steps"]:
+        c = s["cpu"]
+        errors = ", ".join(f"{k}: {v}" for k, v in s["error_counts"].items()) or "0"
+        rows.append(
+            [
+                f"**{s['sessions']}**" if s["sessions"] == r["knee"] else s["sessions"],
+                s["changes"],
+                *_lat(s),
+                ms(s["finish"]["p95_ms"]),
+                errors,
+                f"{c['server_s'] / c['wall_s']:.2f}",
+                f"{1000 * s['server_cpu_per_change_s']:.0f}",
+                f"{c['bench_s'] / c['wall_s']:.2f}",
+                f"{s['rss_peak_mb']:,.0f}",
+                f"{ms(s['open']['p95_ms'])} / {ms(s['visits']['p95_ms'])}",
+                "/".join(f"{x:.1f}" for x in s["loadavg_1m"]),
+            ]
+        )
+    head = [
+        "sessions",
+        "changes",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "p95 to script_finished",
+        "errors",
+        "server CPUs busy",
+        "server CPU-ms per change",
+        "generator CPUs busy",
+        "peak RSS MB",
+        "p95 ms open / page visit",
+        "load avg start/end",
+    ]
+    out.append(
+        f"Each step: N sessions open their page ({r['duration_s']:g} s of filter changes with {low:g}-{high:g} s "
+        f"think time measured), then visit {len(r['pages'])} pages. **Knee: {r['knee']} sessions** on "
+        f"{r['nproc']} CPUs (p95 < 1 s, 0 errors)."
+    )
+    out.append(table(head, rows, "r" * len(head)))
+    return "\n\n".join(out)
+
+
+def _lat(s: dict) -> list[str]:
+    return [ms(s["p50_ms"]), ms(s["p95_ms"]), ms(s["max_ms"])]
 
 
 def section(name: str, r: dict) -> str:

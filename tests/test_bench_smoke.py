@@ -57,7 +57,9 @@ def test_presskit_one_chart_one_format(chromium):
 @pytest.mark.browser
 def test_browser_overview_and_two_changes_per_page(chromium):
     result = harness.run_one("browser", {"runs": 1, "changes": 2})
-    check(result, 3)
+    check(result, 4)
+    assert result["budgets"][0]["name"].startswith("overview: headline KPIs readable")
+    assert all(math.isfinite(t) for t in result["overview"]["kpi_ms"])
     for key in ("filter", "asistensi"):
         assert len(result[key]["latencies_ms"]) == 2
         assert all(math.isfinite(v) for v in result[key]["phases_median_ms"].values())
@@ -74,6 +76,17 @@ def test_load_two_sessions_and_memory(chromium):
     assert "back to back" in result["budgets"][0]["detail"]
     assert result["rss"]["after_pages"]["server_mb"] > 50  # a streamlit process really was measured
     assert "back to back" in report.section("load", result)
+
+
+def test_ramp_two_protocol_sessions_one_step():
+    params = {"steps": [2], "duration_s": 4.0, "think_s": [0.2, 0.4], "max_sessions": 2, "idle_sessions": 2}
+    result = harness.run_one("ramp", {**params, "compare_sessions": 0, "compare_s": 0.0, "pages": ["", "sebaran"]})
+    check(result, 1)
+    (only,) = result["steps"]
+    assert only["sessions"] == 2 and only["changes"] >= 1 and only["errors"] == 0, only["error_samples"]
+    assert only["visits"]["count"] == 4  # both sessions visited both pages over the protocol
+    assert result["knee"] in (0, 2) and result["idle"]["opened"] == 2
+    assert "Knee:" in report.section("ramp", result)
 
 
 def test_markdown_renders_a_report():

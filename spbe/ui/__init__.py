@@ -156,7 +156,7 @@ def show_chart(chart: Chart, *, key: str, select_points: bool = False) -> Plotly
     every session (spbe.ui.asistensi.cohort_view), and its download menu lays the figure out per preset anyway.
     """
     config = PLOTLY_CONFIG
-    fig = arrange(go.Figure(chart.fig), screen.chart_width())
+    fig = arranged(chart.fig, screen.chart_width())
     event = None
     if select_points:
         event = st.plotly_chart(
@@ -167,6 +167,23 @@ def show_chart(chart: Chart, *, key: str, select_points: bool = False) -> Plotly
     download_menu(chart, key=key)
     _chart_data(chart.table, key)
     return event
+
+
+def arranged(fig: go.Figure, width: int) -> go.Figure:
+    """A copy of `fig` laid out for `width` px, made once per figure and width for every session and rerun.
+
+    Laying a chart out measures and wraps its texts (10-70 ms a chart); the profile of 20 protocol-level sessions
+    (bench/RESULTS_NOTES.md, "Ramp") found it ~20% of a Sebaran rerun, redone for figures already laid out for
+    another session. The key is the figure's digest (~1 ms), so any change to what it shows makes a new entry.
+    The copy is shared and never changed: st.plotly_chart serialises its own dict of it.
+    """
+    digest = hashlib.sha256(fig.to_json().encode()).hexdigest()
+    return _arranged(digest, width, fig)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _arranged(digest: str, width: int, _fig: go.Figure) -> go.Figure:
+    return arrange(go.Figure(_fig), width)
 
 
 def download_menu(chart: Chart, *, key: str) -> None:

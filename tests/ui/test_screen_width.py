@@ -91,3 +91,21 @@ def test_show_chart_lays_out_a_copy_so_a_chart_shared_between_sessions_is_never_
     assert not at.exception
     assert at.text[0].value == "unchanged: True"  # e.g. asistensi's cohort charts, a resource of every session
     assert laid_out_for(chart_figures(at)[0]) == max(SCREEN_WIDTHS)
+
+
+def test_a_figure_is_laid_out_once_per_width_for_every_session(monkeypatch):
+    from spbe import ui
+    from spbe.data.store import Store
+    from spbe.present import charts
+    from spbe.settings import resolve
+
+    calls = []
+    monkeypatch.setattr(ui, "arrange", lambda fig, width: calls.append(width) or fig)
+    ui._arranged.clear()
+    chart = charts.national_chart(Store(resolve().data_dir), 2024)
+    first = ui.arranged(chart.fig, 640)
+    assert ui.arranged(chart.fig, 640) is first and calls == [640]  # another rerun or session: the same layout
+    assert ui.arranged(chart.fig, 360) is not first and calls == [640, 360]  # another width: its own layout
+    changed = chart.fig.update_layout(meta={**chart.fig.layout.meta, "title": "Lain"})
+    ui.arranged(changed, 640)
+    assert calls == [640, 360, 640]  # a figure that shows something else is laid out anew
