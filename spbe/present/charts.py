@@ -285,11 +285,8 @@ def domain_chart(store: Store, year: int) -> Chart | None:
 
 
 def standard_charts(store: Store, year: int) -> list[Chart]:
-    """Every standard chart the year has data for, in press-kit order; last, what changed since the latest earlier
-    official year on the same instrument (spbe.present.change_charts.kit_change_charts)."""
-    # Imported here: change_charts builds on this module (framework_caveat)
-    from spbe.present.change_charts import kit_change_charts
-
+    """Every standard chart of the year alone that it has data for, in press-kit order (the kit adds what changed
+    since an earlier year: spbe.present.presskit.kit_charts)."""
     builders = (
         national_chart,
         gap_chart,
@@ -300,7 +297,7 @@ def standard_charts(store: Store, year: int) -> list[Chart]:
         map_chart,
         tile_chart,
     )
-    return [chart for build in builders if (chart := build(store, year)) is not None] + kit_change_charts(store, year)
+    return [chart for build in builders if (chart := build(store, year)) is not None]
 
 
 def lead_paragraph(store: Store, year: int) -> str:

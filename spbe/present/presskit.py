@@ -17,6 +17,7 @@ from pathlib import Path
 from spbe.core.formatting import markdown_text
 from spbe.data.atomic import write_atomic
 from spbe.data.store import Store
+from spbe.present.change_charts import kit_change_charts
 from spbe.present.charts import lead_paragraph, standard_charts
 from spbe.present.deck import DECK_FORMAT, deck_bytes, deck_file_name, picture_preset
 from spbe.present.export import FORMATS, PRESETS, Preset, render, render_many
@@ -28,8 +29,10 @@ KIT_FORMATS = (*FORMATS, DECK_FORMAT)  # each chart as an image, and all of them
 
 
 def kit_charts(store: Store, year: int, slugs: Iterable[str] | None = None) -> list[Chart]:
-    """The standard charts of the year, optionally only those whose slug starts with one given."""
-    charts = standard_charts(store, year)
+    """The standard charts of the year, then what changed since the latest earlier official year on the same
+    instrument (spbe.present.change_charts.kit_change_charts); optionally only those whose slug starts with one
+    given."""
+    charts = standard_charts(store, year) + kit_change_charts(store, year)
     if slugs is None:
         return charts
     wanted = tuple(slugs)
