@@ -29,6 +29,7 @@ from spbe.present.figures import (
     Chart,
     FigureMeta,
     cite,
+    index_bars_figure,
     index_name,
     make_chart,
 )
@@ -256,30 +257,7 @@ def comparison_figure(compared: pd.DataFrame, measures: list[str]) -> go.Figure:
     """The index and component indices of up to five instansi side by side: one row per instansi (`compared`:
     nama and one column per measure), a bar per measure, each bar's value written beside it. The instansi stand
     as rows, so their long names are wrapped at the left on a phone rather than squeezed into a legend."""
-    fig = go.Figure()
-    for color, measure in zip(COMPARISON_COLORS, measures, strict=False):
-        values = [format_number(v) for v in compared[measure]]
-        fig.add_trace(
-            go.Bar(
-                y=compared["nama"],
-                x=compared[measure],
-                orientation="h",
-                name=measure,
-                marker_color=color,
-                text=values,
-                textposition="outside",
-                cliponaxis=False,
-                constraintext="none",
-                customdata=[
-                    f"{figure_text(nama)} · {measure}: {v}" for nama, v in zip(compared["nama"], values, strict=True)
-                ],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
-    fig.update_layout(barmode="group", bargap=0.2, legend_traceorder="normal")
-    fig.update_xaxes(title="Indeks", range=[0, 6], tickvals=[0, 1, 2, 3, 4, 5])  # room for 5,00 beside a bar
-    fig.update_yaxes(title=None, autorange="reversed", showgrid=False)  # the chosen instansi on top
-    return fig
+    return index_bars_figure(compared[["nama", *measures]], COMPARISON_COLORS, x_title="Indeks", bargap=0.2)
 
 
 @dataclass(frozen=True)
