@@ -155,3 +155,12 @@ def test_an_index_recomputed_outside_its_official_band_is_anchored_at_the_band_e
     assert anchored[0] == 2.6
     assert BANDS.predikat_of(anchored[0]) == "Baik"
     assert 2.6 - 1e-5 < anchored[1] < 2.6 and BANDS.predikat_of(anchored[1]) == "Cukup"
+
+
+def test_ranks_made_a_block_of_draws_at_a_time_equal_pandas_min_ranks(monkeypatch):
+    """Ties share the best rank (pandas' method="min", highest first), whatever the block the rows are ranked in."""
+    rng = np.random.default_rng(7)
+    index = rng.integers(10, 20, size=(50, 40)) / 10  # many ties per row
+    expected = pd.DataFrame(index).rank(axis=1, method="min", ascending=False).to_numpy(dtype=np.int64)
+    monkeypatch.setattr(sensitivity, "RANK_BLOCK_CELLS", 7 * 40 + 3)  # blocks of 7 rows, the last one short
+    assert (sensitivity.competition_ranks(index) == expected).all()
