@@ -12,8 +12,10 @@ st.set_page_config(page_title="Dasbor SPBE", page_icon=str(FAVICON), layout="wid
 pages = [
     st.Page("pages/ringkasan.py", title="Ringkasan Nasional", icon=":material/account_balance:", default=True),
     st.Page("pages/sebaran.py", title="Sebaran Predikat", icon=":material/bar_chart:", url_path="sebaran"),
+    st.Page("pages/perubahan.py", title="Perubahan Antartahun", icon=":material/swap_vert:", url_path="perubahan"),
     st.Page("pages/peta.py", title="Peta", icon=":material/map:", url_path="peta"),
     st.Page("pages/domain.py", title="Domain & Indikator", icon=":material/grid_on:", url_path="domain"),
+    st.Page("pages/kepekaan.py", title="Kepekaan Bobot", icon=":material/tune:", url_path="kepekaan"),
     st.Page("pages/profil.py", title="Profil Instansi", icon=":material/person_search:", url_path="profil"),
     st.Page("pages/asistensi.py", title="Asistensi", icon=":material/groups:", url_path="asistensi"),
     st.Page("pages/ekspor.py", title="Ekspor", icon=":material/download:", url_path="ekspor"),

@@ -37,6 +37,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "full": {
         "store": {"scales": [1, 100], "repeat": 20},
         "score": {"sizes": [29_140, 100_000, 1_000_000, 5_000_000, 10_000_000, 20_000_000], "repeat": 3},
+        "sensitivity": {"scales": [1, 10, 100], "draws": 1_000, "repeat": 5},
         "presskit": {"repeat": 3},
         "browser": {"runs": 5, "changes": 20},
         "load": {"sessions": 10, "duration_s": 60.0, "think_s": [2.0, 5.0], "stress_s": 60.0},
@@ -53,6 +54,7 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
     "quick": {
         "store": {"scales": [1], "repeat": 5},
         "score": {"sizes": [29_140, 1_000_000, 2_000_000], "repeat": 1},
+        "sensitivity": {"scales": [1, 10], "draws": 1_000, "repeat": 1},
         "presskit": {"repeat": 1, "charts": 2, "formats": ["png"]},
         "browser": {"runs": 1, "changes": 5},
         "load": {"sessions": 3, "duration_s": 10.0, "think_s": [0.5, 1.0], "stress_s": 5.0},

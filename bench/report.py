@@ -51,6 +51,12 @@ ABOUT = {
         "results compared to 1e-9; medians; growth exponent over the sizes >= 1M. The harness skips the peak-RSS "
         "subprocesses (`python -m bench.score_bench` measures them).",
     ),
+    "sensitivity": (
+        "Weight sensitivity",
+        "`spbe.model.sensitivity.run` (numpy: draws x components @ components x instansi, ranks from one "
+        "row-wise sort) against a loop over draws in pandas on the same draws, results compared exactly; the page's "
+        "whole run of 2024 from the store for the budget; medians.",
+    ),
     "presskit": (
         "Press kit",
         "The 2018 press kit (PNG, SVG, PDF at the slide preset): `build_kit` with its persistent Kaleido server in "
@@ -168,6 +174,21 @@ def _score(r: dict) -> str:
         out.append("Steps of `score_levels(DataFrame)` at the largest size (one run, `score_bench.profile_steps`):")
         out.append(table(["step", "s"], [[k, f"{v:.3f}"] for k, v in r["profile"].items()]))
     return "\n\n".join(out)
+
+
+def _sensitivity(r: dict) -> str:
+    head = ["scale", "instansi", "components", "draws", "numpy", "pandas loop", "loop/numpy", "equal"]
+    rows = [
+        [f"{x['scale']}x", f"{x['instansi']:,}", x["components"], f"{x['draws']:,}", f"{x['numpy_s']:.3f} s"]
+        + (
+            [f"{x['peer_s']:.3f} s", f"{x['ratio']:.1f}x", "yes" if x["equal"] else "**no**"]
+            if "peer_s" in x
+            else ["not run (too large)", "–", "–"]
+        )
+        for x in r["results"]
+    ]
+    page = f"Whole run of 2024 from the store (the budget): median {r['page_s']:.3f} s of {len(r['page_runs'])}."
+    return table(head, rows) + "\n\n" + page
 
 
 def _presskit(r: dict) -> str:

@@ -1,11 +1,12 @@
-"""Ekspor: press-ready figures of a year, single or as a kit, built only when asked for."""
+"""Ekspor: press-ready figures of a year, single, as a kit or as a briefing deck, built only when asked for."""
 
 import streamlit as st
 
 from spbe import ui
+from spbe.present.deck import DECK_FORMAT, MIME_TYPE, deck_file_name
 from spbe.present.export import FORMATS, MIME_TYPES, PRESETS, ExportUnavailable, ensure_available
 from spbe.present.figures import Chart
-from spbe.present.presskit import build_kit, kit_charts, zip_bytes
+from spbe.present.presskit import build_deck, build_kit, kit_charts, zip_bytes
 from spbe.present.tables import csv_bytes
 
 
@@ -92,8 +93,13 @@ for chart in (c for c in charts if c.slug in chosen):
 
 # The whole kit, with a progress bar while it is made
 st.header("Paket lengkap (ZIP)")
+with_deck = st.checkbox(
+    "Sertakan presentasi (PPTX) dalam paket",
+    key="paket_pptx",
+    help="Satu slide per grafik terpilih, seperti bagian Presentasi (PPTX) di bawah.",
+)
 kit_name = f"paket_spbe_{year}_{preset}"
-if st.button("Buat paket", type="primary", disabled=not chosen or not formats):
+if st.button("Buat paket", type="primary", disabled=not chosen or not (formats or with_deck)):
     progress = st.progress(0.0, text="Menyiapkan…")
     try:
         selected = [c for c in charts if c.slug in chosen]
@@ -101,7 +107,7 @@ if st.button("Buat paket", type="primary", disabled=not chosen or not formats):
             store,
             year,
             charts=selected,
-            formats=formats,
+            formats=[*formats, DECK_FORMAT] if with_deck else formats,
             preset=PRESETS[preset],
             progress=lambda share, name: progress.progress(share, text=name),
         )
@@ -113,4 +119,34 @@ if st.session_state.get("paket", ("",))[0] == kit_name:
     name, data, count = st.session_state["paket"]
     st.download_button(
         f"Unduh {name}.zip ({count} berkas)", data, file_name=f"{name}.zip", mime="application/zip", key="unduh_paket"
+    )
+
+# The briefing deck alone: 16:9, a slide per chosen chart, captions and sources in the speaker notes
+st.header("Presentasi (PPTX)")
+st.caption(
+    "Ukuran 16:9: slide judul dengan paragraf pembuka, satu slide per grafik terpilih dengan keterangannya, lalu "
+    "slide sumber. Keterangan, sumber dan asal data setiap grafik juga ada di catatan pembicara; slide dengan data "
+    "simulasi bertanda «SIMULASI – bukan data resmi»."
+)
+deck_for = (year, tuple(chosen))  # a deck made for other charts or another year is not offered
+if st.button("Buat presentasi", disabled=not chosen, key="buat_paparan"):
+    progress = st.progress(0.0, text="Menyiapkan…")
+    try:
+        deck = build_deck(
+            store,
+            year,
+            charts=[c for c in charts if c.slug in chosen],
+            progress=lambda share, name: progress.progress(share, text=name),
+        )
+        st.session_state["paparan"] = (deck_for, deck)
+    except ExportUnavailable as failure:
+        st.error(str(failure), icon=":material/error:")
+    progress.empty()
+if st.session_state.get("paparan", ((),))[0] == deck_for:
+    st.download_button(
+        f"Unduh {deck_file_name(year)}",
+        st.session_state["paparan"][1],
+        file_name=deck_file_name(year),
+        mime=MIME_TYPE,
+        key="unduh_paparan",
     )

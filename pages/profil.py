@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from spbe import ui
-from spbe.core.formatting import format_count, format_number
+from spbe.core.formatting import format_count, format_number, plain
 from spbe.model.pathways import component_steps, describe_plan, fewest_level_ups, next_predikat
 from spbe.model.provenance import Provenance
 from spbe.model.scoring import index_from_components
-from spbe.present import charts
+from spbe.present import charts, peer_charts
 from spbe.present.figures import PROVENANCE_LABELS, index_name
 from spbe.present.tables import styled
 
@@ -53,6 +53,16 @@ right.metric(
     help=f"Tahun dengan hasil evaluasi resmi: {', '.join(map(str, history.loc[official, 'tahun'])) or '–'}."
     + (f" Tidak dihitung: {others}." if others else ""),
 )
+# Ranks in the nation and in the kelompok, among the instansi of this year only
+ranking = peer_charts.rank_view(store, year, chosen)
+if ranking is not None:
+    for column, metric in zip(st.columns(2), ranking.metrics, strict=True):
+        column.metric(metric.label, metric.value)
+        column.caption(metric.note)
+    if ranking.simulated:
+        st.warning(ranking.scope, icon=":material/warning:")
+    else:
+        st.caption(ranking.scope)
 components = store.instansi_components(chosen)
 components_now = components[components["tahun"] == year].set_index("komponen_no")["nilai"]  # NaN where unknown
 if row["predikat"] != framework.bands.predikat_of(row["indeks"]):
@@ -88,6 +98,47 @@ if comparison.table[name].isna().any():
     st.caption(
         f"Nilai {label} yang kosong tidak tercantum dalam sumber resmi; indeks dan predikat resmi tetap berlaku."
     )
+
+# Against the other instansi of its kelompok in this year
+st.subheader("Di antara instansi sekelompok")
+strip = peer_charts.peer_strip_chart(store, year, chosen, name)
+if strip is not None:
+    st.markdown(strip.caption)
+    ui.show_chart(strip, key="peers")
+
+# Up to five instansi side by side; the URL keeps the others (?banding=...), so a link shares the comparison
+st.subheader("Perbandingan antarinstansi")
+others = [other for other in ids if other != name]
+asked = st.query_params.get_all("banding")
+if "banding" in st.session_state:  # after another instansi is chosen, it is no longer among the others
+    st.session_state["banding"] = [other for other in st.session_state["banding"] if other in others]
+compared = st.multiselect(
+    "Bandingkan dengan",
+    others,
+    key="banding",
+    bind="query-params",
+    max_selections=peer_charts.MAX_COMPARED,
+    placeholder=f"Pilih sampai {peer_charts.MAX_COMPARED} instansi",
+)
+left_out = peer_charts.link_choice_problems(asked, compared, set(others), name)
+if left_out is not None:
+    st.warning(plain(left_out), icon=":material/warning:")
+if compared:
+    side_by_side = peer_charts.comparison(store, year, [name, *compared])
+    if side_by_side.not_evaluated:
+        st.info(f"{plain(', '.join(side_by_side.not_evaluated))} tidak dievaluasi pada {year}.")
+    if side_by_side.chart is not None:
+        st.markdown(side_by_side.chart.caption)
+        ui.show_chart(side_by_side.chart, key="comparison")
+        st.dataframe(styled(side_by_side.chart.table), hide_index=True, width="stretch")
+        ui.downloads(
+            side_by_side.chart.table,
+            side_by_side.chart.slug,
+            key="comparison_rows",
+            title=side_by_side.chart.meta.title,
+        )
+else:
+    st.caption(f"Pilih sampai {peer_charts.MAX_COMPARED} instansi untuk dibandingkan dengan {name} pada {year}.")
 
 # Indicator levels, weakest first
 levels = store.instansi_levels(year, chosen)

@@ -26,7 +26,7 @@ from spbe.model.provenance import Provenance
 from spbe.model.scoring import InvalidLevelsError, score_levels, split_by_framework
 from spbe.present.export import FORMATS, PRESETS, ExportUnavailable, ensure_available
 from spbe.present.figures import gap_words
-from spbe.present.presskit import build_kit, write_kit
+from spbe.present.presskit import KIT_FORMATS, build_kit, write_kit
 from spbe.present.tables import at_json_precision
 
 EXIT_INVALID_INPUT = 2
@@ -79,7 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="tulis paket siaran pers satu tahun (folder atau .zip)")
     export.add_argument("--year", type=int, required=True, help="tahun evaluasi")
     export.add_argument("--out", type=Path, required=True, help="folder tujuan, atau berkas .zip")
-    export.add_argument("--formats", default=",".join(FORMATS), help=f"daftar format (bawaan: {','.join(FORMATS)})")
+    export.add_argument(
+        "--formats",
+        default=",".join(FORMATS),
+        help=f"daftar format (bawaan: {','.join(FORMATS)}; pptx: bahan paparan, satu slide per grafik)",
+    )
     export.add_argument("--preset", choices=list(PRESETS), default="slide", help="ukuran gambar (bawaan: slide)")
     export.set_defaults(run=_export)
 
@@ -229,9 +233,9 @@ def _prepare(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _export(args: argparse.Namespace, data_dir: Path) -> int:
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in KIT_FORMATS]
     if unknown or not formats:
-        raise ValueError(f"format tidak dikenal: {', '.join(unknown) or '(kosong)'}; pilihan: {', '.join(FORMATS)}")
+        raise ValueError(f"format tidak dikenal: {', '.join(unknown) or '(kosong)'}; pilihan: {', '.join(KIT_FORMATS)}")
     ensure_available()
     store = Store(data_dir)
     store.summary(args.year)  # a year without data stops here, before any image is made

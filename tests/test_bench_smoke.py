@@ -46,6 +46,14 @@ def test_store_at_real_size_once():
     assert all(math.isfinite(r["p95_ms"]) and math.isfinite(r["first_ms"]) for r in result["results"])
 
 
+def test_sensitivity_at_real_size_with_few_draws():
+    result = harness.run_one("sensitivity", {"scales": [1], "draws": 100, "repeat": 1})
+    check(result, 1)
+    row = result["results"][0]
+    assert row["instansi"] == 615 and row["equal"] is True and math.isfinite(row["ratio"])
+    assert "| 1x | 615 | 4 | 100 |" in report.section("sensitivity", result)
+
+
 @pytest.mark.browser
 def test_presskit_one_chart_one_format(chromium):
     result = harness.run_one("presskit", {"repeat": 1, "charts": 1, "formats": ["png"]})

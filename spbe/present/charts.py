@@ -285,7 +285,8 @@ def domain_chart(store: Store, year: int) -> Chart | None:
 
 
 def standard_charts(store: Store, year: int) -> list[Chart]:
-    """Every standard chart the year has data for, in press-kit order."""
+    """Every standard chart of the year alone that it has data for, in press-kit order (the kit adds what changed
+    since an earlier year: spbe.present.presskit.kit_charts)."""
     builders = (
         national_chart,
         gap_chart,

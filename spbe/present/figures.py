@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -1173,15 +1173,23 @@ def component_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
     "aspek"), and one column per series to compare (in order). The bars lie down: the components' long names
     and every value are read whole on a phone, where standing columns are too narrow.
     """
-    fig = go.Figure()
-    colors = [INDEX_COLOR, PREDIKAT_COLORS["Baik"], MUTED_COLOR]
     label = str(comparison.columns[0])
-    for color, series in zip(colors, list(comparison.columns[1:]), strict=False):
-        values = [format_number(v) for v in comparison[series]]
+    colors = [INDEX_COLOR, PREDIKAT_COLORS["Baik"], MUTED_COLOR]
+    return index_bars_figure(comparison, colors, x_title=f"Indeks {label}", bargap=0.15)
+
+
+def index_bars_figure(frame: pd.DataFrame, colors: Sequence[str], *, x_title: str, bargap: float) -> go.Figure:
+    """Index values as grouped horizontal bars: one row per entry of `frame`'s first column (the first on top), one
+    bar per other column in `colors`, each value written beside its bar (the axis runs to 6 to leave room for
+    5,00)."""
+    fig = go.Figure()
+    rows = frame.iloc[:, 0]
+    for color, series in zip(colors, list(frame.columns[1:]), strict=False):
+        values = [format_number(v) for v in frame[series]]
         fig.add_trace(
             go.Bar(
-                y=comparison[label],
-                x=comparison[series],
+                y=rows,
+                x=frame[series],
                 orientation="h",
                 name=series,
                 marker_color=color,
@@ -1189,14 +1197,13 @@ def component_comparison_figure(comparison: pd.DataFrame) -> go.Figure:
                 textposition="outside",
                 cliponaxis=False,
                 constraintext="none",
-                customdata=values,
-                hovertemplate=f"{series} · %{{y}}: %{{customdata}}<extra></extra>",
+                customdata=[f"{figure_text(str(row))} · {series}: {v}" for row, v in zip(rows, values, strict=True)],
+                hovertemplate="%{customdata}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group", bargap=0.15, legend_traceorder="normal")
-    # room for 5,00 beside a bar
-    fig.update_xaxes(title=f"Indeks {label}", range=[0, 6], tickvals=[0, 1, 2, 3, 4, 5])
-    fig.update_yaxes(title=None, autorange="reversed", showgrid=False)  # the first component and series on top
+    fig.update_layout(barmode="group", bargap=bargap, legend_traceorder="normal")
+    fig.update_xaxes(title=x_title, range=[0, 6], tickvals=[0, 1, 2, 3, 4, 5])
+    fig.update_yaxes(title=None, autorange="reversed", showgrid=False)
     return fig
 
 

@@ -12,7 +12,9 @@ Metrics per province or polygon:
   the Polda, which carry a province);
 - `baik_ke_atas`: share of those instansi at predikat Baik or better, in percent;
 - `indeks_pemprov`: index of the provincial government itself; a folded polygon shows the
-  mean of the provincial governments it pools and names them.
+  mean of the provincial governments it pools and names them;
+- `rata_rata_perubahan`: mean change of the index between two years, where the rows carry a
+  `perubahan` column (the matched instansi of spbe.model.changes).
 
 Pure: no streamlit.
 """
@@ -56,9 +58,12 @@ class Metric:
     label: str  # what titles and captions say
     short: str  # colour bar title (one line, above the bar)
     percent: bool = False
+    diverging: bool = False  # a change, read from zero: signed values, coloured on a scale centred on zero
 
     def format(self, value: float | None) -> str:
-        return format_percent(value) if self.percent else format_number(value)
+        text = format_percent(value) if self.percent else format_number(value)
+        positive = value is not None and not pd.isna(value) and value > 0 and text.strip("0,%") != ""
+        return f"+{text}" if self.diverging and positive else text
 
 
 METRICS = {
@@ -76,6 +81,20 @@ METRICS = {
     )
 }
 DEFAULT_METRIC = "rata_rata"
+# The mean change of the index between two years (spbe.model.changes, the Perubahan page): not a figure of one year,
+# so the Peta page does not offer it
+CHANGE_METRIC = Metric(
+    "rata_rata_perubahan",
+    "Rata-rata perubahan indeks",
+    "Rata-rata perubahan Indeks SPBE instansi daerah",
+    "Perubahan indeks",
+    diverging=True,
+)
+
+
+def metric(key: str) -> Metric:
+    """The metric of a map's layout.meta key, the change included."""
+    return CHANGE_METRIC if key == CHANGE_METRIC.key else METRICS[key]
 
 
 # ---------------------------------------------------------------------- geometry and layouts
@@ -185,6 +204,8 @@ def _aggregate(rows: pd.DataFrame, key: pd.Series, bands: Bands) -> pd.DataFrame
         dtype=object,
     )
     out["pemprov"] = listed.reindex(out.index)
+    if "perubahan" in rows.columns:  # the matched instansi of two years (spbe.model.changes)
+        out[CHANGE_METRIC.key] = grouped["perubahan"].mean()
     return out.rename_axis("kode").reset_index()
 
 

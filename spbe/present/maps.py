@@ -49,6 +49,9 @@ from spbe.present.figures import (
 from spbe.present.geo import METRICS, Metric
 
 COLORSCALE = pcolors.make_colorscale(pcolors.sequential.YlGnBu[1:])  # the near-white end would vanish on white
+# A change (geo.CHANGE_METRIC): red for a fall, blue for a rise, near white for none (ColorBrewer RdBu, colour-blind
+# safe, as the predikat colours); its range is centred on zero
+DIVERGING_COLORSCALE = pcolors.make_colorscale(pcolors.diverging.RdBu)
 NO_DATA_COLOR = "#d1d5db"
 BORDER_COLOR = "white"
 DARK_TEXT, LIGHT_TEXT = "#111827", "white"
@@ -87,6 +90,9 @@ class MapView:
         """Common to both maps: every pooled value lies within its provinces' values."""
         values = self.provinces[self.metric.key].dropna()
         low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+        if self.metric.diverging:
+            widest = max(abs(low), abs(high))
+            low, high = -widest, widest
         if high - low < 1e-9:
             pad = 5.0 if self.metric.percent else 0.1
             low, high = low - pad, high + pad
@@ -133,10 +139,15 @@ def map_view(
 # ---------------------------------------------------------------------- colours
 
 
-def _colour(value: float | None, low: float, high: float) -> str:
+def _scale(metric: Metric) -> list[list[Any]]:
+    scale: list[list[Any]] = DIVERGING_COLORSCALE if metric.diverging else COLORSCALE
+    return scale
+
+
+def _colour(value: float | None, low: float, high: float, scale: list[list[Any]] = COLORSCALE) -> str:
     if value is None or pd.isna(value):  # None said apart for the type checker
         return NO_DATA_COLOR
-    return str(pcolors.sample_colorscale(COLORSCALE, [min(1.0, max(0.0, (value - low) / (high - low)))])[0])
+    return str(pcolors.sample_colorscale(scale, [min(1.0, max(0.0, (value - low) / (high - low)))])[0])
 
 
 def _text_colour(fill: str) -> str:
@@ -162,7 +173,7 @@ def _colorbar_trace(view: MapView, x: float, y: float) -> go.Scatter:
             "color": [low],
             "cmin": low,
             "cmax": high,
-            "colorscale": COLORSCALE,
+            "colorscale": _scale(view.metric),
             "showscale": True,
             "colorbar": {
                 "orientation": "h",
@@ -184,7 +195,7 @@ def _colorbar_trace(view: MapView, x: float, y: float) -> go.Scatter:
 def _arrange_colorbar(fig: go.Figure, plot_width: float) -> None:
     """The colour bar as long as the plot allows, with as many round ticks as that length holds."""
     bar = next(trace for trace in fig.data if trace.name == "Skala warna").marker
-    metric = METRICS[fig.layout.meta["metric"]]
+    metric = geo.metric(fig.layout.meta["metric"])
     length = min(plot_width, COLORBAR_LONGEST)
     ticks = _nice_ticks(bar.cmin, bar.cmax, max(2, int(length // TICK_ROOM)))
     bar.colorbar.update(len=length, tickvals=ticks, ticktext=[metric.format(t) for t in ticks])
@@ -261,7 +272,11 @@ def choropleth_figure(view: MapView) -> go.Figure:
     for code, (xs, ys, _) in outlines.items():
         if code in values.index:
             row = values.loc[code]
-            name, fill, hover = row["provinsi"], _colour(row[view.metric.key], low, high), _hover(row, view.metric)
+            name, fill, hover = (
+                row["provinsi"],
+                _colour(row[view.metric.key], low, high, _scale(view.metric)),
+                _hover(row, view.metric),
+            )
         else:  # no instansi of this polygon under the filter
             name, fill, hover = names[code], NO_DATA_COLOR, _no_data(names[code])
         fig.add_trace(
@@ -322,7 +337,7 @@ def tile_figure(view: MapView) -> go.Figure:
     low, high = view.color_range
     tiles = _tiles(view)
     size = 1 - TILE_GAP
-    fills = [_colour(v, low, high) for v in tiles[view.metric.key]]
+    fills = [_colour(v, low, high, _scale(view.metric)) for v in tiles[view.metric.key]]
     shapes = [
         {
             "type": "rect",

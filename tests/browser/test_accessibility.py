@@ -18,6 +18,8 @@ PAGES = [
     ("ringkasan_2018", "/?tahun=2018", True),
     ("ringkasan_2024", "/?tahun=2024", True),
     ("sebaran", "/sebaran?tahun=2024", True),
+    ("perubahan", "/perubahan", True),
+    ("kepekaan", "/kepekaan?tahun=2024", True),
     ("peta", "/peta?tahun=2024", True),
     ("domain", "/domain?tahun=2018", True),
     ("profil", f"/profil?instansi={quote('Kota Surabaya')}", True),

@@ -20,16 +20,26 @@ pytestmark = pytest.mark.browser
 
 MEASURE = (Path(__file__).parent.parent / "present" / "measure_texts.js").read_text()
 
-# (name, path, charts drawn by year): every page with charts; 2024 has no indicator data (no heatmaps)
-PAGES = [
-    ("ringkasan", "/?", {2018: 3, 2024: 3}),
-    ("sebaran", "/sebaran?", {2018: 1, 2024: 1}),
-    ("domain", "/domain?", {2018: 4, 2024: 1}),
-    ("profil", f"/profil?instansi={quote('Kota Surabaya')}&", {2018: 2, 2024: 2}),
-    ("asistensi", "/asistensi?", {2018: 2, 2024: 2}),
-    ("peta", "/peta?", {2018: 2, 2024: 2}),
-]
 YEARS = (2018, 2024)  # 2018: simulated indicator data, SIMULASI marks; 2024: official domain indices
+
+
+def of_year(path: str) -> dict[int, str]:
+    """The page's address for each year, its year in ?tahun= (`path` ends in "?" or "&")."""
+    return {year: f"{path}tahun={year}" for year in YEARS}
+
+
+# (name, address by year, charts drawn by year): every page with charts; 2024 has no indicator data (no heatmaps).
+# Perubahan compares two years: the simulated 2018 with 2023, and the official 2023 with 2024.
+PAGES = [
+    ("ringkasan", of_year("/?"), {2018: 3, 2024: 3}),
+    ("sebaran", of_year("/sebaran?"), {2018: 1, 2024: 1}),
+    ("perubahan", {2018: "/perubahan?dari=2018&ke=2023", 2024: "/perubahan?dari=2023&ke=2024"}, {2018: 6, 2024: 6}),
+    ("domain", of_year("/domain?"), {2018: 4, 2024: 1}),
+    ("kepekaan", of_year("/kepekaan?"), {2018: 2, 2024: 2}),
+    ("profil", of_year(f"/profil?instansi={quote('Kota Surabaya')}&"), {2018: 3, 2024: 3}),
+    ("asistensi", of_year("/asistensi?"), {2018: 2, 2024: 2}),
+    ("peta", of_year("/peta?"), {2018: 2, 2024: 2}),
+]
 # A desk and a phone, each as it opens the dashboard (a phone says so in its User-Agent), by width. The pages are
 # then laid out for their width at once; a desktop browser at a phone's width gets the same after one more run.
 SCREENS = {
@@ -72,14 +82,16 @@ def screens(browser):
 
 
 @pytest.mark.parametrize("year", YEARS)
-@pytest.mark.parametrize(("name", "path", "counts"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(("name", "paths", "counts"), PAGES, ids=[p[0] for p in PAGES])
 @pytest.mark.parametrize("width", SCREENS)
-def test_every_chart_on_the_page_keeps_its_texts_apart_and_inside(server_url, screens, width, name, path, counts, year):
+def test_every_chart_on_the_page_keeps_its_texts_apart_and_inside(
+    server_url, screens, width, name, paths, counts, year
+):
     count = counts[year]
     screen = screens(width)
     screen.page.set_viewport_size(SCREENS[width]["viewport"])  # the previous page grew it to its own height
     screen.outside_requests.clear()
-    screen.open(f"{server_url}{path}tahun={year}")
+    screen.open(f"{server_url}{paths[year]}")
     screen.page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     screen.show_everything()
     screen.page.wait_for_function(f"() => ({DRAWN})() >= {count}", timeout=30_000)

@@ -10,6 +10,8 @@ PAGES = [
     ("ringkasan", "/?tahun=2018", ["Ringkasan Nasional", "1,98", "2,6", "0,62", "81%", "SIMULASI"]),
     ("ringkasan_2024", "/", ["Ringkasan Nasional", "3,12", "2,85", "469"]),
     ("sebaran", "/sebaran?tahun=2023", ["Sebaran Predikat", "Daftar instansi", "621 instansi"]),
+    ("perubahan", "/perubahan", ["Perubahan Antartahun", "Dari 607 instansi", "245 naik predikat, 2 turun, 360 tetap"]),
+    ("kepekaan", "/kepekaan?tahun=2024", ["Kepekaan Bobot", "pada bobot resmi 469", "resmi 3,12"]),
     ("domain", "/domain?tahun=2018", ["Domain & Indikator", "indikator terlemah", "SIMULASI"]),
     ("profil", f"/profil?instansi={quote('Kota Surabaya')}", ["Kota Surabaya", "4,54", "Memuaskan"]),
     ("asistensi", "/asistensi", ["Asistensi SPBE", "623 instansi", "Jalur ke predikat Baik", "SIMULASI"]),
@@ -79,6 +81,8 @@ def histogram_points(page) -> int:
 PHONE_PAGES = [
     ("ringkasan", "/?tahun=2024", "Ringkasan Nasional", True),
     ("sebaran", "/sebaran?tahun=2023", "Sebaran Predikat", True),
+    ("perubahan", "/perubahan", "Perubahan Antartahun", True),
+    ("kepekaan", "/kepekaan?tahun=2024", "Kepekaan Bobot", True),
     ("peta", "/peta?tahun=2024", "Peta", True),
     ("domain", "/domain?tahun=2018", "Domain & Indikator", True),
     ("profil", f"/profil?instansi={quote('Kota Surabaya')}", "Profil Instansi", True),

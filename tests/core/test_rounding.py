@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from spbe.core.formatting import format_number
 from spbe.core.rounding import round_half_up, rounded_float
 from spbe.data.store import GROUP_COLUMNS, Store
-from spbe.present.charts import standard_charts
+from spbe.present.presskit import kit_charts
 from spbe.settings import ROOT
 
 
@@ -121,7 +121,7 @@ def test_the_2018_kalimantan_timur_mean_of_2_075_prints_2_08(store):
 @pytest.mark.parametrize("year", [2018, 2024])
 def test_chart_hovers_show_numbers_formatted_here_not_by_the_browser(store, year):
     """Plotly's own `%{y:.2f}` rounds the binary float with a decimal point: 2,875 would hover as 2.87."""
-    for chart in standard_charts(store, year):
+    for chart in kit_charts(store, year):
         for trace in chart.fig.data:
             template = getattr(trace, "hovertemplate", None) or ""
             assert not re.search(r"%\{[xyz]:", template), (chart.slug, template)

@@ -16,7 +16,8 @@ import pytest
 
 from spbe.data.store import Store
 from spbe.model.cohorts import assign_cities, component_needs, module_needs
-from spbe.present import charts, maps
+from spbe.present import change_charts, charts, maps, peer_charts, sensitivity_charts
+from spbe.present.deck import picture_preset
 from spbe.present.export import PRESETS, render_many, render_sized
 from spbe.present.figures import SCREEN_WIDTHS, Chart, arrange
 from spbe.present.presskit import kit_charts
@@ -54,6 +55,9 @@ def page_charts(store: Store, year: int) -> list[Chart]:
     surabaya = store.instansi_list().set_index("nama").at["Kota Surabaya", "instansi_id"]
     shown += [charts.history_chart(store, surabaya, "Kota Surabaya")]
     shown.append(charts.component_comparison_chart(store, year, surabaya, "Kota Surabaya"))
+    shown.append(peer_charts.peer_strip_chart(store, year, surabaya, "Kota Surabaya"))
+    compared = ["Kota Surabaya", "Kementerian Koordinator Bidang Politik, Hukum dan Keamanan", "Kabupaten Banyuwangi"]
+    shown.append(peer_charts.comparison(store, year, [*compared, "Kota Bandung", "Provinsi Jawa Barat"]).chart)
     participants = assign_cities(store.participants(year), store.host_cities())
     levels = store.levels(year)
     if levels.empty:
@@ -64,6 +68,13 @@ def page_charts(store: Store, year: int) -> list[Chart]:
         shown.append(charts.module_needs_chart(store, year, module_needs(levels, participants), "modul"))
     view = maps.map_view(store, year, "baik_ke_atas")
     shown += [maps.choropleth_chart(view), maps.tile_map_chart(view)]
+    weights = sensitivity_charts.year_sensitivity(store, year, spread=0.2, draws=1_000, seed=2024)
+    shown += [
+        sensitivity_charts.rank_interval_chart(store, year, weights, order=order) for order in ("teratas", "terbawah")
+    ]
+    shown.append(sensitivity_charts.national_range_chart(store, year, weights))
+    # Perubahan with the 2018 simulation (the SIMULASI mark); 2023 to 2024 is in the 2024 press kit
+    shown += change_charts.change_charts(store, change_charts.comparison(store, 2018, 2023 if year == 2018 else year))
     return shown
 
 
@@ -84,6 +95,18 @@ def test_every_press_kit_chart_keeps_its_texts_apart_and_inside_the_canvas(store
     images = render_many([(chart.fig, "svg") for chart in kit], PRESETS[preset])
     svgs = {chart.slug: image for chart, image in zip(kit, images, strict=True)}
     problems = measure(browser_page, svgs, MIN_SLIDE_TEXT_PX if preset == "slide" else 0)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("year", [2018, 2024])
+def test_every_chart_of_the_briefing_deck_is_laid_out_for_its_place_on_the_slide(store, browser_page, year):
+    """The deck's pictures (spbe.present.deck.picture_preset: 1200 px wide, as high as the slide leaves room for)
+    keep their texts apart and inside, and project no smaller than the 14 px of a 1600 px slide image shown full
+    screen: 1200 px span the slide less its margins (12,53 of 13,33 in), so 11,2 px do."""
+    kit = kit_charts(store, year)
+    svgs = {chart.slug: render_many([(chart.fig, "svg")], picture_preset(chart))[0] for chart in kit}
+    smallest = MIN_SLIDE_TEXT_PX * (1200 / PRESETS["slide"].width) * (13.333 / 12.533)
+    problems = measure(browser_page, svgs, smallest)
     assert not problems, "\n".join(problems)
 
 

@@ -61,6 +61,8 @@ def button_labels(at) -> list[str]:
 ANALYSIS_PAGES = [
     ("ringkasan", {"tahun": "2024"}),
     ("sebaran", {"tahun": "2023"}),
+    ("perubahan", {}),
+    ("kepekaan", {"tahun": "2024"}),
     ("peta", {"tahun": "2024"}),
     ("domain", {"tahun": "2018"}),
     ("profil", {"instansi": quote("Kota Surabaya")}),

@@ -223,8 +223,14 @@ def test_domain_page_for_a_domain_only_year_explains_what_is_missing():
 def test_profile_from_a_link_shows_the_official_2024_values():
     at = open_page("profil", instansi="Kementerian Keuangan")
     assert not at.exception
-    assert metrics(at) == {"Indeks SPBE 2024": "4,74", "Predikat": "Memuaskan", "Tahun dievaluasi (resmi)": "2"}
-    history, domains = chart_figures(at)
+    assert metrics(at) == {
+        "Indeks SPBE 2024": "4,74",
+        "Predikat": "Memuaskan",
+        "Tahun dievaluasi (resmi)": "2",
+        "Peringkat nasional": "3 dari 615",  # 4,74: two instansi above it in the official 2024 table
+        "Peringkat dalam kelompok": "2 dari 34",
+    }
+    history, domains, _peers = chart_figures(at)
     assert "Memuat data SIMULASI – bukan data resmi" in annotations(history)  # 2018 is simulated
     assert [t["name"] for t in domains["data"]] == [
         "Kementerian Keuangan",
