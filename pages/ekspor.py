@@ -6,8 +6,9 @@ from spbe import ui
 from spbe.present.deck import DECK_FORMAT, MIME_TYPE, deck_file_name
 from spbe.present.export import FORMATS, MIME_TYPES, PRESETS, ExportUnavailable, ensure_available
 from spbe.present.figures import Chart
-from spbe.present.presskit import build_deck, build_kit, kit_charts, zip_bytes
+from spbe.present.presskit import build_deck, build_kit, zip_bytes
 from spbe.present.tables import csv_bytes
+from spbe.ui import shared
 
 
 def show_preview(chart: Chart, preset: str, formats: list[str]) -> None:
@@ -30,7 +31,7 @@ def show_preview(chart: Chart, preset: str, formats: list[str]) -> None:
 ui.start_page()
 store = ui.store()
 year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
-charts = kit_charts(store, year)
+charts = shared.kit_charts(store, year)  # built once for every session (spbe.ui.shared)
 # Labels must be unique: the titles are (the tile map says it is one), and a reader sees no file name.
 titles = {chart.slug: chart.meta.title for chart in charts}
 

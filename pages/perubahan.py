@@ -10,6 +10,7 @@ from spbe.model.provenance import Provenance
 from spbe.present import change_charts
 from spbe.present.figures import PROVENANCE_LABELS
 from spbe.present.tables import styled
+from spbe.ui import shared
 
 ui.start_page()
 store = ui.store()
@@ -34,11 +35,12 @@ ends = sorted(changes.comparable_later(start, scales), reverse=True)
 if problem or st.session_state.get("ke") not in ends:
     st.session_state["ke"] = end if end in ends else ends[0]
 end = st.sidebar.selectbox("Tahun akhir", ends, key="ke", bind="query-params")
-everything = change_charts.comparison(store, start, end)
+everything = shared.comparison(store, start, end)  # built once for every session (spbe.ui.shared)
 kelompok = ui.multi_filter("Kelompok instansi", everything.options("kelompok"), key="kelompok")
 provinsi = ui.multi_filter("Provinsi", everything.options("nama_provinsi"), key="provinsi")
 cari = ui.text_filter("Cari nama instansi", key="cari")
-pair = everything.filtered(kelompok, provinsi, cari)
+shown = shared.change_view(store, start, end, kelompok, provinsi, cari)
+pair = shown.pair
 scope = change_charts.scope_words(kelompok, provinsi, cari)
 
 if problem:
@@ -50,7 +52,7 @@ for year, provenance in provenances.items():
 st.caption("Asal data: " + " · ".join(f"{year} **{PROVENANCE_LABELS[kind]}**" for year, kind in provenances.items()))
 ui.framework_note(store.framework(start), store.framework(end))
 
-if pair.matched.empty:
+if shown.charts is None:
     ui.empty_state("Tidak ada instansi yang dievaluasi pada kedua tahun dan cocok dengan filter ini.")
 else:
     st.markdown(f"**{change_charts.headline(pair)}**" + (f" ({scope})" if scope else ""))
@@ -66,12 +68,14 @@ else:
         column.metric(label, format_count(value))
 
     st.header("Perpindahan predikat")
-    ui.show_chart(change_charts.matrix_chart(store, pair, scope), key="matriks")
-    ui.show_chart(change_charts.flow_chart(store, pair, scope), key="alur")
+    ui.show_chart(shown.charts.matrix, key="matriks")
+    ui.show_chart(shown.charts.flow, key="alur")
 
     st.header("Kenaikan dan penurunan terbesar")
-    for gains, key in ((True, "naik_terbesar"), (False, "turun_terbesar")):
-        chart = change_charts.movers_chart(store, pair, gains=gains, scope=scope)
+    for chart, gains, key in (
+        (shown.charts.gains, True, "naik_terbesar"),
+        (shown.charts.falls, False, "turun_terbesar"),
+    ):
         if chart is None:
             ui.empty_state(f"Tidak ada instansi yang indeksnya {'naik' if gains else 'turun'} dengan filter ini.")
         else:
@@ -84,10 +88,9 @@ else:
     ui.downloads(crossed_table, f"masuk_baik_{start}_{end}", key="masuk_baik", title=f"Masuk Baik ke atas, {end}")
 
     st.header("Perubahan per kelompok dan provinsi")
-    ui.show_chart(change_charts.group_chart(store, pair, scope), key="kelompok_perubahan")
-    map_chart = change_charts.map_chart(store, pair, scope)
-    if map_chart is not None:
-        ui.show_chart(map_chart, key="peta_perubahan")
+    ui.show_chart(shown.charts.groups, key="kelompok_perubahan")
+    if shown.charts.map is not None:
+        ui.show_chart(shown.charts.map, key="peta_perubahan")
     provinces = change_charts.group_table(store, pair, "nama_provinsi")
     st.subheader("Per provinsi")
     st.dataframe(styled(provinces), hide_index=True, width="stretch")

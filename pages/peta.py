@@ -7,6 +7,7 @@ from spbe.core.formatting import format_count
 from spbe.model.provenance import Provenance
 from spbe.present import maps
 from spbe.present.geo import DEFAULT_METRIC, METRICS
+from spbe.ui import shared
 
 ui.start_page()
 store = ui.store()
@@ -27,10 +28,11 @@ kelompok = ui.multi_filter("Kelompok instansi", maps.regional_kelompok(store, ye
 st.title("Peta")
 provenance = Provenance(years.at[year, "provenance"])
 ui.provenance_badge(provenance)
-view = maps.map_view(store, year, metric, kelompok)
-if view is None:
+shown = shared.map_charts(store, year, metric, kelompok)  # built once for every session (spbe.ui.shared)
+if shown is None:
     ui.empty_state("Tidak ada instansi daerah yang cocok dengan filter ini. Kosongkan atau ganti kelompok instansi.")
     st.stop()
+view = shown.view
 st.caption(
     f"{format_count(view.instansi)} instansi daerah di {format_count(len(view.provinces))} provinsi · evaluasi {year}"
     + (f" · {format_count(view.pusat)} instansi pusat tanpa provinsi tidak dipetakan" if view.pusat else "")
@@ -54,12 +56,12 @@ def offer_links(event) -> None:
 
 # Choropleth: 33 polygons; provinces the boundaries do not separate are pooled and named
 st.header("Peta provinsi")
-event = ui.show_chart(maps.choropleth_chart(view), key="peta", select_points=True)
+event = ui.show_chart(shown.choropleth, key="peta", select_points=True)
 if view.notes:
     st.caption("Catatan peta: " + "; ".join(view.notes) + ".")
 offer_links(event)
 
 # Tile map: every province of the year as one equal square, none folded
 st.header("Peta petak")
-event = ui.show_chart(maps.tile_map_chart(view), key="petak", select_points=True)
+event = ui.show_chart(shown.tiles, key="petak", select_points=True)
 offer_links(event)
