@@ -1,5 +1,6 @@
-"""Shared charts: a session's script time for the charts of Ekspor, Peta and Perubahan, built (as every session did
-before spbe.ui.shared) against taken from the cache the first session filled. Side by side in one process.
+"""Shared charts: a session's script time for the charts of Ringkasan, Sebaran, Ekspor, Peta and Perubahan, built (as
+every session did before spbe.ui.shared) against taken from the cache the first session filled. Side by side in one
+process.
 
     PYTHONPATH=. .venv/bin/python -m bench.shared_charts_bench [--repeat 5]
 
@@ -17,13 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.harness import rounds
-from spbe.data.store import Store
-from spbe.present import change_charts, maps, presskit
+from spbe.data.store import Filters, Store
+from spbe.present import change_charts, charts, maps, overview, presskit
 from spbe.present.geo import DEFAULT_METRIC
 from spbe.settings import resolve
 from spbe.ui import shared
 
 YEAR, START = 2024, 2023
+SEARCH = Filters(cari="Kabupaten")  # one of the searches the load generator types (bench.browser_bench.SEARCHES)
 
 
 def cases(store: Store) -> dict[str, dict[str, Callable[[], object]]]:
@@ -39,7 +41,23 @@ def cases(store: Store) -> dict[str, dict[str, Callable[[], object]]]:
         pair = change_charts.comparison(store, START, YEAR).filtered(None, None, None)
         change_charts.change_charts(store, pair)
 
+    def overview_built() -> None:
+        overview.kpis(store, YEAR)
+        overview.progress_words(overview.progress(store, YEAR))
+        overview.below_baik(store, YEAR)
+        charts.national_chart(store, YEAR)
+        charts.predikat_chart(store, YEAR)
+        charts.baik_share_chart(store, YEAR)
+
     return {
+        "Ringkasan (KPIs, 3 charts)": {
+            "built": overview_built,
+            "shared": lambda: shared.year_overview(store, YEAR),
+        },
+        "Sebaran (histogram of a search)": {
+            "built": lambda: charts.index_histogram_chart(store, YEAR, store.results(YEAR, SEARCH)),
+            "shared": lambda: shared.histogram(store, YEAR, SEARCH),
+        },
         "Ekspor (kit_charts)": {
             "built": lambda: presskit.kit_charts(store, YEAR),
             "shared": lambda: shared.kit_charts(store, YEAR),

@@ -5,14 +5,16 @@ import streamlit as st
 from spbe import ui
 from spbe.core.formatting import format_percent
 from spbe.model.provenance import Provenance
-from spbe.present import charts, overview
+from spbe.present import overview
 from spbe.present.figures import index_name
+from spbe.ui import shared
 
 ui.start_page()
 store = ui.store()
 year = ui.year_select(store.years()["tahun"].tolist())  # published years and any imported one
 summary = store.summary(year)
 framework = store.framework(year)
+view = shared.year_overview(store, year)  # built once per data version, year and day for every session
 
 st.title("Ringkasan Nasional")
 # The index the year was scored on: the Indeks SPBE to 2025, the Indeks Pemerintah Digital from 2026
@@ -25,25 +27,25 @@ ui.provenance_badge(
 ui.framework_note(framework)
 
 # KPI cards
-for column, kpi in zip(ui.kpi_columns(5), overview.kpis(store, year), strict=True):
+for column, kpi in zip(ui.kpi_columns(5), view.kpis, strict=True):
     column.metric(kpi.label, kpi.value, delta=kpi.delta or None, help=kpi.help or None)
     if kpi.note:
         column.caption(kpi.note)
 # The progress since the first official year and the year before; why the mean of instansi is not the index
-st.markdown(overview.progress_words(overview.progress(store, year)))
+st.markdown(view.progress_words)
 if why := overview.mean_words(summary):
     st.caption(why)
 
 # The national series against its targets, each index scale apart, with the gap of the selected year
-national = charts.national_chart(store, year)
+national = view.national
 ui.show_chart(national, key="national")
 st.markdown(national.caption)
 
 # The predikat distribution of the year
 st.header(f"Sebaran predikat {year}")
-predikat = charts.predikat_chart(store, year)
+predikat = view.predikat
 if predikat is None:
-    below = overview.below_baik(store, year)
+    below = view.below
     ui.empty_state(
         f"Untuk {year} hanya angka nasional yang dipublikasikan; sebaran predikat per instansi tidak tersedia."
         + (f" {format_percent(below.pct)} instansi belum mencapai predikat Baik ({below.source})." if below else "")
@@ -51,7 +53,7 @@ if predikat is None:
 else:
     ui.provenance_badge(predikat.meta.provenance, what="Sebaran predikat di bawah ini")
     ui.show_chart(predikat, key="predikat")
-    below = overview.below_baik(store, year)
+    below = view.below
     st.markdown(
         f"**{format_percent(below.pct)}** kementerian, lembaga dan pemerintah daerah belum mencapai "
         f"predikat Baik pada {year} (sumber: {below.source.split(',')[0]})."
@@ -59,7 +61,7 @@ else:
     )
 
 # Baik-or-better share by category against targets or published figures
-shares = charts.baik_share_chart(store, year)
+shares = view.shares
 if shares is not None:
     st.header("Baik ke atas per kelompok")
     ui.show_chart(shares, key="baik_share")

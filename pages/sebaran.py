@@ -6,8 +6,8 @@ from spbe import ui
 from spbe.core.formatting import format_count, format_percent
 from spbe.data.store import Filters
 from spbe.model.provenance import Provenance
-from spbe.present import charts
 from spbe.present.tables import styled
+from spbe.ui import shared
 
 ui.start_page()
 store = ui.store()
@@ -44,8 +44,8 @@ for column, name in zip(st.columns(len(framework.bands.names)), reversed(framewo
     column.metric(name, format_count(n), help="jumlah instansi dengan predikat ini")
     column.caption(format_percent(100 * n / len(rows)))
 
-# Histogram of the index with the band edges
-ui.show_chart(charts.index_histogram_chart(store, year, rows), key="histogram")
+# Histogram of the index with the band edges, shared by every session that chose the same filters
+ui.show_chart(shared.histogram(store, year, filters), key="histogram")
 
 # The filtered instansi, sortable, downloadable exactly as shown
 st.header("Daftar instansi")

@@ -2,9 +2,9 @@
 
 All users of a page see the same charts for the same view. The ramp of protocol-level sessions (bench/RESULTS_NOTES.md,
 "Ramp") found Ekspor's kit (every standard chart on each visit) 26% of the server's script time and Peta's map view
-and maps 16%, all of it the same work for every session. Each cache is keyed by the store's data folder and version
-(ui.store_key), so an import or a rollback builds anew on the next rerun, and by the day, because every figure prints
-the day it was made ("Diolah: <tanggal>").
+and maps 16%, all of it the same work for every session; with those shared, Ringkasan's year view was 42%. Each
+cache is keyed by the store's data folder and version (ui.store_key), so an import or a rollback builds anew on the
+next rerun, and by the day, because every figure prints the day it was made ("Diolah: <tanggal>").
 
 A shared chart must never be changed: the pages only show it (ui.show_chart lays out a copy), render it (export
 lays out a copy per preset) or read its table. The results are tuples, so no page can append to a shared list.
@@ -17,11 +17,53 @@ from datetime import date
 
 import streamlit as st
 
-from spbe.data.store import Store
+from spbe.data.store import Filters, Store
 from spbe.model.changes import Comparison
-from spbe.present import change_charts, maps, presskit
+from spbe.present import change_charts, charts, maps, overview, presskit
 from spbe.present.figures import Chart
 from spbe.ui import store_key
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    """Ringkasan's view of a year: its KPI cards, progress words, share below Baik and three charts (the predikat
+    and Baik-share charts None for a year without per-instansi data)."""
+
+    kpis: tuple[overview.Kpi, ...]
+    progress_words: str
+    below: overview.BelowBaik | None
+    national: Chart
+    predikat: Chart | None
+    shares: Chart | None
+
+
+def year_overview(store: Store, year: int) -> YearOverview:
+    """Everything Ringkasan shows of a year that does not depend on the session, shared by every session."""
+    return _year_overview(store, store_key(store), year, date.today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _year_overview(_store: Store, key: tuple[str, str], year: int, day: date) -> YearOverview:
+    return YearOverview(
+        kpis=tuple(overview.kpis(_store, year)),
+        progress_words=overview.progress_words(overview.progress(_store, year)),
+        below=overview.below_baik(_store, year),
+        national=charts.national_chart(_store, year),
+        predikat=charts.predikat_chart(_store, year),
+        shares=charts.baik_share_chart(_store, year),
+    )
+
+
+def histogram(store: Store, year: int, filters: Filters) -> Chart:
+    """Sebaran's histogram of the instansi under the page's filters (spbe.present.charts.index_histogram_chart),
+    shared by every session: many users make the same few choices, and a search typed twice is the same chart."""
+    return _histogram(store, store_key(store), year, filters, date.today())
+
+
+# Filters are many (a search is free text), so the entries are bounded; an evicted histogram is built again.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _histogram(_store: Store, key: tuple[str, str], year: int, filters: Filters, day: date) -> Chart:
+    return charts.index_histogram_chart(_store, year, _store.results(year, filters))
 
 
 def kit_charts(store: Store, year: int) -> tuple[Chart, ...]:

@@ -1,12 +1,13 @@
-"""The charts of Ekspor, Peta and Perubahan are built once for every session of the server (spbe.ui.shared): a
-second session opening the same view reuses them, and an import (a new data version) builds them anew."""
+"""The charts of Ringkasan, Sebaran, Ekspor, Peta and Perubahan are built once for every session of the server
+(spbe.ui.shared): a second session opening the same view reuses them, and an import (a new data version) builds them
+anew."""
 
 from collections import Counter
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spbe.present import change_charts, maps, presskit
+from spbe.present import change_charts, charts, maps, presskit
 from spbe.settings import DATA, ROOT
 from tests.helpers import chart_figures
 from tests.present.test_imported_years import RESULTS_2025, commit, copy_of_data
@@ -21,7 +22,14 @@ def built(tmp_path, monkeypatch):
     data_dir = copy_of_data(tmp_path / "data")
     monkeypatch.setenv(DATA.environment, str(data_dir))
     counts: Counter[str] = Counter()
-    for module, name in ((presskit, "kit_charts"), (maps, "map_view"), (change_charts, "matrix_chart")):
+    builders = (
+        (charts, "national_chart"),
+        (charts, "index_histogram_chart"),
+        (presskit, "kit_charts"),
+        (maps, "map_view"),
+        (change_charts, "matrix_chart"),
+    )
+    for module, name in builders:
         original = getattr(module, name)
 
         def counted(*args, _original=original, _name=name, **kwargs):
@@ -45,6 +53,8 @@ def session(page: str, **query: str) -> AppTest:
 @pytest.mark.parametrize(
     ("page", "query", "builder"),
     [
+        ("ringkasan.py", {"tahun": "2024"}, "national_chart"),
+        ("sebaran.py", {"tahun": "2024", "cari": "Kabupaten"}, "index_histogram_chart"),
         ("ekspor.py", {"tahun": "2024"}, "kit_charts"),
         ("peta.py", {"tahun": "2024"}, "map_view"),
         ("perubahan.py", {"dari": "2023", "ke": "2024"}, "matrix_chart"),
@@ -66,3 +76,17 @@ def test_another_filter_is_another_map(built):
     session("peta.py", tahun="2024")
     session("peta.py", tahun="2024", kelompok="Kabupaten")
     assert counts["map_view"] == 2
+
+
+def test_another_year_is_another_overview(built):
+    _, counts = built
+    session("ringkasan.py", tahun="2024")
+    session("ringkasan.py", tahun="2023")
+    assert counts["national_chart"] == 2
+
+
+def test_another_search_is_another_histogram(built):
+    _, counts = built
+    session("sebaran.py", tahun="2024", cari="Kabupaten")
+    session("sebaran.py", tahun="2024", cari="Kota")
+    assert counts["index_histogram_chart"] == 2
