@@ -27,7 +27,7 @@ from types import ModuleType
 
 import plotly.graph_objects as go
 
-from spbe.present.figures import arrange
+from spbe.present.figures import arrange, copy_figure
 
 FORMATS = ("png", "svg", "pdf")
 RENDER_TIMEOUT_S = 60  # a figure that takes longer than this is stuck, not slow
@@ -192,7 +192,7 @@ def laid_out(fig: go.Figure, preset: Preset) -> go.Figure:
 
     Sizes are in layout pixels: the A4 preset renders 1754 x 1240 at scale 2, so every text keeps the size
     and place it has at that layout size, and its mark and footer stay inside the page."""
-    copy = go.Figure(fig)
+    copy = copy_figure(fig)
     return arrange(copy, preset.width, preset.height) if isinstance(copy.layout.meta, dict) else copy
 
 

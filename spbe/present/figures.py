@@ -104,6 +104,16 @@ class FigureMeta:
     subtitle: str = ""
 
 
+def copy_figure(fig: go.Figure) -> go.Figure:
+    """An independent copy of `fig`, safe to make while other threads read `fig`.
+
+    go.Figure(fig) moves the source's trace properties about while it copies them, so a figure shared by every
+    session (spbe.ui.shared) failed another session's to_json at that moment ("dictionary changed size during
+    iteration": the protocol-level ramp at 35 sessions, bench/RESULTS_NOTES.md). Each trace's and the layout's
+    to_plotly_json() only reads (a deep copy); fig.to_dict() would too, but writes numeric arrays as base64."""
+    return go.Figure({"data": [trace.to_plotly_json() for trace in fig.data], "layout": fig.layout.to_plotly_json()})
+
+
 def finish(fig: go.Figure, meta: FigureMeta, *, made_on: date | None = None) -> go.Figure:
     """Apply the template, title, source footer and (for simulated data) the SIMULASI mark, laid out for a phone.
 

@@ -28,7 +28,7 @@ from spbe.model.framework import Framework
 from spbe.model.provenance import Provenance
 from spbe.present.charts import framework_caveat
 from spbe.present.export import MIME_TYPES, PRESETS, ExportUnavailable, ensure_available, render
-from spbe.present.figures import PROVENANCE_LABELS, Chart, arrange
+from spbe.present.figures import PROVENANCE_LABELS, Chart, arrange, copy_figure
 from spbe.present.tables import csv_bytes, styled, xlsx_bytes
 from spbe.present.year_results import year_results
 from spbe.ui import screen
@@ -183,7 +183,7 @@ def arranged(fig: go.Figure, width: int) -> go.Figure:
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _arranged(digest: str, width: int, _fig: go.Figure) -> go.Figure:
-    return arrange(go.Figure(_fig), width)
+    return arrange(copy_figure(_fig), width)
 
 
 def download_menu(chart: Chart, *, key: str) -> None:
