@@ -53,14 +53,27 @@ cohort_order = cohorts(store.framework(year).bands)  # worst predikat first, the
 # 2. Cohorts per host city
 st.header("Kohort per kota penyelenggara")
 ui.show_chart(view.cohort_chart, key="kohort")
-for tab, city in zip(st.tabs(list(HOST_CITIES)), HOST_CITIES, strict=True):
-    members = participants[participants["kota_penyelenggara"] == city]
-    members = members.assign(urutan=members["kohort"].map(cohort_order.index)).sort_values(["urutan", "nama"])
-    tab.dataframe(
-        styled(members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]]),
-        hide_index=True,
-        width="stretch",
-    )
+
+
+# Only the chosen city's table is built and sent (a lazy tab, kept in the URL): six styled tables on every
+# visit were the page's largest cost per session (bench/RESULTS.md, "Ramp"). A fragment: choosing another
+# city reruns this section only.
+@st.fragment
+def city_members(participants: pd.DataFrame) -> None:
+    tabs = st.tabs(list(HOST_CITIES), key="kota_kohort", bind="query-params")
+    for tab, city in zip(tabs, HOST_CITIES, strict=True):
+        if not tab.open:
+            continue
+        members = participants[participants["kota_penyelenggara"] == city]
+        members = members.assign(urutan=members["kohort"].map(cohort_order.index)).sort_values(["urutan", "nama"])
+        tab.dataframe(
+            styled(members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]]),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+city_members(participants)
 
 # 3. Pendamping in proportion to workload
 st.header("Pendamping")

@@ -208,3 +208,18 @@ def test_a_path_names_its_indicators_and_the_whole_path_is_shown():
     assert "; ".join(steps) == row["jalur"]  # every step, none cut
     raised = sum(int(step[-1]) - int(step.split("tingkat ")[1][0]) for step in steps)
     assert raised == row["langkah"] == int(detail.split(" kenaikan satu tingkat")[0].split()[-1])
+
+
+def member_tables(at) -> list:
+    """The host-city tables of the cohorts (the only grids with a Kohort column)."""
+    return [frame.value for frame in at.dataframe if display_name("kohort") in frame.value.columns]
+
+
+@pytest.mark.parametrize(("query", "city"), [({}, "Jakarta"), ({"kota_kohort": "Medan"}, "Medan")])
+def test_only_the_chosen_host_city_table_is_built_and_the_choice_is_kept_in_the_link(query, city):
+    at = open_asistensi(**query)
+    assert not at.exception
+    (members,) = member_tables(at)  # one city's members, not six tables on every visit
+    assert len(members) == city_totals(at)[city]  # all of them, Belum dievaluasi included
+    provinces = default_assignment().query("kota_penyelenggara == @city")["nama_provinsi"]
+    assert set(members[display_name("nama_provinsi")].dropna()) <= set(provinces)  # instansi pusat have none
