@@ -41,14 +41,28 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
         "presskit": {"repeat": 3},
         "browser": {"runs": 5, "changes": 20},
         "load": {"sessions": 10, "duration_s": 60.0, "think_s": [2.0, 5.0], "stress_s": 60.0},
+        # Steps between the round numbers where a run showed the knee to lie (25-50 for one process, 50-100 for two)
         "ramp": {
-            "steps": [10, 25, 50, 100, 200],
+            "steps": [10, 25, 35, 50, 100, 200],
             "duration_s": 60.0,
             "think_s": [2.0, 5.0],
             "max_sessions": 800,
             "idle_sessions": 50,
             "compare_sessions": 10,
             "compare_s": 60.0,
+            "replicas": 1,
+        },
+        # The same users through nginx to two replicas, one per core (scripts/serve_replicas.sh): the deployment
+        # the README gives for more sessions than one process holds.
+        "ramp_replicas": {
+            "steps": [25, 50, 75, 100, 200],
+            "duration_s": 60.0,
+            "think_s": [2.0, 5.0],
+            "max_sessions": 800,
+            "idle_sessions": 0,
+            "compare_sessions": 0,
+            "compare_s": 0.0,
+            "replicas": 2,
         },
     },
     "quick": {
@@ -66,12 +80,23 @@ PARAMS: dict[str, dict[str, dict[str, Any]]] = {
             "idle_sessions": 4,
             "compare_sessions": 2,
             "compare_s": 10.0,
+            "replicas": 1,
+        },
+        "ramp_replicas": {
+            "steps": [4],
+            "duration_s": 10.0,
+            "think_s": [0.5, 1.0],
+            "max_sessions": 4,
+            "idle_sessions": 0,
+            "compare_sessions": 0,
+            "compare_s": 0.0,
+            "replicas": 2,
         },
     },
 }
 NAMES = list(PARAMS["full"])
 # The module of a benchmark, where it is not bench/<name>_bench.py.
-MODULES = {"ramp": "bench.ws_load"}
+MODULES = {"ramp": "bench.ws_load", "ramp_replicas": "bench.ws_load"}
 
 
 # ---------------------------------------------------------------------------- what every bench shares

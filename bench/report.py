@@ -82,6 +82,12 @@ ABOUT = {
         "visited; per step of concurrent sessions the latency rerun sent → delta with the new state, errors, server "
         "CPU and RSS from /proc; the knee = the most sessions with p95 < 1 s and 0 errors.",
     ),
+    "ramp_replicas": (
+        "Protocol-level load behind nginx: two replicas, one per core",
+        "The same users and steps as the ramp above, through nginx (deploy/, scripts/serve_replicas.sh) to two "
+        "`streamlit run dashboard.py` replicas over one data folder; a new session lands on a replica by the hash "
+        "of its cookie. Server CPU and RSS are the whole tree: both replicas, nginx and the script's health checks.",
+    ),
 }
 # What could be tried when a budget is missed (keyed by the start of the budget's name).
 SUGGESTIONS = {
@@ -313,6 +319,10 @@ def _load(r: dict) -> str:
     visits = ", ".join(f"`{p}` {ms(t)}" for p, t in r["page_visit_ms_median"].items())
     out.append(f"Page visits through the sidebar, median ms until ready (concurrent sessions): {visits}")
     return "\n\n".join(out)
+
+
+def _ramp_replicas(r: dict) -> str:
+    return _ramp(r)
 
 
 def _ramp(r: dict) -> str:

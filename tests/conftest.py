@@ -13,7 +13,7 @@ from spbe.data.registry import read_registry, registry_path
 from spbe.present import export
 from spbe.settings import ROOT
 from tests.frameworks import FRAMEWORKS
-from tests.server import CHROMIUM_ARGS, desktop_chromium_path
+from tests.server import CHROMIUM_ARGS, desktop_chromium_path, nginx_path
 
 CHECKOUT_DATA = ROOT / "data"  # the committed data; tests that write use a copy (data_dir)
 
@@ -65,6 +65,16 @@ def chromium() -> str:
             pytest.fail(f"CI requires the browser tests: {message}")
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def nginx() -> None:
+    """Debian's nginx, for the replicas behind a proxy (tests/deploy, the bench smoke); `.ci/run` installs it."""
+    if nginx_path() is None:
+        message = "nginx is not installed (apt-get install -y nginx)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI requires the replica tests: {message}")
+        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

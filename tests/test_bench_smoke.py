@@ -97,6 +97,18 @@ def test_ramp_two_protocol_sessions_one_step():
     assert "Knee:" in report.section("ramp", result)
 
 
+def test_ramp_behind_nginx_two_replicas(nginx):
+    params = {"steps": [2], "duration_s": 4.0, "think_s": [0.2, 0.4], "max_sessions": 2, "idle_sessions": 0}
+    result = harness.run_one(
+        "ramp_replicas", {**params, "compare_sessions": 0, "compare_s": 0.0, "pages": ["sebaran"], "replicas": 2}
+    )
+    check(result, 1)
+    (only,) = result["steps"]
+    assert only["sessions"] == 2 and only["changes"] >= 1 and only["errors"] == 0, only["error_samples"]
+    assert "2 replicas behind nginx" in result["budgets"][0]["name"]
+    assert "two replicas, one per core" in report.section("ramp_replicas", result)
+
+
 def test_markdown_renders_a_report():
     budget = {"name": "x", "goal": "< 1 s", "measured": 0.5, "unit": "s", "met": True, "detail": ""}
     versions = ("duckdb", "pandas", "pyarrow", "numpy", "streamlit", "plotly", "kaleido", "playwright")

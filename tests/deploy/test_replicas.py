@@ -17,12 +17,11 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,17 +30,16 @@ import pytest
 
 from spbe import auth
 from spbe.data.versions import VersionStore
-from spbe.settings import ADMIN_PASSWORD_HASH, DATA, ROOT
+from spbe.settings import ADMIN_PASSWORD_HASH, DATA
 from tests.conftest import CHECKOUT_DATA
+from tests.server import replica_set
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
-SCRIPT = ROOT / "scripts" / "serve_replicas.sh"
 REPLICAS = 3
-START_TIMEOUT_S = 240  # three Streamlit processes starting at once on two cores, then nginx
 WAIT_MS = 60_000
 ADMIN_PASSWORD = "sandi-admin-untuk-uji-replika"
 HEADER = "x-spbe-replika"
@@ -58,31 +56,6 @@ IMPORT_2022_A = HEADER_2021.replace("2021", "2022") + (
     "2022;Kabupaten Banyuwangi;3,80;3,50;3,00;3,60;3,50;Sangat Baik\n"
 )
 IMPORT_2022_B = HEADER_2021.replace("2021", "2022") + "2022;Kota Bandung;2,50;2,00;1,50;2,50;2,21;Cukup\n"
-
-
-def nginx_path() -> str | None:
-    for candidate in (shutil.which("nginx"), "/usr/sbin/nginx"):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def nginx() -> None:
-    if nginx_path() is None:
-        message = "nginx is not installed (apt-get install -y nginx)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI requires the replica tests: {message}")
-        pytest.skip(message)
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports the kernel hands out now, all held at once so that no two are the same."""
-    with ExitStack() as stack:
-        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
 
 
 @dataclass
@@ -127,38 +100,12 @@ def deployment_over(tmp: Path) -> Iterator[Deployment]:
     the proxy answers; stopped with SIGTERM (as Ctrl-C stops it) afterwards."""
     data = tmp / "data"
     shutil.copytree(CHECKOUT_DATA, data, ignore=shutil.ignore_patterns("imports", "*.prev"))
-    listen, *ports = free_ports(REPLICAS + 1)
-    run_dir = tmp / "run"
     env = {
-        **os.environ,
         DATA.environment: str(data),
         ADMIN_PASSWORD_HASH.environment: auth.hash_password(ADMIN_PASSWORD, iterations=1_000),
     }
-    command = [str(SCRIPT), "--ports", ",".join(map(str, ports)), "--listen", f"127.0.0.1:{listen}"]
-    log = tmp / "serve_replicas.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [*command, "--run-dir", str(run_dir)], stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-    deployment = Deployment(f"http://127.0.0.1:{listen}", ports, data, run_dir, process)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            assert process.poll() is None, f"serve_replicas.sh exited with {process.returncode}:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"no answer through nginx:\n{log.read_text()}"
-            try:
-                deployment.get("/_stcore/health")
-                break
-            except OSError:
-                time.sleep(0.5)
-        yield deployment
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the script's own session: its replicas and nginx
-            raise
+    with replica_set(tmp / "serve_replicas.log", REPLICAS, env) as served:
+        yield Deployment(served.url, list(served.ports), data, served.run_dir, served.process)
 
 
 @pytest.fixture(scope="module")
