@@ -110,7 +110,7 @@ def captions(store: Store, year: int, charts: list[Chart], formats: Iterable[str
             "",
             markdown_text(chart.caption),
             "",
-            f"- Berkas: {', '.join(f'`{stem}.{fmt}`' for fmt in images)}; data: `{stem}.csv`",
+            _files_line(stem, images),
             f"- Sumber: {markdown_text(chart.meta.source)}",
             f"- Asal data: {PROVENANCE_LABELS[chart.meta.provenance]}",
             "",
@@ -124,6 +124,14 @@ def kit_sources(charts: list[Chart]) -> list[str]:
     """Each source of the charts once: a chart whose sources another chart already names in full adds none."""
     parts = {chart.meta.source: set(chart.meta.source.split("; ")) for chart in charts}
     return sorted(source for source, named in parts.items() if not any(named < other for other in parts.values()))
+
+
+def _files_line(stem: str, images: list[str]) -> str:
+    """The kit's files of one chart: its images, if the kit has any (a deck-only kit has none), and its data."""
+    data = f"`{stem}.csv`"
+    if not images:
+        return f"- Data: {data}"
+    return f"- Berkas: {', '.join(f'`{stem}.{fmt}`' for fmt in images)}; data: {data}"
 
 
 def zip_bytes(files: dict[str, bytes], folder: str) -> bytes:

@@ -19,7 +19,7 @@ from spbe.data.store import Store
 from spbe.present.deck import chart_slide_layout, picture_preset
 from spbe.present.export import PRESETS
 from spbe.present.figures import SIMULATION_NOTE
-from spbe.present.presskit import build_deck, build_kit, kit_charts
+from spbe.present.presskit import build_deck, build_kit, captions, kit_charts
 from spbe.settings import ROOT
 
 SIMULATION_MARK = "SIMULASI – bukan data resmi"
@@ -214,3 +214,12 @@ def test_an_unknown_format_is_refused_in_indonesian_naming_pptx_among_the_choice
     assert cli.main(["export", "--year", "2024", "--out", str(tmp_path / "kit"), "--formats", "pptx,ppt"]) == 2
     assert "format tidak dikenal: ppt; pilihan: png, svg, pdf, pptx" in capsys.readouterr().err
     assert not (tmp_path / "kit").exists()
+
+
+def test_the_captions_of_a_kit_with_the_deck_alone_name_only_the_data_files(store):
+    """A kit of the deck and the CSVs lists no empty image file line for a chart ("- Berkas: ; data: ...")."""
+    charts = kit_charts(store, 2024, ["sebaran_predikat"])
+    text = captions(store, 2024, charts, ["pptx"])
+    assert "- Data: `01_sebaran_predikat_2024.csv`" in text
+    assert "Berkas: ;" not in text
+    assert "`paparan_spbe_2024.pptx`" in text
