@@ -16,7 +16,6 @@ from spbe.model.cohorts import (
 from spbe.model.pathways import describe_plan, what_if
 from spbe.model.provenance import Provenance
 from spbe.present.plan_export import Plan, plan_csv, plan_xlsx
-from spbe.present.tables import styled
 from spbe.ui import asistensi as ui_asistensi
 
 ui.start_page()
@@ -66,11 +65,7 @@ def city_members(participants: pd.DataFrame) -> None:
             continue
         members = participants[participants["kota_penyelenggara"] == city]
         members = members.assign(urutan=members["kohort"].map(cohort_order.index)).sort_values(["urutan", "nama"])
-        tab.dataframe(
-            styled(members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]]),
-            hide_index=True,
-            width="stretch",
-        )
+        ui.grid(members[["nama", "kelompok", "nama_provinsi", "indeks", "kohort", "provenance"]], tab)
 
 
 city_members(participants)
@@ -99,14 +94,10 @@ st.caption(
     "rencana yang sama kepada rekan."
 )
 allocation = allocate_pendamping(counts, weights, int(total))
-st.dataframe(
-    styled(
-        allocation.reset_index().rename(
-            columns={"beban": "beban (berbobot)", "instansi_per_pendamping": "instansi per pendamping"}
-        )
-    ),
-    hide_index=True,
-    width="stretch",
+ui.grid(
+    allocation.reset_index().rename(
+        columns={"beban": "beban (berbobot)", "instansi_per_pendamping": "instansi per pendamping"}
+    )
 )
 
 # 4. Module needs per city and cohort (component needs where the year has no module to plan by)
@@ -146,7 +137,7 @@ def paths_section(participants: pd.DataFrame, paths: pd.DataFrame) -> None:
         st.caption(
             f"Kenaikan indeks {label} paling kecil agar indeks mencapai {baik} ({label} berbobot terbesar lebih dulu)."
         )
-    st.dataframe(styled(shown.sort_values("indeks")), hide_index=True, width="stretch")
+    ui.grid(shown.sort_values("indeks"))
     if "rencana" in cohort_paths.columns:  # a long path is cut in its cell: the whole one below
         ui_asistensi.path_detail(cohort_paths, key=f"jalur_instansi_{city}_{cohort}")
     results = store.results(year)

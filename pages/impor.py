@@ -20,7 +20,6 @@ from spbe.data.versions import (
     VersionStore,
 )
 from spbe.model.framework import load_frameworks
-from spbe.present.tables import styled
 from spbe.ui import impor as ui_impor
 
 ui.start_page()
@@ -75,7 +74,7 @@ if current not in choices:  # put in force by hand or by an older rollback: it h
         icon=":material/warning:",
     )
 if not history.empty:
-    st.dataframe(styled(history), hide_index=True, width="stretch")
+    ui.grid(history)
 target = st.selectbox(
     "Kembalikan ke versi",
     choices,
@@ -189,7 +188,7 @@ except ImportRejected as rejected:
         f"{plain(names)} ditolak: {format_count(rejected.total)} masalah. Tidak ada data yang diubah.",
         icon=":material/block:",
     )
-    st.dataframe(pd.DataFrame({"masalah": rejected.problems}), hide_index=True, width="stretch")
+    ui.grid(pd.DataFrame({"masalah": rejected.problems}))
     if rejected.total > len(rejected.problems):
         st.caption(f"… dan {format_count(rejected.total - len(rejected.problems))} masalah lain tidak ditampilkan.")
     st.stop()
@@ -231,7 +230,7 @@ for part, preview in zip(parsed.years, previews, strict=True):
             + "\n".join(f"- {plain(case)}" for case in part.edge_cases),
             icon=":material/warning:",
         )
-    st.dataframe(styled(part.results[["nama_sumber", "indeks", "predikat"]]), hide_index=True, width="stretch")
+    ui.grid(part.results[["nama_sumber", "indeks", "predikat"]])
 if st.button("Simpan sebagai versi baru", type="primary"):
     try:
         version = versions.commit(parsed, who="admin")

@@ -16,7 +16,6 @@ from spbe.model.sensitivity import (
 )
 from spbe.present import sensitivity_charts
 from spbe.present.sensitivity_charts import ORDERS
-from spbe.present.tables import styled
 
 ALL_GROUPS = "Semua kelompok"
 SEED_LIMITS = (0, 2**31 - 1)
@@ -115,7 +114,7 @@ ui.show_chart(chart, key="kepekaan_peringkat")
 # Every instansi of the run, with its downloads
 st.header("Tabel per instansi")
 table = sensitivity_charts.instansi_table(shown)
-st.dataframe(styled(table), hide_index=True, width="stretch")
+ui.grid(table)
 ui.downloads(
     table,
     f"kepekaan_bobot_{year}" + ("" if kelompok is None else f"_{kelompok.lower().replace(' ', '_')}"),

@@ -9,7 +9,6 @@ from spbe.model import changes
 from spbe.model.provenance import Provenance
 from spbe.present import change_charts
 from spbe.present.figures import PROVENANCE_LABELS
-from spbe.present.tables import styled
 from spbe.ui import shared
 
 ui.start_page()
@@ -84,7 +83,7 @@ else:
     st.subheader(f"Masuk predikat Baik ke atas pada {end}")
     st.caption(f"{format_count(len(crossed))} instansi di bawah Baik pada {start} dan Baik ke atas pada {end}.")
     crossed_table = change_charts.instansi_table(pair, crossed)
-    st.dataframe(styled(crossed_table.drop(columns="instansi_id")), hide_index=True, width="stretch")
+    ui.grid(crossed_table.drop(columns="instansi_id"))
     ui.downloads(crossed_table, f"masuk_baik_{start}_{end}", key="masuk_baik", title=f"Masuk Baik ke atas, {end}")
 
     st.header("Perubahan per kelompok dan provinsi")
@@ -93,12 +92,12 @@ else:
         ui.show_chart(shown.charts.map, key="peta_perubahan")
     provinces = change_charts.group_table(store, pair, "nama_provinsi")
     st.subheader("Per provinsi")
-    st.dataframe(styled(provinces), hide_index=True, width="stretch")
+    ui.grid(provinces)
     ui.downloads(provinces, f"perubahan_per_provinsi_{start}_{end}", key="per_provinsi", title="Perubahan per provinsi")
 
     st.subheader("Semua instansi yang dibandingkan")
     matched_table = change_charts.instansi_table(pair, pair.matched)
-    st.dataframe(styled(matched_table.drop(columns="instansi_id")), hide_index=True, width="stretch")
+    ui.grid(matched_table.drop(columns="instansi_id"))
     ui.downloads(matched_table, f"perubahan_{start}_{end}", key="semua", title=f"Perubahan {start} ke {end}")
 
 st.header("Hanya dievaluasi pada satu tahun")
@@ -108,5 +107,5 @@ for year, rows in ((start, pair.only_start), (end, pair.only_end)):
         st.caption(f"Setiap instansi {year} yang cocok dengan filter juga dievaluasi pada tahun yang lain.")
         continue
     table = change_charts.one_year_table(rows, year)
-    st.dataframe(styled(table.drop(columns="instansi_id")), hide_index=True, width="stretch")
+    ui.grid(table.drop(columns="instansi_id"))
     ui.downloads(table, f"hanya_{year}_{start}_{end}", key=f"hanya_{year}", title=f"Hanya dievaluasi pada {year}")

@@ -10,7 +10,6 @@ from spbe.model.provenance import Provenance
 from spbe.model.scoring import index_from_components
 from spbe.present import charts, peer_charts
 from spbe.present.figures import PROVENANCE_LABELS, index_name
-from spbe.present.tables import styled
 
 ui.start_page()
 store = ui.store()
@@ -130,7 +129,7 @@ if compared:
     if side_by_side.chart is not None:
         st.markdown(side_by_side.chart.caption)
         ui.show_chart(side_by_side.chart, key="comparison")
-        st.dataframe(styled(side_by_side.chart.table), hide_index=True, width="stretch")
+        ui.grid(side_by_side.chart.table)
         ui.downloads(
             side_by_side.chart.table,
             side_by_side.chart.slug,
@@ -152,11 +151,7 @@ else:
     shown = levels[["indikator", "nama_indikator", "aspect", "tingkat", "nama_tingkat", "provenance"]]
     if shown["nama_tingkat"].isna().all():  # the reference data names no levels of this framework
         shown = shown.drop(columns="nama_tingkat")
-    st.dataframe(
-        styled(shown),
-        hide_index=True,
-        width="stretch",
-    )
+    ui.grid(shown)
     ui.downloads(levels, f"tingkat_{chosen}_{year}", key="levels")
 
 # The path to the next predikat above its own

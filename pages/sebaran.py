@@ -6,7 +6,6 @@ from spbe import ui
 from spbe.core.formatting import format_count, format_percent
 from spbe.data.store import Filters
 from spbe.model.provenance import Provenance
-from spbe.present.tables import styled
 from spbe.ui import shared
 
 ui.start_page()
@@ -54,14 +53,7 @@ components = dict(zip(store.component_columns(year), framework.components["name"
 table = rows[["instansi_id", "nama", "kelompok", "nama_provinsi", "indeks", "predikat", *components, "provenance"]]
 table = table.rename(columns={"nama_provinsi": "provinsi", **components})
 st.caption(f"Kolom sesudah Predikat: indeks {len(components)} {framework.component_label} menurut {framework.title}.")
-selection = st.dataframe(
-    styled(table.drop(columns="instansi_id")),
-    hide_index=True,
-    width="stretch",
-    on_select="rerun",
-    selection_mode="single-row",
-    key="daftar",
-)
+selection = ui.grid(table.drop(columns="instansi_id"), on_select="rerun", selection_mode="single-row", key="daftar")
 ui.downloads(table, f"instansi_{year}", key="daftar_unduh")
 chosen = selection.selection.rows if selection else []
 if chosen:

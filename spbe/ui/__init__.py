@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,7 +22,7 @@ from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.errors import StreamlitPageNotFoundError
 
 from spbe import settings
-from spbe.core.formatting import format_count, plain
+from spbe.core.formatting import MISSING, format_count, plain
 from spbe.data.store import Store
 from spbe.data.versions import DataUnreadable, VersionStore
 from spbe.model.framework import Framework
@@ -278,7 +279,17 @@ def _chart_data(table: pd.DataFrame, key: str) -> None:
     content anyway, and a data grid per chart doubled the time to draw the overview.
     """
     if st.toggle("Tampilkan tabel data grafik ini", key=f"{key}_tabel"):
-        st.dataframe(styled(table), hide_index=True, width="stretch")
+        grid(table)
+
+
+def grid(table: pd.DataFrame, where: DeltaGenerator | None = None, **options: Any) -> Any:
+    """A table as a grid (in `where`, else the page): numbers in the Indonesian style of their column and still
+    sortable (tables.styled), every missing value written "–", no index, the page's width. `options` go to
+    st.dataframe (a row selection); its return value is st.dataframe's.
+
+    The placeholder is Streamlit's: a null cell is drawn "None" whatever text the Styler gives it (an instansi
+    pusat's province, a domain index not published)."""
+    return (where or st).dataframe(styled(table), hide_index=True, width="stretch", placeholder=MISSING, **options)
 
 
 def downloads(table: pd.DataFrame, file_name: str, *, key: str, title: str = "") -> None:

@@ -11,7 +11,7 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from spbe.core.formatting import format_count, format_number, plain
+from spbe.core.formatting import MISSING, format_count, format_number, plain
 from spbe.data.store import Store
 from spbe.model.cohorts import (
     DEFAULT_WEIGHTS,
@@ -107,6 +107,7 @@ def assignment_editor(default: pd.DataFrame) -> pd.DataFrame:
         hide_index=True,
         width="stretch",
         height=300,
+        placeholder=MISSING,  # as every grid (ui.grid)
         disabled=["kode_provinsi", "nama_provinsi"],
         column_config={
             "kode_provinsi": st.column_config.TextColumn(display_name("kode_provinsi")),

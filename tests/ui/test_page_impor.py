@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from spbe import auth
+from spbe.present.tables import display_name
 from spbe.settings import ADMIN_PASSWORD_HASH, DATA, ROOT
 from tests.data.test_import import report_style_xlsx, several_sheets, year_2023_stated_in
 
@@ -54,7 +55,7 @@ def test_login_upload_refusal_preview_and_commit(admin_env):
     bad = b"tahun,instansi,indikator,tingkat\n2021,Kota Entah Berantah,1,3\n"
     at.file_uploader[0].set_value(("salah.csv", bad, "text/csv")).run()
     assert "ditolak" in at.error[0].value and "Tidak ada data yang diubah" in at.error[0].value
-    assert "instansi tidak dikenal" in at.dataframe[0].value["masalah"].iloc[0]
+    assert "instansi tidak dikenal" in at.dataframe[0].value[display_name("masalah")].iloc[0]
     at.file_uploader[0].set_value(("hasil_2024.xlsx", report_style_xlsx(2024), "application/octet-stream")).run()
     at.text_input(key="tahun_impor").set_value("2024").run()
     assert {m.label: m.value for m in at.metric}["Diganti"] == "615"
@@ -69,7 +70,7 @@ def test_a_year_chosen_on_the_page_never_overrides_the_year_the_file_states(admi
     at.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
     at.text_input(key="tahun_impor").set_value("2024").run()
     assert "ditolak" in at.error[0].value
-    problems = at.dataframe[0].value["masalah"].tolist()
+    problems = at.dataframe[0].value[display_name("masalah")].tolist()
     assert problems == ["h.xlsx, lembar Hasil 2023, baris 2-3: tahun 2023 menurut nama lembar, bukan 2024 yang dipilih"]
     assert not at.get("metric")
     assert not (admin_env / "imports").exists()

@@ -269,3 +269,23 @@ def test_every_chart_offers_its_data_as_a_table_on_request_and_as_downloads():
     assert len(at.dataframe) == tables_before + 1
     table = at.dataframe[0].value
     assert {"Tahun", "Indeks nasional", "Target", "Asal data", "Sumber"} <= set(table.columns)  # display headers
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("sebaran", {"tahun": "2024", "cari": "Pertanian"}),  # Kementerian Pertanian: no province, no domain 1 index
+        ("asistensi", {"tahun": "2024"}),  # the instansi pusat of Jakarta have no province
+        ("perubahan", {}),
+        ("kepekaan", {}),
+    ],
+)
+def test_every_grid_writes_a_missing_value_as_a_dash_not_none(page, query):
+    """Streamlit draws a null cell as "None" whatever the Styler's text: each grid sets the placeholder "–"."""
+    at = open_page(page, **query)
+    assert not at.exception and at.dataframe
+    for grid in at.dataframe:
+        assert grid.proto.placeholder == "–"
+    if page == "sebaran":
+        (row,) = at.dataframe[0].value.to_dict("records")
+        assert row["Provinsi"] is None or row["Provinsi"] != row["Provinsi"]  # missing in the data, "–" on screen
