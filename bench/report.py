@@ -85,8 +85,9 @@ ABOUT = {
     "ramp_replicas": (
         "Protocol-level load behind nginx: two replicas, one per core",
         "The same users and steps as the ramp above, through nginx (deploy/, scripts/serve_replicas.sh) to two "
-        "`streamlit run dashboard.py` replicas over one data folder; a new session lands on a replica by the hash "
-        "of its cookie. Server CPU and RSS are the whole tree: both replicas, nginx and the script's health checks.",
+        "`streamlit run dashboard.py` replicas over one data folder; a new session, which carries no cookie, "
+        "lands on a replica by the hash of a fresh request id, as a browser's first request does. Server CPU and "
+        "RSS are the whole tree: both replicas, nginx and the script's health checks.",
     ),
 }
 # What could be tried when a budget is missed (keyed by the start of the budget's name).
@@ -321,10 +322,6 @@ def _load(r: dict) -> str:
     return "\n\n".join(out)
 
 
-def _ramp_replicas(r: dict) -> str:
-    return _ramp(r)
-
-
 def _ramp(r: dict) -> str:
     low, high = r["think_s"]
     out = []
@@ -400,6 +397,9 @@ def _ramp(r: dict) -> str:
     )
     out.append(table(head, rows, "r" * len(head)))
     return "\n\n".join(out)
+
+
+_ramp_replicas = _ramp  # the same tables, through nginx
 
 
 def _lat(s: dict) -> list[str]:

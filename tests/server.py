@@ -58,9 +58,7 @@ def streamlit_server(log: Path, data_dir: Path | None = None, env: dict[str, str
     """Start the dashboard (over `data_dir` if given), wait until /_stcore/health answers, stop it afterwards.
 
     Its stdout and stderr go to `log`, which every failure names."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    (port,) = free_ports(1)
     env = {**os.environ, **(env or {}), **({DATA.environment: str(data_dir)} if data_dir else {})}
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
